@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config.js';
+import { installErrorHandling, zodValidatorCompiler } from './errors/http.js';
+import { healthRoutes } from './routes/health.js';
+import { presetRoutes } from './routes/presets.js';
+import type { PresetRegistry } from './presets/registry.js';
+import type { EngineRegistry } from './engines/registry.js';
+import { SERVICE_NAME, SERVICE_VERSION } from './util/version.js';
+
+export interface AppDeps {
+  config: AppConfig;
+  logger: Logger;
+  presets: PresetRegistry;
+  engines: EngineRegistry;
+}
+
+/**
+ * Build the Fastify app. Never listens: src/server.ts does, and tests call this same function.
+ */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    bodyLimit: deps.config.bodyLimitBytes,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+    },
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(zodValidatorCompiler);
+  // Responses are built by our own typed code and checked against the schemas in tests; skipping a
+  // zod parse of every response keeps the read path close to bare Fastify (see BENCHMARKS.md).
+  app.setSerializerCompiler(() => (data) => JSON.stringify(data));
+  installErrorHandling(app);
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', String(request.id));
+  });
+
+  await app.register(cors, { origin: deps.config.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'location', 'retry-after'] });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'AInfluencer pipeline service',
+        description: 'Runs curated workflow presets on ComfyUI. Every error is the envelope {ok:false, error, error_code, message, remediation[], detail, request_id}.',
+        version: SERVICE_VERSION,
+      },
+      tags: [
+        { name: 'service', description: 'Health and index' },
+        { name: 'presets', description: 'Workflow presets' },
+        { name: 'engines', description: 'Execution engines' },
+        { name: 'generation', description: 'Submit generation jobs' },
+        { name: 'jobs', description: 'Job status, artifacts and control' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+
+  const startedAt = Date.now();
+  await app.register(healthRoutes({ engines: deps.engines, startedAt }));
+  await app.register(presetRoutes({ presets: deps.presets }));
+
+  app.log.debug({ service: SERVICE_NAME }, 'app built');
+  return app;
+}

@@ -1,0 +1,120 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { repoRoot } from './util/paths.js';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const port = (fallback: number) =>
+  z.coerce.number({ error: 'an integer from 0 to 65535' }).int('an integer from 0 to 65535')
+    .min(0, 'an integer from 0 to 65535').max(65535, 'an integer from 0 to 65535').default(fallback);
+const positiveInt = (fallback: number, what: string) =>
+  z.coerce.number({ error: what }).int(what).positive(what).default(fallback);
+const httpUrl = (fallback: string) =>
+  z.string().default(fallback).refine((value) => {
+    try {
+      const u = new URL(value);
+      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password;
+    } catch {
+      return false;
+    }
+  }, 'an http(s) URL without credentials, e.g. http://127.0.0.1:8188');
+const nonEmpty = (fallback: string) => z.string().trim().min(1, 'a non-empty string').default(fallback);
+
+/**
+ * Every environment variable the service reads. The README's configuration table mirrors this list;
+ * a test keeps the two in step.
+ */
+export const configSchema = z.object({
+  PORT: port(8000),
+  HOST: nonEmpty('127.0.0.1'),
+  COMFYUI_URL: httpUrl('http://127.0.0.1:8188'),
+  AINFLUENCER_DATA_DIR: nonEmpty(path.join(repoRoot, '.ainfluencer')),
+  AINFLUENCER_PRESETS_DIR: nonEmpty(path.join(repoRoot, 'presets')),
+  LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  CORS_ORIGINS: z.string().default('http://localhost:3000'),
+  BODY_LIMIT_BYTES: positiveInt(1_048_576, 'a positive integer number of bytes'),
+  UPLOAD_LIMIT_BYTES: positiveInt(10 * 1_048_576, 'a positive integer number of bytes'),
+  JOB_DEADLINE_SECONDS: positiveInt(600, 'a positive integer number of seconds'),
+  COMFYUI_HTTP_TIMEOUT_MS: positiveInt(30_000, 'a positive integer number of milliseconds'),
+  COMFYUI_HEALTH_TIMEOUT_MS: positiveInt(2_000, 'a positive integer number of milliseconds'),
+  COMFYUI_CHECKPOINT: nonEmpty('sd_xl_base_1.0.safetensors'),
+  COMFYUI_UPSCALE_MODEL: nonEmpty('RealESRGAN_x2plus.pth'),
+  COMFYUI_FACE_RESTORE_MODEL: nonEmpty('codeformer-v0.1.0.pth'),
+  COMFYUI_INSTANTID_MODEL: nonEmpty('ip-adapter.bin'),
+  COMFYUI_INSTANTID_CONTROLNET: nonEmpty('instantid/diffusion_pytorch_model.safetensors'),
+});
+
+type RawConfig = z.output<typeof configSchema>;
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  comfyuiUrl: string;
+  dataDir: string;
+  presetsDir: string;
+  logLevel: (typeof LOG_LEVELS)[number];
+  corsOrigins: string[];
+  bodyLimitBytes: number;
+  uploadLimitBytes: number;
+  jobDeadlineMs: number;
+  comfyHttpTimeoutMs: number;
+  comfyHealthTimeoutMs: number;
+  models: ModelDefaults;
+}
+
+/** Model file names the graph builder uses unless a preset overrides them. */
+export interface ModelDefaults {
+  checkpoint: string;
+  upscale_model: string;
+  face_restore_model: string;
+  instantid_model: string;
+  instantid_controlnet: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parse the environment once. A bad value throws a ConfigError whose message is one line naming the
+ * variable, what is allowed and what was given, so `server.ts` can print it and exit.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Empty strings count as unset so `PORT= npm start` behaves like leaving it out.
+  const relevant: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') relevant[key] = value;
+  }
+  const parsed = configSchema.safeParse(relevant);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0]);
+    throw new ConfigError(`Invalid configuration: ${name} must be ${issue.message} (got ${JSON.stringify(relevant[name])})`);
+  }
+  return fromRaw(parsed.data);
+}
+
+function fromRaw(raw: RawConfig): AppConfig {
+  return {
+    port: raw.PORT,
+    host: raw.HOST,
+    comfyuiUrl: raw.COMFYUI_URL.replace(/\/+$/, ''),
+    dataDir: path.resolve(raw.AINFLUENCER_DATA_DIR),
+    presetsDir: path.resolve(raw.AINFLUENCER_PRESETS_DIR),
+    logLevel: raw.LOG_LEVEL,
+    corsOrigins: raw.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    bodyLimitBytes: raw.BODY_LIMIT_BYTES,
+    uploadLimitBytes: raw.UPLOAD_LIMIT_BYTES,
+    jobDeadlineMs: raw.JOB_DEADLINE_SECONDS * 1000,
+    comfyHttpTimeoutMs: raw.COMFYUI_HTTP_TIMEOUT_MS,
+    comfyHealthTimeoutMs: raw.COMFYUI_HEALTH_TIMEOUT_MS,
+    models: {
+      checkpoint: raw.COMFYUI_CHECKPOINT,
+      upscale_model: raw.COMFYUI_UPSCALE_MODEL,
+      face_restore_model: raw.COMFYUI_FACE_RESTORE_MODEL,
+      instantid_model: raw.COMFYUI_INSTANTID_MODEL,
+      instantid_controlnet: raw.COMFYUI_INSTANTID_CONTROLNET,
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { IsoTimestamp, QualityLevel } from './common.js';
+import { JobStatusValue } from './generate.js';
+
+export const JobStatus = z.object({
+  ok: z.literal(true).optional(),
+  job_id: z.string().describe('Job id (UUID)'),
+  status: JobStatusValue,
+  preset_id: z.string().describe('Preset id'),
+  progress: z.number().min(0).max(1).describe('Fraction done, 0..1, from ComfyUI progress messages'),
+  created_at: IsoTimestamp,
+  started_at: IsoTimestamp.nullable(),
+  finished_at: IsoTimestamp.nullable(),
+  estimated_time_seconds: z.number().nullable().describe('Expected run time, null without history'),
+  output_url: z.string().nullable().describe('URL of the first image once completed'),
+  error: z.string().nullable().describe('Human-readable error when failed'),
+  error_code: z.string().nullable().describe('Taxonomy code when failed or cancelled'),
+}).describe('Current state of a job');
+export type JobStatus = z.infer<typeof JobStatus>;
+
+export const ArtifactType = z.enum(['image', 'video', 'audio', 'file']).describe('Kind of output');
+
+export const ArtifactRecord = z.object({
+  type: ArtifactType,
+  filename: z.string().describe('Server-chosen file name inside the job folder'),
+  path: z.string().describe('Path relative to the data folder'),
+  url: z.string().describe('Download URL on this service'),
+  content_type: z.string(),
+  size_bytes: z.number().int().nonnegative(),
+  sha256: z.string().describe('Hex SHA-256 of the stored bytes'),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  node_id: z.string().describe('ComfyUI output node that produced it'),
+  comfy_filename: z.string().describe('File name on the ComfyUI side'),
+  comfy_subfolder: z.string(),
+  created_at: IsoTimestamp,
+}).describe('One stored output file');
+export type ArtifactRecord = z.infer<typeof ArtifactRecord>;
+
+export const Provenance = z.object({
+  preset_id: z.string(),
+  preset_sha256: z.string().describe('SHA-256 of the preset file that was used'),
+  quality_level: QualityLevel,
+  engine: z.string(),
+  seed: z.number().int(),
+  prompt_id: z.string().nullable().describe('ComfyUI prompt id'),
+  graph_sha256: z.string().nullable().describe('SHA-256 of the submitted graph (canonical JSON)'),
+  models: z.record(z.string(), z.string()).describe('Model files named in the graph'),
+}).describe('How the outputs were made');
+export type Provenance = z.infer<typeof Provenance>;
+
+export const JobHistory = z.object({
+  schema_version: z.literal(1),
+  job_id: z.string(),
+  preset_id: z.string(),
+  user_id: z.string().nullable(),
+  status: JobStatusValue,
+  created_at: IsoTimestamp,
+  started_at: IsoTimestamp.nullable(),
+  finished_at: IsoTimestamp.nullable(),
+  inputs: z.record(z.string(), z.unknown()).describe('Request inputs, secrets redacted'),
+  outputs: z.array(ArtifactRecord),
+  engine_used: z.string().nullable(),
+  quality_level: QualityLevel,
+  credit_cost: z.number().nonnegative(),
+  error: z.string().nullable(),
+  error_code: z.string().nullable(),
+  remediation: z.array(z.string()),
+  logs: z.string().describe('Path of the JSONL event log, relative to the data folder'),
+  progress: z.number().min(0).max(1),
+  seed: z.number().int(),
+  consent: z.object({ given: z.boolean(), required: z.boolean(), recorded_at: IsoTimestamp }),
+  engine_prompt_id: z.string().nullable(),
+  error_detail: z.record(z.string(), z.unknown()).nullable(),
+  provenance: Provenance.nullable(),
+}).strict().describe('The stored record of a job (jobs/{job_id}.json)');
+export type JobHistory = z.infer<typeof JobHistory>;
+
+export const ArtifactsResponse = z.object({
+  ok: z.literal(true),
+  job_id: z.string(),
+  artifacts: z.array(ArtifactRecord.extend({ provenance: Provenance.nullable() })),
+});

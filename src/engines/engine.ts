@@ -1,0 +1,98 @@
+import type { Writable } from 'node:stream';
+
+/** A ComfyUI API-format graph: node id → {class_type, inputs}. */
+export type GraphInput = string | number | boolean | null | [string, number] | { __value__: unknown[] };
+export interface GraphNode {
+  class_type: string;
+  inputs: Record<string, GraphInput>;
+  _meta?: { title?: string };
+}
+export type Graph = Record<string, GraphNode>;
+
+export interface EngineHealth {
+  engine_id: string;
+  engine_type: 'local' | 'remote';
+  status: 'healthy' | 'unhealthy' | 'unknown';
+  latency_ms: number | null;
+  checked_at: string;
+  error_code: string | null;
+  message: string | null;
+  /** Engine-specific facts, e.g. ComfyUI version and devices. */
+  detail: Record<string, unknown>;
+}
+
+/** A file an engine produced, as the engine names it. */
+export interface EngineOutput {
+  node_id: string;
+  /** The history key it came under: images, gifs, videos, audio, files… */
+  kind: string;
+  filename: string;
+  subfolder: string;
+  type: string;
+}
+
+export interface RunProgress {
+  /** 0..1 over the whole graph. */
+  progress: number;
+  node: string | null;
+}
+
+export interface RunRequest {
+  graph: Graph;
+  /** Our id for the run; engines that accept client ids use it so a retry never runs twice. */
+  promptId: string;
+  /** Absolute time (epoch ms) after which the run fails with ENGINE_TIMEOUT and is removed upstream. */
+  deadlineAt: number;
+  signal?: AbortSignal;
+  onProgress?: (p: RunProgress) => void;
+  /** Called once the engine has accepted the run. */
+  onSubmitted?: (promptId: string) => void;
+}
+
+export interface RunResult {
+  promptId: string;
+  outputs: EngineOutput[];
+  /** Every node came from the engine's cache (no new files were written). */
+  fullyCached: boolean;
+}
+
+export interface DownloadResult {
+  contentType: string;
+  sizeBytes: number;
+}
+
+export type CancelOutcome = 'removed_from_queue' | 'interrupted' | 'not_active';
+
+/**
+ * What the core needs from an engine. Implementations know nothing of jobs or the store: they take
+ * a graph, a signal and callbacks, and stream outputs into sinks the caller owns. Every method
+ * throws PipelineError with a taxonomy code (ENGINE_OFFLINE, ENGINE_TIMEOUT, DEPENDENCY_MISSING,
+ * ENGINE_EXECUTION_FAILED, ENGINE_PROTOCOL_ERROR, JOB_CANCELLED…).
+ */
+export interface EngineAdapter {
+  readonly engineId: string;
+  readonly engineType: 'local' | 'remote';
+  /** Cheap liveness probe with latency; never throws. */
+  health(): Promise<EngineHealth>;
+  /** Node classes and model lists the engine offers (cached; `refresh` re-reads them). */
+  capabilities(options?: { refresh?: boolean }): Promise<EngineCapabilities>;
+  /** Throws DEPENDENCY_MISSING listing every missing node class and model at once. */
+  preflight(graph: Graph): Promise<void>;
+  /** Submit and follow a run to its end. Rejects on failure, deadline or abort. */
+  run(request: RunRequest): Promise<RunResult>;
+  /** Stream one output into `sink` without buffering it whole. */
+  download(output: EngineOutput, sink: Writable, signal?: AbortSignal): Promise<DownloadResult>;
+  /** Remove a queued run or interrupt a running one (only that one). */
+  cancel(promptId: string): Promise<CancelOutcome>;
+  /** Look up a run submitted earlier (e.g. before a restart). */
+  lookup(promptId: string): Promise<'queued' | 'running' | 'finished' | 'unknown'>;
+  /** Upload an input image; returns the name to bind in LoadImage. */
+  uploadImage(name: string, bytes: Buffer, contentType: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+export interface EngineCapabilities {
+  node_classes: string[];
+  /** For each class, the choice lists of its combo inputs (models, samplers…). */
+  choices: Record<string, Record<string, string[]>>;
+}

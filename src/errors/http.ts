@@ -1,0 +1,71 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifySchemaCompiler } from 'fastify';
+import type { ZodType } from 'zod';
+import { classifyError, zodIssuesToFieldErrors } from './classify.js';
+import { PipelineError } from './pipeline-error.js';
+import { ERROR_TAXONOMY } from './taxonomy.js';
+import type { ErrorEnvelope } from '../contracts/common.js';
+
+/** Build the envelope for an error. Only PipelineError messages reach clients; never stacks or paths. */
+export function toEnvelope(err: PipelineError, requestId: string, extra: { job_id?: string } = {}): ErrorEnvelope {
+  const spec = ERROR_TAXONOMY[err.code];
+  const envelope: ErrorEnvelope = {
+    ok: false,
+    error: err.code,
+    error_code: err.code,
+    message: err.message,
+    remediation: [...spec.remediation],
+    detail: err.detail,
+    request_id: requestId,
+    retryable: spec.retryable,
+  };
+  if (err.missingFields) envelope.missing_fields = err.missingFields;
+  if (err.errors) envelope.errors = err.errors;
+  if (extra.job_id) envelope.job_id = extra.job_id;
+  return envelope;
+}
+
+export function sendError(reply: FastifyReply, err: PipelineError, extra: { job_id?: string } = {}): FastifyReply {
+  if (err.headers) reply.headers(err.headers);
+  return reply.code(err.status).type('application/json; charset=utf-8').send(toEnvelope(err, String(reply.request.id), extra));
+}
+
+const CONTEXT_NAMES: Record<string, string> = { body: 'body', querystring: 'query string', params: 'path', headers: 'headers' };
+
+/**
+ * Validates requests with the route's zod schema and turns failures into CONTRACT_MISMATCH errors
+ * that name every offending field, and for unknown keys the key itself.
+ */
+export const zodValidatorCompiler: FastifySchemaCompiler<ZodType> = ({ schema, httpPart }) => (data: unknown) => {
+  const result = schema.safeParse(data);
+  if (result.success) return { value: result.data };
+  const { errors, missingFields } = zodIssuesToFieldErrors(result.error, data);
+  if (data === undefined || data === null) missingFields.push('(body)');
+  const where = CONTEXT_NAMES[httpPart ?? 'body'] ?? httpPart;
+  const error = new PipelineError('CONTRACT_MISMATCH', `The request ${where} does not match the contract`, {
+    missingFields,
+    errors,
+    detail: { location: httpPart ?? 'body' },
+  });
+  return { error };
+};
+
+/** The one place errors become HTTP. Installed on the root instance, so it covers every route. */
+export function installErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((rawError: FastifyError | PipelineError, request: FastifyRequest, reply: FastifyReply) => {
+    const err = classifyError(rawError);
+    const extra = (rawError as { jobId?: string }).jobId ? { job_id: (rawError as { jobId?: string }).jobId } : {};
+    if (err.status >= 500) {
+      request.log.error({ err: rawError, error_code: err.code }, 'request failed');
+    } else {
+      request.log.info({ error_code: err.code, status: err.status }, err.message);
+    }
+    return sendError(reply, err, extra);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const err = new PipelineError('ROUTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`, {
+      detail: { method: request.method, path: request.url.split('?')[0] },
+    });
+    return sendError(reply, err);
+  });
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { PresetIdParams, PresetListQuery, WorkflowPreset } from '../contracts/preset.js';
+import { ErrorEnvelope } from '../contracts/common.js';
+import { PipelineError } from '../errors/pipeline-error.js';
+import type { PresetRegistry } from '../presets/registry.js';
+
+export const presetRoutes = (deps: { presets: PresetRegistry }): FastifyPluginAsyncZod => async (app) => {
+  app.get('/api/pipeline/presets', {
+    schema: {
+      tags: ['presets'],
+      summary: 'List workflow presets (photoreal_portrait_v1 first)',
+      querystring: PresetListQuery,
+      response: { 200: z.object({ ok: z.literal(true), presets: z.array(WorkflowPreset) }), 422: ErrorEnvelope },
+    },
+  }, async (request) => ({ ok: true as const, presets: deps.presets.list(request.query) }));
+
+  app.get('/api/pipeline/presets/:preset_id', {
+    schema: {
+      tags: ['presets'],
+      summary: 'One workflow preset',
+      params: PresetIdParams,
+      response: { 200: z.object({ ok: z.literal(true), preset: WorkflowPreset }), 404: ErrorEnvelope },
+    },
+  }, async (request) => {
+    const loaded = deps.presets.get(request.params.preset_id);
+    if (!loaded) {
+      throw new PipelineError('FILE_NOT_FOUND', `No preset with id "${request.params.preset_id}"`, {
+        detail: { preset_id: request.params.preset_id, available: deps.presets.ids() },
+      });
+    }
+    return { ok: true as const, preset: loaded.preset };
+  });
+};

@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig } from './config.js';
+import { createContainer } from './container.js';
+import { buildApp } from './app.js';
+import { PresetLoadError } from './presets/registry.js';
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  let deps;
+  try {
+    deps = createContainer(config);
+  } catch (err) {
+    if (err instanceof PresetLoadError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const app = await buildApp(deps);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    app.log.info({ signal }, 'shutting down');
+    app.close().then(() => process.exit(0), (err) => {
+      app.log.error({ err }, 'error during shutdown');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+
+  if (!LOOPBACK.has(config.host) && !process.env.AINFLUENCER_API_TOKEN) {
+    app.log.warn(`HOST=${config.host} exposes the service beyond this machine and no access control is configured.`);
+  }
+  const address = await app.listen({ port: config.port, host: config.host });
+  app.log.info({ address, comfyui: config.comfyuiUrl, data_dir: config.dataDir }, 'AInfluencer pipeline service listening');
+  // One machine-readable line for scripts/one.mjs and humans alike.
+  process.stdout.write(`READY ${address}\n`);
+}
+
+main().catch((err) => {
+  process.stderr.write(`Failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

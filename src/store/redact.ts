@@ -1,0 +1,76 @@
+/**
+ * The one redaction choke point: pino's serializers, the job store and the job logger all call it.
+ *
+ * Two rules, both conservative so ordinary prompts survive byte-identical ("a monkey with a golden
+ * key", "a secret garden", "a token of love"):
+ *  - by key: values under keys that name a credential are replaced whatever they hold;
+ *  - by value: substrings shaped like real credentials (bearer tokens, sk-/hf_/ghp_ keys, JWTs, AWS
+ *    keys, PEM private keys, user:password@ in URLs, key=value assignments) are replaced in any string.
+ * English words alone never trigger a value rule: each pattern needs the credential's shape.
+ */
+export const REDACTED = '[REDACTED]';
+
+const SECRET_KEY = /^(?:api[-_]?key|apikey|x[-_]api[-_]key|token|access[-_]?token|refresh[-_]?token|id[-_]?token|auth[-_]?token|bearer|password|passwd|pwd|passphrase|secret|client[-_]?secret|secret[-_]?key|private[-_]?key|authorization|proxy[-_]authorization|cookie|set[-_]cookie|credentials?|session[-_]?(?:id|token)|aws[-_]secret[-_]access[-_]key|auth_token_comfy_org|api_key_comfy_org)$/i;
+const SECRET_KEY_SUFFIX = /[-_](?:token|secret|password|passwd|api[-_]?key|credentials?)$/i;
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key) || SECRET_KEY_SUFFIX.test(key);
+}
+
+interface ValueRule { pattern: RegExp; replace: string | ((...m: string[]) => string) }
+
+const VALUE_RULES: ValueRule[] = [
+  // PEM private key blocks (any algorithm).
+  { pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----/g, replace: REDACTED },
+  // Credentials inside URLs: scheme://user:pass@host → scheme://[REDACTED]@host
+  { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s:@/?#]+:[^\s@/?#]+@/gi, replace: (_m, scheme) => `${scheme}${REDACTED}@` },
+  // Authorization header values.
+  // A plain word after "Bearer"/"Token" is prose ("Token appreciation"), so the value must look
+  // machine-made: a digit or symbol in it, or 24+ characters.
+  {
+    pattern: /\b(Bearer|Basic|Token)\s+([A-Za-z0-9\-._~+/]{8,}=*)/gi,
+    replace: (m, scheme, cred) => (/[0-9\-._~+/=]/.test(cred) || cred.length >= 24 ? `${scheme} ${REDACTED}` : m),
+  },
+  // JSON Web Tokens: three base64url parts, the first two decode to JSON objects ("eyJ").
+  { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, replace: REDACTED },
+  // Provider keys with well-known prefixes.
+  { pattern: /\bsk-(?:proj-|ant-|live-|test-)?[A-Za-z0-9_-]{16,}/g, replace: REDACTED },
+  { pattern: /\bhf_[A-Za-z0-9]{20,}/g, replace: REDACTED },
+  { pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/g, replace: REDACTED },
+  { pattern: /\bgithub_pat_[A-Za-z0-9_]{22,}/g, replace: REDACTED },
+  { pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, replace: REDACTED },
+  { pattern: /\bAIza[0-9A-Za-z_-]{35}/g, replace: REDACTED },
+  { pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}\b/g, replace: REDACTED },
+  // key=value / key: value assignments of credential-named keys (e.g. in upstream error bodies).
+  {
+    pattern: /\b(api[-_]?key|apikey|access[-_]?token|auth[-_]?token|refresh[-_]?token|client[-_]?secret|secret[-_]?key|aws[-_]secret[-_]access[-_]key|password|passwd)(["']?\s*[=:]\s*["']?)[^\s"',;&]+/gi,
+    replace: (_m, key, sep) => `${key}${sep}${REDACTED}`,
+  },
+];
+
+// Cheap pre-check so ordinary strings (nearly all of them) skip the rule loop.
+const MAYBE_SECRET = /-----BEGIN|:\/\/[^\s/]*@|Bearer|Basic|Token|eyJ|sk-|hf_|gh[pousr]_|github_pat_|xox|AIza|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|[=:]/i;
+
+export function redactString(value: string): string {
+  if (!MAYBE_SECRET.test(value)) return value;
+  let out = value;
+  for (const rule of VALUE_RULES) {
+    rule.pattern.lastIndex = 0;
+    out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: string[]) => string);
+  }
+  return out;
+}
+
+/** Deep copy with secrets removed. Cycles and depth are bounded so hostile input cannot hang it. */
+export function redact<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return redactString(value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  if (depth > 32) return REDACTED as T;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1)) as T;
+  if (Buffer.isBuffer(value)) return value;
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
+    out[key] = isSecretKey(key) && v !== null && v !== undefined && v !== '' ? REDACTED : redact(v, depth + 1);
+  }
+  return out as T;
+}
