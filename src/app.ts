@@ -11,6 +11,13 @@ import { healthRoutes } from './routes/health.js';
 import { presetRoutes } from './routes/presets.js';
 import type { PresetRegistry } from './presets/registry.js';
 import type { EngineRegistry } from './engines/registry.js';
+import type { PipelineManager } from './pipeline/manager.js';
+import type { UploadStore } from './store/upload-store.js';
+import multipart from '@fastify/multipart';
+import { generateRoutes } from './routes/generate.js';
+import { jobRoutes } from './routes/jobs.js';
+import { uploadRoutes } from './routes/uploads.js';
+import { engineRoutes } from './routes/engines.js';
 import { SERVICE_NAME, SERVICE_VERSION } from './util/version.js';
 
 export interface AppDeps {
@@ -18,6 +25,8 @@ export interface AppDeps {
   logger: Logger;
   presets: PresetRegistry;
   engines: EngineRegistry;
+  manager: PipelineManager;
+  uploads: UploadStore;
 }
 
 /**
@@ -68,6 +77,17 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const startedAt = Date.now();
   await app.register(healthRoutes({ engines: deps.engines, startedAt }));
   await app.register(presetRoutes({ presets: deps.presets }));
+  await app.register(engineRoutes({ engines: deps.engines }));
+  await app.register(multipart, { limits: { fileSize: deps.config.uploadLimitBytes, files: 1, fields: 10, parts: 12 }, throwFileSizeLimit: true });
+  await app.register(generateRoutes({ manager: deps.manager }));
+  await app.register(jobRoutes({ manager: deps.manager }));
+  await app.register(uploadRoutes({ uploads: deps.uploads }));
+
+  // Jobs and engine connections end with the app: tests and graceful shutdown both rely on it.
+  app.addHook('onClose', async () => {
+    await deps.manager.close();
+    await deps.engines.close();
+  });
 
   app.log.debug({ service: SERVICE_NAME }, 'app built');
   return app;

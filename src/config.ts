@@ -42,6 +42,9 @@ export const configSchema = z.object({
   COMFYUI_FACE_RESTORE_MODEL: nonEmpty('codeformer-v0.1.0.pth'),
   COMFYUI_INSTANTID_MODEL: nonEmpty('ip-adapter.bin'),
   COMFYUI_INSTANTID_CONTROLNET: nonEmpty('instantid/diffusion_pytorch_model.safetensors'),
+  COMFYUI_TONEMAP_LUT: nonEmpty('reinhard_tonemap.cube'),
+  COMFYUI_GRADING_LUT: nonEmpty('teal_orange_grade.cube'),
+  COMFYUI_INSIGHTFACE_PROVIDER: z.enum(['CPU', 'CUDA', 'ROCM', 'CoreML'], { error: 'one of CPU, CUDA, ROCM, CoreML' }).default('CUDA'),
 });
 
 type RawConfig = z.output<typeof configSchema>;
@@ -69,6 +72,9 @@ export interface ModelDefaults {
   face_restore_model: string;
   instantid_model: string;
   instantid_controlnet: string;
+  tonemap_lut: string;
+  grading_lut: string;
+  insightface_provider: string;
 }
 
 export class ConfigError extends Error {
@@ -115,6 +121,9 @@ function fromRaw(raw: RawConfig): AppConfig {
       face_restore_model: raw.COMFYUI_FACE_RESTORE_MODEL,
       instantid_model: raw.COMFYUI_INSTANTID_MODEL,
       instantid_controlnet: raw.COMFYUI_INSTANTID_CONTROLNET,
+      tonemap_lut: raw.COMFYUI_TONEMAP_LUT,
+      grading_lut: raw.COMFYUI_GRADING_LUT,
+      insightface_provider: raw.COMFYUI_INSIGHTFACE_PROVIDER,
     },
   };
 }

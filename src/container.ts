@@ -1,14 +1,44 @@
+import path from 'node:path';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { createLogger } from './logger.js';
 import { loadPresetRegistry } from './presets/registry.js';
 import { createEngineRegistry } from './engines/registry.js';
+import { LocalComfyAdapter } from './engines/comfy/adapter.js';
+import type { EngineAdapter } from './engines/engine.js';
+import { JobStore } from './store/job-store.js';
+import { JobLogger } from './store/job-logger.js';
+import { ArtifactStore } from './store/artifact-store.js';
+import { UploadStore } from './store/upload-store.js';
+import { PipelineManager } from './pipeline/manager.js';
 import type { AppDeps } from './app.js';
 
+export interface ContainerOptions {
+  logger?: Logger;
+  /** Replace the configured engines (tests plug in extra adapters here). */
+  engines?: EngineAdapter[];
+  /** Faster polling for tests against the simulator. */
+  comfyPollIntervalMs?: number;
+}
+
 /** The composition root: builds every real part from the configuration. */
-export function createContainer(config: AppConfig, options: { logger?: Logger } = {}): AppDeps {
+export async function createContainer(config: AppConfig, options: ContainerOptions = {}): Promise<AppDeps> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const presets = loadPresetRegistry(config.presetsDir);
-  const engines = createEngineRegistry([]);
-  return { config, logger, presets, engines };
+  const engines = createEngineRegistry(options.engines ?? [
+    new LocalComfyAdapter({
+      baseUrl: config.comfyuiUrl,
+      httpTimeoutMs: config.comfyHttpTimeoutMs,
+      healthTimeoutMs: config.comfyHealthTimeoutMs,
+      pollIntervalMs: options.comfyPollIntervalMs,
+      onLog: (level, msg, extra) => logger[level]({ engine: 'local_comfy', ...extra }, msg),
+    }),
+  ]);
+  const jobs = new JobStore(path.join(config.dataDir, 'jobs'));
+  const jobLogger = new JobLogger(path.join(config.dataDir, 'jobs'));
+  const artifacts = new ArtifactStore(path.join(config.dataDir, 'artifacts'), config.dataDir);
+  const uploads = new UploadStore(path.join(config.dataDir, 'uploads'));
+  const manager = new PipelineManager({ config, logger, presets, engines, jobs, jobLogger, artifacts, uploads });
+  await manager.init();
+  return { config, logger, presets, engines, manager, uploads };
 }

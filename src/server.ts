@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   }
   let deps;
   try {
-    deps = createContainer(config);
+    deps = await createContainer(config);
   } catch (err) {
     if (err instanceof PresetLoadError) {
       process.stderr.write(`${err.message}\n`);

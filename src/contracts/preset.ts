@@ -66,6 +66,8 @@ export const PresetModels = z.object({
   face_restore_model: z.string().min(1).optional(),
   instantid_model: z.string().min(1).optional(),
   instantid_controlnet: z.string().min(1).optional(),
+  tonemap_lut: z.string().min(1).optional(),
+  grading_lut: z.string().min(1).optional(),
 }).strict().describe('Per-preset model overrides of the COMFYUI_* defaults');
 
 const QualityLevels = z.object(Object.fromEntries(QUALITY_LEVELS.map((l) => [l, QualityLevelParams])) as Record<(typeof QUALITY_LEVELS)[number], typeof QualityLevelParams>).strict();

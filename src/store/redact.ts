@@ -67,7 +67,10 @@ export function redact<T>(value: T, depth = 0): T {
   if (value === null || typeof value !== 'object') return value;
   if (depth > 32) return REDACTED as T;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1)) as T;
-  if (Buffer.isBuffer(value)) return value;
+  // Only plain data is walked: class instances (requests, sockets, buffers) belong to serializers,
+  // and walking their object graphs would be unbounded.
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     out[key] = isSecretKey(key) && v !== null && v !== undefined && v !== '' ? REDACTED : redact(v, depth + 1);

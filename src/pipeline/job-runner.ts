@@ -1,0 +1,107 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { ModelDefaults } from '../config.js';
+import type { ArtifactRecord, JobHistory, Provenance } from '../contracts/job.js';
+import type { EngineAdapter, EngineOutput, Graph } from '../engines/engine.js';
+import { PipelineError } from '../errors/pipeline-error.js';
+import type { LoadedPreset } from '../presets/registry.js';
+import { buildGraph } from '../presets/graph.js';
+import type { ArtifactStore } from '../store/artifact-store.js';
+import type { UploadStore } from '../store/upload-store.js';
+import { readPngInfo } from '../util/png.js';
+import { artifactUrl } from './job-state.js';
+
+export interface RunnerDeps {
+  artifacts: ArtifactStore;
+  uploads: UploadStore;
+  models: ModelDefaults;
+}
+
+export interface RunnerHooks {
+  /** Persist a change to the job (the runner never writes the job file itself). */
+  update(patch: Partial<JobHistory>): Promise<void>;
+  log(event: string, fields?: Record<string, unknown>): Promise<unknown>;
+  progress(value: number): void;
+}
+
+const KIND_TYPES: Record<string, ArtifactRecord['type']> = { images: 'image', gifs: 'video', videos: 'video', video: 'video', audio: 'audio' };
+const EXT_TYPES: Record<string, ArtifactRecord['type']> = { png: 'image', jpg: 'image', jpeg: 'image', webp: 'image', gif: 'image', mp4: 'video', webm: 'video', mov: 'video', wav: 'audio', mp3: 'audio', flac: 'audio', ogg: 'audio' };
+
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * Runs one job on one engine: uploads identity references, builds the graph, preflights it,
+ * submits and follows it, then streams every output into the artifact store.
+ */
+export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: EngineAdapter, deps: RunnerDeps, hooks: RunnerHooks, options: { deadlineAt: number; signal: AbortSignal; promptId: string }): Promise<{ outputs: ArtifactRecord[]; provenance: Provenance }> {
+  const inputs = job.inputs as { prompt: string; negative_prompt?: string; identity_reference?: string[] };
+  const identityImages: string[] = [];
+  for (const uploadId of inputs.identity_reference ?? []) {
+    const upload = await deps.uploads.get(uploadId);
+    if (!upload) throw new PipelineError('FILE_NOT_FOUND', `Upload ${uploadId} no longer exists`, { detail: { upload_id: uploadId } });
+    const name = `ainfluencer_${upload.record.sha256.slice(0, 24)}.${upload.record.content_type.split('/')[1] === 'jpeg' ? 'jpg' : upload.record.content_type.split('/')[1]}`;
+    identityImages.push(await engine.uploadImage(name, upload.bytes, upload.record.content_type));
+  }
+  const built = buildGraph({
+    preset: loaded.preset, quality: job.quality_level, prompt: inputs.prompt, negativePrompt: inputs.negative_prompt,
+    seed: job.seed, identityImages, models: deps.models, outputPrefix: `ainfluencer/${job.job_id}/${loaded.preset.id}`,
+  });
+  const graphSha = createHash('sha256').update(canonicalJson(built.graph)).digest('hex');
+  await hooks.log('graph_built', { steps: built.appliedSteps, nodes: Object.keys(built.graph).length, graph_sha256: graphSha, models: built.models });
+  await engine.preflight(built.graph);
+
+  const provenance: Provenance = {
+    preset_id: loaded.preset.id, preset_sha256: loaded.sha256, quality_level: job.quality_level, engine: engine.engineId,
+    seed: job.seed, prompt_id: options.promptId, graph_sha256: graphSha, models: built.models,
+  };
+  const result = await engine.run({
+    graph: built.graph, promptId: options.promptId, deadlineAt: options.deadlineAt, signal: options.signal,
+    onProgress: (p) => hooks.progress(p.progress),
+    onSubmitted: (id) => { void hooks.log('submitted', { prompt_id: id, engine: engine.engineId }); },
+  });
+  if (result.promptId !== options.promptId) {
+    provenance.prompt_id = result.promptId;
+    await hooks.update({ engine_prompt_id: result.promptId });
+  }
+  const outputs = await collectArtifacts(job.job_id, result.outputs, engine, deps.artifacts, hooks, provenance, options.signal);
+  return { outputs, provenance };
+}
+
+async function collectArtifacts(jobId: string, files: EngineOutput[], engine: EngineAdapter, store: ArtifactStore, hooks: RunnerHooks, provenance: Provenance, signal: AbortSignal): Promise<ArtifactRecord[]> {
+  const records: ArtifactRecord[] = [];
+  const counters: Record<string, number> = {};
+  for (const file of files) {
+    const ext = (path.extname(file.filename).slice(1).toLowerCase().match(/^[a-z0-9]{1,5}$/)?.[0]) ?? 'bin';
+    const type = EXT_TYPES[ext] ?? KIND_TYPES[file.kind] ?? 'file';
+    counters[type] = (counters[type] ?? 0) + 1;
+    const filename = `${type}_${String(counters[type]).padStart(3, '0')}.${ext}`;
+    const sink = store.openSink(jobId, type, filename);
+    let downloaded;
+    try {
+      downloaded = await engine.download(file, sink, signal);
+    } catch (err) {
+      await sink.discard();
+      throw err;
+    }
+    const sha256 = await sink.commit();
+    const info = type === 'image' ? readPngInfo(sink.headBuffer) : null;
+    const record: ArtifactRecord = {
+      type, filename, path: store.relative(sink.finalPath), url: artifactUrl(jobId, filename),
+      content_type: downloaded.contentType, size_bytes: sink.size, sha256,
+      width: info?.width ?? null, height: info?.height ?? null,
+      node_id: file.node_id, comfy_filename: file.filename, comfy_subfolder: file.subfolder, created_at: new Date().toISOString(),
+    };
+    records.push(record);
+    // Metadata after each file, so a cancelled or failed job still lists what was complete.
+    await store.writeMetadata({ job_id: jobId, artifacts: records, provenance });
+    await hooks.update({ outputs: [...records] });
+    await hooks.log('artifact', { filename, type, size_bytes: record.size_bytes, sha256, content_type: record.content_type });
+  }
+  return records;
+}

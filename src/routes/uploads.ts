@@ -1,0 +1,28 @@
+import '@fastify/multipart';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { ErrorEnvelope } from '../contracts/common.js';
+import { PipelineError } from '../errors/pipeline-error.js';
+import { UploadRecord, sniffImage, type UploadStore } from '../store/upload-store.js';
+
+export const uploadRoutes = (deps: { uploads: UploadStore }): FastifyPluginAsyncZod => async (app) => {
+  app.post('/api/pipeline/uploads', {
+    schema: {
+      tags: ['generation'],
+      summary: 'Upload one reference image (multipart/form-data, field "image" or any file field)',
+      description: 'PNG, JPEG or WebP, recognised by content; the size limit is UPLOAD_LIMIT_BYTES. Returns an upload_id for identity_reference.',
+      consumes: ['multipart/form-data'],
+      response: { 201: z.object({ ok: z.literal(true), upload: UploadRecord }), 400: ErrorEnvelope, 413: ErrorEnvelope, 415: ErrorEnvelope },
+    },
+  }, async (request, reply) => {
+    const file = await request.file();
+    if (!file) throw new PipelineError('VALIDATION_ERROR', 'The multipart body has no file part', { detail: { field: 'image' } });
+    const bytes = await file.toBuffer();
+    const type = sniffImage(bytes);
+    if (!type) {
+      throw new PipelineError('VALIDATION_ERROR', 'The file is not a PNG, JPEG or WebP image', { detail: { field: file.fieldname, size_bytes: bytes.length } });
+    }
+    const upload = await deps.uploads.save(bytes, type);
+    return reply.code(201).send({ ok: true as const, upload });
+  });
+};

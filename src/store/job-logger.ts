@@ -1,0 +1,72 @@
+import { promises as fsp } from 'node:fs';
+import path from 'node:path';
+import { redact } from './redact.js';
+
+export interface JobEvent {
+  seq: number;
+  at: string;
+  event: string;
+  [key: string]: unknown;
+}
+
+/**
+ * The per-job event log: jobs/{job_id}/logs.jsonl, one redacted JSON line per event, appended in
+ * order. `seq` numbers events so readers can follow with ?since= and never miss or repeat one.
+ */
+export class JobLogger {
+  private readonly seqs = new Map<string, number>();
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(private readonly jobsDir: string) {}
+
+  pathFor(jobId: string): string {
+    return path.join(this.jobsDir, jobId, 'logs.jsonl');
+  }
+
+  /** Append one event; appends for a job are serialised so lines never interleave. */
+  log(jobId: string, event: string, fields: Record<string, unknown> = {}): Promise<JobEvent> {
+    const seq = (this.seqs.get(jobId) ?? 0) + 1;
+    this.seqs.set(jobId, seq);
+    const entry = redact({ ...fields, seq, at: new Date().toISOString(), event }) as JobEvent;
+    const line = `${JSON.stringify(entry)}\n`;
+    const previous = this.chains.get(jobId) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      await fsp.mkdir(path.dirname(this.pathFor(jobId)), { recursive: true });
+      await fsp.appendFile(this.pathFor(jobId), line, { mode: 0o600 });
+    });
+    this.chains.set(jobId, next.catch(() => undefined));
+    return next.then(() => entry);
+  }
+
+  /** Resume numbering after a restart from what is already on disk. */
+  async resume(jobId: string): Promise<void> {
+    const events = await this.read(jobId);
+    this.seqs.set(jobId, events.at(-1)?.seq ?? 0);
+  }
+
+  async read(jobId: string, since = 0): Promise<JobEvent[]> {
+    let text: string;
+    try {
+      text = await fsp.readFile(this.pathFor(jobId), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const events: JobEvent[] = [];
+    for (const line of text.split('\n')) {
+      if (!line) continue;
+      try {
+        const e = JSON.parse(line) as JobEvent;
+        if (e.seq > since) events.push(e);
+      } catch {
+        // A torn last line from a crash is skipped, never fatal.
+      }
+    }
+    return events;
+  }
+
+  forget(jobId: string): void {
+    this.seqs.delete(jobId);
+    this.chains.delete(jobId);
+  }
+}
