@@ -1,0 +1,85 @@
+#!/usr/bin/env node
+// The newcomer's one command: installs dependencies when needed, builds, starts the ComfyUI
+// simulator when no ComfyUI answers (or with --sim), starts the service and prints the URLs.
+//   node scripts/one.mjs            use COMFYUI_URL, or the simulator if nothing answers at the default
+//   node scripts/one.mjs --sim      always use the simulator
+//   node scripts/one.mjs --no-sim   never start the simulator
+import { spawn, spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import readline from 'node:readline';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+if (args.has('--sim') && args.has('--no-sim')) {
+  console.error('Choose one of --sim and --no-sim.');
+  process.exit(2);
+}
+
+const prep = spawnSync(process.execPath, [path.join(root, 'scripts', 'ensure-deps.mjs'), '--build'], { cwd: root, stdio: 'inherit' });
+if (prep.status !== 0) process.exit(prep.status ?? 1);
+
+const DEFAULT_COMFY = 'http://127.0.0.1:8188';
+const children = [];
+
+async function answers(url) {
+  try {
+    const res = await fetch(`${url}/system_stats`, { signal: AbortSignal.timeout(1500) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** Start a child and resolve with the first stdout line matching `pattern`. */
+function startChild(args, env, pattern, name) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(child);
+    const lines = readline.createInterface({ input: child.stdout });
+    let found = false;
+    lines.on('line', (line) => {
+      const match = pattern.exec(line);
+      if (!found && match) { found = true; resolve(match); }
+      else process.stdout.write(`${line}\n`);
+    });
+    child.on('exit', (code) => {
+      if (!found) reject(new Error(`${name} exited with code ${code} before it was ready`));
+      else if (!shuttingDown) { console.error(`${name} exited (code ${code}); stopping.`); shutdown(code ?? 1); }
+    });
+  });
+}
+
+let shuttingDown = false;
+function shutdown(code = 0) {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 3000).unref();
+  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => process.exit(code));
+}
+process.on('SIGINT', () => shutdown(0));
+process.on('SIGTERM', () => shutdown(0));
+
+const env = { ...process.env };
+let useSim = args.has('--sim');
+if (!useSim && !args.has('--no-sim') && !process.env.COMFYUI_URL) useSim = !(await answers(DEFAULT_COMFY));
+
+try {
+  if (useSim) {
+    const [, simUrl] = await startChild([path.join(root, 'dist', 'sim', 'cli.js'), '--port', '0', '--step-ms', '15'], env, /listening on (http:\/\/\S+)/, 'ComfyUI simulator');
+    env.COMFYUI_URL = simUrl;
+  }
+  const [, serviceUrl] = await startChild([path.join(root, 'dist', 'server.js')], env, /^READY (\S+)/, 'pipeline service');
+  const comfy = env.COMFYUI_URL ?? DEFAULT_COMFY;
+  console.log('');
+  console.log(`  AInfluencer pipeline service   ${serviceUrl}`);
+  console.log(`  API docs                       ${serviceUrl}/docs`);
+  console.log(`  Health                         ${serviceUrl}/api/health`);
+  console.log(`  ComfyUI                        ${comfy}${useSim ? '  (SIMULATOR: images are placeholders, not AI output)' : ''}`);
+  console.log('');
+  console.log('  Press Ctrl+C to stop.');
+} catch (err) {
+  console.error(String(err.message ?? err));
+  shutdown(1);
+}
