@@ -7,6 +7,7 @@ import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { installErrorHandling, zodValidatorCompiler } from './errors/http.js';
+import { installAuth } from './auth.js';
 import { healthRoutes } from './routes/health.js';
 import { presetRoutes } from './routes/presets.js';
 import type { PresetRegistry } from './presets/registry.js';
@@ -45,11 +46,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<ZodTypeProvider>();
 
+  // Bodies are JSON or multipart only; a text/plain body is a 415, not a string to validate.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(zodValidatorCompiler);
   // Responses are built by our own typed code and checked against the schemas in tests; skipping a
   // zod parse of every response keeps the read path close to bare Fastify (see BENCHMARKS.md).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandling(app);
+  installAuth(app, deps.config.apiToken);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', String(request.id));
   });

@@ -44,6 +44,7 @@ export const configSchema = z.object({
   COMFYUI_INSTANTID_CONTROLNET: nonEmpty('instantid/diffusion_pytorch_model.safetensors'),
   COMFYUI_TONEMAP_LUT: nonEmpty('reinhard_tonemap.cube'),
   COMFYUI_GRADING_LUT: nonEmpty('teal_orange_grade.cube'),
+  AINFLUENCER_API_TOKEN: z.string().min(16, 'at least 16 characters (use a random secret)').optional(),
   COMFYUI_INSIGHTFACE_PROVIDER: z.enum(['CPU', 'CUDA', 'ROCM', 'CoreML'], { error: 'one of CPU, CUDA, ROCM, CoreML' }).default('CUDA'),
 });
 
@@ -63,6 +64,8 @@ export interface AppConfig {
   comfyHttpTimeoutMs: number;
   comfyHealthTimeoutMs: number;
   models: ModelDefaults;
+  /** When set, every route but /api/health requires `Authorization: Bearer <token>`. */
+  apiToken: string | null;
 }
 
 /** Model file names the graph builder uses unless a preset overrides them. */
@@ -115,6 +118,7 @@ function fromRaw(raw: RawConfig): AppConfig {
     jobDeadlineMs: raw.JOB_DEADLINE_SECONDS * 1000,
     comfyHttpTimeoutMs: raw.COMFYUI_HTTP_TIMEOUT_MS,
     comfyHealthTimeoutMs: raw.COMFYUI_HEALTH_TIMEOUT_MS,
+    apiToken: raw.AINFLUENCER_API_TOKEN ?? null,
     models: {
       checkpoint: raw.COMFYUI_CHECKPOINT,
       upscale_model: raw.COMFYUI_UPSCALE_MODEL,

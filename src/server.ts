@@ -41,8 +41,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
-  if (!LOOPBACK.has(config.host) && !process.env.AINFLUENCER_API_TOKEN) {
-    app.log.warn(`HOST=${config.host} exposes the service beyond this machine and no access control is configured.`);
+  if (!LOOPBACK.has(config.host) && !config.apiToken) {
+    const warning = `WARNING: HOST=${config.host} exposes the service beyond this machine and AINFLUENCER_API_TOKEN is not set: anyone who can reach it can run jobs.`;
+    process.stderr.write(`\n${'!'.repeat(warning.length)}\n${warning}\n${'!'.repeat(warning.length)}\n\n`);
+    app.log.warn(warning);
   }
   const address = await app.listen({ port: config.port, host: config.host });
   app.log.info({ address, comfyui: config.comfyuiUrl, data_dir: config.dataDir }, 'AInfluencer pipeline service listening');

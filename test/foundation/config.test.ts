@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, configSchema, loadConfig } from '../../src/config.js';
+import { repoRoot } from '../../src/util/paths.js';
+
+describe('configuration', () => {
+  it('has the documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(8000);
+    expect(c.host).toBe('127.0.0.1');
+    expect(c.comfyuiUrl).toBe('http://127.0.0.1:8188');
+    expect(c.dataDir).toBe(path.join(repoRoot, '.ainfluencer'));
+    expect(c.corsOrigins).toEqual(['http://localhost:3000']);
+    expect(c.logLevel).toBe('info');
+    expect(c.models.checkpoint).toBe('sd_xl_base_1.0.safetensors');
+  });
+
+  it('parses and coerces values, empty strings count as unset', () => {
+    const c = loadConfig({ PORT: '0', CORS_ORIGINS: 'http://a.test, http://b.test', COMFYUI_URL: 'http://gpu.local:8188/', LOG_LEVEL: 'warn', HOST: '' });
+    expect(c.port).toBe(0);
+    expect(c.corsOrigins).toEqual(['http://a.test', 'http://b.test']);
+    expect(c.comfyuiUrl).toBe('http://gpu.local:8188');
+    expect(c.host).toBe('127.0.0.1');
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT must be an integer from 0 to 65535 \(got "abc"\)/],
+    ['PORT', '70000', /PORT must be an integer from 0 to 65535/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/],
+    ['COMFYUI_URL', 'ftp://x', /COMFYUI_URL must be an http\(s\) URL/],
+    ['COMFYUI_URL', 'http://user:pw@host:8188', /COMFYUI_URL must be an http\(s\) URL without credentials/],
+    ['JOB_DEADLINE_SECONDS', '-1', /JOB_DEADLINE_SECONDS must be a positive integer/],
+  ])('rejects %s=%s with one line naming the variable', (name, value, message) => {
+    const run = () => loadConfig({ [name]: value });
+    expect(run).toThrow(ConfigError);
+    expect(run).toThrow(message);
+    try { run(); } catch (err) { expect((err as Error).message.split('\n')).toHaveLength(1); }
+  });
+
+  it('a bad value stops the real start with that one line and a non-zero exit', () => {
+    const built = path.join(repoRoot, 'dist', 'server.js');
+    const result = spawnSync(process.execPath, [built], { env: { ...process.env, PORT: 'nope' }, encoding: 'utf8', timeout: 20_000 });
+    expect(result.status).toBe(2);
+    expect(result.stderr.trim()).toBe('Invalid configuration: PORT must be an integer from 0 to 65535 (got "nope")');
+  });
+
+  it('every variable is in the README configuration table', () => {
+    const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+    for (const name of Object.keys(configSchema.shape)) expect(readme).toContain(`\`${name}\``);
+  });
+});

@@ -1,0 +1,182 @@
+import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WorkflowPreset } from '../../src/contracts/preset.js';
+import { loadPresetRegistry, PresetLoadError } from '../../src/presets/registry.js';
+import { repoRoot } from '../../src/util/paths.js';
+import { call, expectEnvelope } from '../helpers/http.js';
+import { startService, type TestService } from '../helpers/service.js';
+
+let svc: TestService;
+beforeAll(async () => { svc = await startService(); });
+afterAll(async () => { await svc.close(); });
+
+describe('service routes over a real socket', () => {
+  it('GET /api/health answers while the process runs, with engines and their health', async () => {
+    const res = await call(svc.url, 'GET', '/api/health');
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({ ok: true, service: 'ainfluencer-pipeline', version: '0.1.0', status: 'degraded' });
+    expect(res.json.uptime_seconds).toBeGreaterThanOrEqual(0);
+    expect(res.json.engines).toEqual([expect.objectContaining({ engine_id: 'local_comfy', status: 'unhealthy', error_code: 'ENGINE_OFFLINE' })]);
+  });
+
+  it('GET /api lists the entry points', async () => {
+    const res = await call(svc.url, 'GET', '/api');
+    expect(res.json).toMatchObject({ ok: true, name: 'ainfluencer-pipeline', links: { presets: '/api/pipeline/presets', docs: '/docs' } });
+  });
+
+  it('lists presets in a stable order with photoreal_portrait_v1 first, each valid', async () => {
+    const res = await call(svc.url, 'GET', '/api/pipeline/presets');
+    expect(res.status).toBe(200);
+    expect(res.json.presets.map((p: { id: string }) => p.id)).toEqual(['photoreal_portrait_v1', 'cinematic_portrait_v1', 'identity_lock_portrait_v1']);
+    for (const p of res.json.presets) expect(WorkflowPreset.safeParse(p).success).toBe(true);
+  });
+
+  it('filters presets by category and engine', async () => {
+    expect((await call(svc.url, 'GET', '/api/pipeline/presets?category=image_generation')).json.presets).toHaveLength(3);
+    expect((await call(svc.url, 'GET', '/api/pipeline/presets?category=video_generation')).json.presets).toEqual([]);
+    expect((await call(svc.url, 'GET', '/api/pipeline/presets?engine=local_comfy')).json.presets).toHaveLength(3);
+    expect((await call(svc.url, 'GET', '/api/pipeline/presets?engine=remote_x')).json.presets).toEqual([]);
+    const both = await call(svc.url, 'GET', '/api/pipeline/presets?category=image_generation&engine=local_comfy');
+    expect(both.json.presets).toHaveLength(3);
+    const bad = expectEnvelope(await call(svc.url, 'GET', '/api/pipeline/presets?category=poetry'), 422, 'CONTRACT_MISMATCH');
+    expect(bad.errors[0].field).toBe('category');
+    const unknown = expectEnvelope(await call(svc.url, 'GET', '/api/pipeline/presets?colour=red'), 422, 'CONTRACT_MISMATCH');
+    expect(unknown.errors).toEqual([expect.objectContaining({ key: 'colour' })]);
+  });
+
+  it('GET /api/pipeline/presets/{id} returns one preset or a 404 envelope', async () => {
+    const ok = await call(svc.url, 'GET', '/api/pipeline/presets/identity_lock_portrait_v1');
+    expect(ok.json.ok).toBe(true);
+    expect(ok.json.preset).toMatchObject({ id: 'identity_lock_portrait_v1', requires_consent: true });
+    expect(ok.json.preset.quality_levels.pro).toMatchObject({ steps: 40, cfg: 8.0, ip_adapter_weight: 0.8, identity_method: 'instantid' });
+    const missing = expectEnvelope(await call(svc.url, 'GET', '/api/pipeline/presets/nope_v9'), 404, 'FILE_NOT_FOUND');
+    expect(missing.detail.available).toContain('photoreal_portrait_v1');
+  });
+
+  it('unknown routes and methods get ROUTE_NOT_FOUND envelopes', async () => {
+    expectEnvelope(await call(svc.url, 'GET', '/api/nope'), 404, 'ROUTE_NOT_FOUND');
+    expectEnvelope(await call(svc.url, 'DELETE', '/api/pipeline/presets'), 404, 'ROUTE_NOT_FOUND');
+  });
+
+  it('malformed JSON, empty JSON, wrong content type and oversized bodies get envelopes', async () => {
+    const path = '/api/pipeline/generate/image';
+    expectEnvelope(await call(svc.url, 'POST', path, { body: '{"preset_id": ', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_JSON');
+    expectEnvelope(await call(svc.url, 'POST', path, { body: '', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_JSON');
+    expectEnvelope(await call(svc.url, 'POST', path, { body: 'preset_id=x', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectEnvelope(await call(svc.url, 'POST', path, { json: { preset_id: 'x', prompt: 'y'.repeat(2 * 1024 * 1024) } }), 413, 'PAYLOAD_TOO_LARGE');
+    expectEnvelope(await call(svc.url, 'POST', path, { body: '{"__proto__": {"polluted": true}, "preset_id": "x", "prompt": "y"}', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_JSON');
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('validation failures are 422 CONTRACT_MISMATCH naming each field, missing ones and unknown keys', async () => {
+    const path = '/api/pipeline/generate/image';
+    const missing = expectEnvelope(await call(svc.url, 'POST', path, { json: { preset_id: 'photoreal_portrait_v1' } }), 422, 'CONTRACT_MISMATCH');
+    expect(missing.missing_fields).toEqual(['prompt']);
+    const many = expectEnvelope(await call(svc.url, 'POST', path, { json: { preset_id: '', prompt: 'x'.repeat(2001), quality_level: 'ultra', seed: 2 ** 32 + 1, consent_given: 'yes', identity_reference: 'abc', colour: 'red' } }), 422, 'CONTRACT_MISMATCH');
+    const fields = many.errors.map((e: { field: string }) => e.field);
+    expect(fields).toEqual(expect.arrayContaining(['preset_id', 'prompt', 'quality_level', 'seed', 'consent_given', 'identity_reference', 'colour']));
+    expect(many.errors.find((e: { field: string }) => e.field === 'colour').key).toBe('colour');
+    const noBody = expectEnvelope(await call(svc.url, 'POST', path), 422, 'CONTRACT_MISMATCH');
+    expect(noBody.missing_fields.length).toBeGreaterThan(0);
+  });
+
+  it('serves the OpenAPI document listing every route and schema, and the docs UI', async () => {
+    const doc = (await call(svc.url, 'GET', '/docs/json')).json;
+    expect(doc.openapi).toMatch(/^3\./);
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
+    for (const r of ['GET /api/health', 'GET /api', 'GET /api/pipeline/presets', 'GET /api/pipeline/presets/{preset_id}', 'POST /api/pipeline/generate/image',
+      'GET /api/pipeline/jobs/{job_id}', 'GET /api/pipeline/jobs/{job_id}/artifacts', 'GET /api/pipeline/jobs/{job_id}/artifacts/{filename}',
+      'POST /api/pipeline/uploads', 'GET /api/pipeline/engines']) expect(routes).toContain(r);
+    const gen = doc.paths['/api/pipeline/generate/image'].post;
+    const body = gen.requestBody.content['application/json'].schema;
+    expect(body.additionalProperties).toBe(false);
+    expect(body.required).toEqual(expect.arrayContaining(['preset_id', 'prompt']));
+    for (const [name, prop] of Object.entries(body.properties as Record<string, { description?: string }>)) expect(prop.description, name).toBeTruthy();
+    expect(gen.responses['200']).toBeDefined();
+    expect(gen.responses['422']).toBeDefined();
+    const ui = await fetch(`${svc.url}/docs`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toMatch(/swagger/i);
+  });
+
+  it('answers CORS preflights for the configured origins only', async () => {
+    const allowed = await fetch(`${svc.url}/api/pipeline/presets`, { method: 'OPTIONS', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    const other = await fetch(`${svc.url}/api/pipeline/presets`, { headers: { origin: 'http://evil.test' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('request logs never contain authorization, cookie or API-key header values', async () => {
+    await fetch(`${svc.url}/api/pipeline/presets`, { headers: { authorization: 'Bearer sk-live-abcdefghijklmnop1234', cookie: 'session=s3cr3tcookie', 'x-api-key': 'hf_abcdefghijklmnopqrstuvwxyz' } });
+    const logs = svc.logLines.join('');
+    expect(logs).not.toContain('sk-live-abcdefghijklmnop1234');
+    expect(logs).not.toContain('s3cr3tcookie');
+    expect(logs).not.toContain('hf_abcdefghijklmnopqrstuvwxyz');
+  });
+
+  it('echoes a request id in responses and envelopes', async () => {
+    const res = await call(svc.url, 'GET', '/api/pipeline/presets/nope', { headers: { 'x-request-id': 'trace-123' } });
+    expect(res.headers.get('x-request-id')).toBe('trace-123');
+    expect(res.json.request_id).toBe('trace-123');
+  });
+});
+
+describe('access control', () => {
+  let guarded: TestService;
+  const token = 'test-token-0123456789abcdef';
+  beforeAll(async () => { guarded = await startService({ AINFLUENCER_API_TOKEN: token }); });
+  afterAll(async () => { await guarded.close(); });
+
+  it('leaves /api/health open and requires the bearer token elsewhere', async () => {
+    expect((await call(guarded.url, 'GET', '/api/health')).status).toBe(200);
+    expectEnvelope(await call(guarded.url, 'GET', '/api/pipeline/presets'), 401, 'AUTH_MISSING');
+    expectEnvelope(await call(guarded.url, 'GET', '/api/pipeline/presets', { headers: { authorization: 'Bearer wrong-token-0123456789' } }), 401, 'AUTH_INVALID');
+    expect((await call(guarded.url, 'GET', '/api/pipeline/presets', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(guarded.logLines.join('')).not.toContain(token);
+  });
+});
+
+describe('preset files', () => {
+  const dirs: string[] = [];
+  const copyPresets = () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'presets-'));
+    dirs.push(dir);
+    cpSync(path.join(repoRoot, 'presets'), dir, { recursive: true });
+    return dir;
+  };
+  afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+
+  it('the shipped presets carry the Phase 1 numbers', () => {
+    const reg = loadPresetRegistry(path.join(repoRoot, 'presets'));
+    const photo = reg.get('photoreal_portrait_v1')!.preset;
+    expect(photo.quality_levels).toMatchObject({ low: { steps: 25, cfg: 6.5, face_restoration: false, upscale: false }, standard: { steps: 40, cfg: 7.5, face_restoration: true, upscale: false }, pro: { steps: 50, cfg: 8.0, face_restoration: true, upscale: 2 } });
+    const cine = reg.get('cinematic_portrait_v1')!.preset;
+    expect(cine.quality_levels).toMatchObject({ low: { steps: 30, cfg: 7.0, film_grain: true, tone_mapping: false, color_grading: false }, standard: { steps: 35, cfg: 7.5, tone_mapping: true }, pro: { steps: 40, cfg: 8.0, color_grading: true } });
+    const id = reg.get('identity_lock_portrait_v1')!.preset;
+    expect(id.required_inputs.map((i) => i.name)).toEqual(['prompt', 'identity_reference']);
+    expect(id.failure_modes.map((f) => f.code)).toEqual(['ENGINE_OFFLINE', 'DEPENDENCY_MISSING', 'CONSENT_MISSING']);
+    for (const p of reg.list()) {
+      expect(p.category).toBe('image_generation');
+      expect(p.engine_requirements).toEqual(['local_comfy']);
+      expect(p.content_restrictions).toContain('no_nsfw');
+    }
+  });
+
+  it('a broken file stops loading with a message naming the file and the field', () => {
+    const dir = copyPresets();
+    const file = path.join(dir, 'cinematic_portrait_v1.json');
+    const preset = JSON.parse(JSON.stringify((loadPresetRegistry(dir).get('cinematic_portrait_v1')!.preset)));
+    preset.quality_levels.pro.steps = 'many';
+    writeFileSync(file, JSON.stringify(preset));
+    expect(() => loadPresetRegistry(dir)).toThrow(PresetLoadError);
+    expect(() => loadPresetRegistry(dir)).toThrow(/cinematic_portrait_v1\.json: field "quality_levels\.pro\.steps"/);
+    writeFileSync(file, '{ not json');
+    expect(() => loadPresetRegistry(dir)).toThrow(/cinematic_portrait_v1\.json: not valid JSON/);
+    preset.quality_levels.pro.steps = 40;
+    preset.surprise = true;
+    writeFileSync(file, JSON.stringify(preset));
+    expect(() => loadPresetRegistry(dir)).toThrow(/field "surprise"/);
+  });
+});
