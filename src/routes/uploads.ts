@@ -18,6 +18,10 @@ export const uploadRoutes = (deps: { uploads: UploadStore }): FastifyPluginAsync
     const file = await request.file();
     if (!file) throw new PipelineError('VALIDATION_ERROR', 'The multipart body has no file part', { detail: { field: 'image' } });
     const bytes = await file.toBuffer();
+    // The part stream stops at the limit; a truncated file is refused, never stored.
+    if (file.file.truncated) {
+      throw new PipelineError('PAYLOAD_TOO_LARGE', 'The uploaded file is larger than UPLOAD_LIMIT_BYTES', { detail: { limit_bytes: bytes.length } });
+    }
     const type = sniffImage(bytes);
     if (!type) {
       throw new PipelineError('VALIDATION_ERROR', 'The file is not a PNG, JPEG or WebP image', { detail: { field: file.fieldname, size_bytes: bytes.length } });

@@ -11,6 +11,8 @@ let sim: ComfySimulator;
 beforeAll(async () => { sim = await startComfySimulator(); });
 afterAll(async () => { await sim.close(); });
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
 const post = (p: string, body: unknown) => fetch(`${sim.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
 interface Msg { type: string; data: Record<string, unknown> }
@@ -59,7 +61,7 @@ describe('simulator protocol fidelity', () => {
     const ofB = s.messages.filter((m) => m.data.prompt_id === b);
     expect(ofB.find((m) => m.type === 'execution_cached')!.data.nodes).toEqual(['1', '2', '3']);
     expect(ofB.filter((m) => m.type === 'executing' && m.data.node !== null)).toEqual([]);
-    const hist = (await (await fetch(`${sim.url}/history`)).json()) as Record<string, { outputs: unknown }>;
+    const hist = (await json(fetch(`${sim.url}/history`))) as Record<string, { outputs: unknown }>;
     expect(hist[b]!.outputs).toEqual(hist[a]!.outputs);
     s.ws.close();
   });
@@ -71,7 +73,7 @@ describe('simulator protocol fidelity', () => {
       await post('/prompt', { prompt: invertGraph(`${sub}/pic`, color, 16), prompt_id: id });
       await waitFor(() => sim.executor.history.has(id));
     }
-    const hist = (await (await fetch(`${sim.url}/history?max_items=2`)).json()) as Record<string, { outputs: Record<string, { images: { filename: string; subfolder: string }[] }> }>;
+    const hist = (await json(fetch(`${sim.url}/history?max_items=2`))) as Record<string, { outputs: Record<string, { images: { filename: string; subfolder: string }[] }> }>;
     const files = Object.values(hist).map((h) => h.outputs['3']!.images[0]!);
     expect(files.map((f) => f.filename)).toEqual(['pic_00001_.png', 'pic_00002_.png']);
     expect(files[0]!.subfolder).toBe(sub);
@@ -82,15 +84,15 @@ describe('simulator protocol fidelity', () => {
   it('rejects bad prompts with ComfyUI\'s shapes', async () => {
     const r1 = await post('/prompt', { nothing: true });
     expect(r1.status).toBe(400);
-    expect((await r1.json()).error.type).toBe('no_prompt');
+    expect((await json(r1)).error.type).toBe('no_prompt');
     const r2 = await post('/prompt', { prompt: invertGraph('x'), prompt_id: 'not-a-uuid' });
-    expect((await r2.json()).error.type).toBe('invalid_prompt_id');
+    expect((await json(r2)).error.type).toBe('invalid_prompt_id');
     const r3 = await post('/prompt', { prompt: { '1': { class_type: 'NoSuchNode', inputs: {} } } });
-    expect(await r3.json()).toMatchObject({ error: { type: 'missing_node_type', extra_info: { node_id: '1', class_type: 'NoSuchNode' } }, node_errors: {} });
+    expect(await json(r3)).toMatchObject({ error: { type: 'missing_node_type', extra_info: { node_id: '1', class_type: 'NoSuchNode' } }, node_errors: {} });
     const r4 = await post('/prompt', { prompt: { '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } } } });
-    expect((await r4.json()).error.type).toBe('prompt_no_outputs');
+    expect((await json(r4)).error.type).toBe('prompt_no_outputs');
     const r5 = await post('/prompt', { prompt: txt2imgGraph('x', { sampler: 'eulr', ckpt: 'nope.safetensors' }) });
-    const body = await r5.json();
+    const body = await json(r5);
     expect(body.error.type).toBe('prompt_outputs_failed_validation');
     const types = Object.values(body.node_errors as Record<string, { errors: { type: string; extra_info: { input_name: string } }[]; dependent_outputs: string[] }>).flatMap((n) => n.errors.map((e) => `${e.type}:${e.extra_info.input_name}`));
     expect(types.sort()).toEqual(['value_not_in_list:ckpt_name', 'value_not_in_list:sampler_name']);
@@ -124,25 +126,25 @@ describe('simulator protocol fidelity', () => {
       form.append('image', new Blob([bytes]), name);
       return fetch(`${sim.url}/upload/image`, { method: 'POST', body: form });
     };
-    const a = await (await upload(Buffer.from('one'))).json();
-    const b = await (await upload(Buffer.from('one'))).json();
-    const c = await (await upload(Buffer.from('two'))).json();
-    const d = await (await upload(Buffer.from('three'))).json();
+    const a = await json(upload(Buffer.from('one')));
+    const b = await json(upload(Buffer.from('one')));
+    const c = await json(upload(Buffer.from('two')));
+    const d = await json(upload(Buffer.from('three')));
     expect([a.name, b.name, c.name, d.name]).toEqual(['face.png', 'face.png', 'face (1).png', 'face (2).png']);
     expect(a).toMatchObject({ subfolder: '', type: 'input' });
     expect((await fetch(`${sim.url}/upload/image`, { method: 'POST', body: new FormData() })).status).toBe(400);
   });
 
   it('answers unknown things like ComfyUI', async () => {
-    expect(await (await fetch(`${sim.url}/object_info/NoSuchNode`)).json()).toEqual({});
-    expect(await (await fetch(`${sim.url}/history/${randomUUID()}`)).json()).toEqual({});
+    expect(await json(fetch(`${sim.url}/object_info/NoSuchNode`))).toEqual({});
+    expect(await json(fetch(`${sim.url}/history/${randomUUID()}`))).toEqual({});
     expect((await fetch(`${sim.url}/models/nope`)).status).toBe(404);
-    expect(await (await fetch(`${sim.url}/models/checkpoints`)).json()).toContain('sd_xl_base_1.0.safetensors');
+    expect(await json(fetch(`${sim.url}/models/checkpoints`))).toContain('sd_xl_base_1.0.safetensors');
     expect((await fetch(`${sim.url}/nope`)).status).toBe(404);
     expect((await fetch(`${sim.url}/nope`, { method: 'POST' })).status).toBe(405);
-    const info = await (await fetch(`${sim.url}/api/object_info/KSampler`)).json();
+    const info = await json(fetch(`${sim.url}/api/object_info/KSampler`));
     expect(info.KSampler.input.required.sampler_name[0]).toContain('euler');
-    const v3 = await (await fetch(`${sim.url}/object_info/ImageAddNoise`)).json();
+    const v3 = await json(fetch(`${sim.url}/object_info/ImageAddNoise`));
     expect(v3.ImageAddNoise.name).toBe('ImageAddNoise');
     expect((await fetch(`${sim.url}/system_stats`, { headers: { origin: 'http://evil.test' } })).status).toBe(403);
   });
@@ -171,12 +173,12 @@ describe('simulator protocol fidelity', () => {
     sim.setFaults({ stepMs: 20 });
     const ids = [randomUUID(), randomUUID(), randomUUID()];
     for (const [i, id] of ids.entries()) await post('/prompt', { prompt: txt2imgGraph(`q/${id}`, { steps: 5, seed: 1000 + i, size: 32 }), prompt_id: id });
-    const queue = await (await fetch(`${sim.url}/queue`)).json();
+    const queue = await json(fetch(`${sim.url}/queue`));
     expect(queue.queue_running).toHaveLength(1);
     expect(queue.queue_pending.map((q: unknown[]) => q[1])).toEqual(ids.slice(1));
-    expect((await (await fetch(`${sim.url}/prompt`)).json()).exec_info.queue_remaining).toBe(3);
+    expect((await json(fetch(`${sim.url}/prompt`))).exec_info.queue_remaining).toBe(3);
     await waitFor(() => ids.every((id) => sim.executor.history.has(id)), 10_000);
-    const order = sim.executor.executedPromptIds.filter((x) => ids.includes(x));
+    const order = sim.executor.executedPromptIds.filter((x) => (ids as string[]).includes(x));
     expect(order).toEqual(ids);
     sim.setFaults({ stepMs: 0 });
   });

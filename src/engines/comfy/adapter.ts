@@ -158,6 +158,11 @@ export class LocalComfyAdapter implements EngineAdapter {
           await this.cancel(promptId).catch(() => undefined);
           throw new PipelineError('ENGINE_TIMEOUT', 'ComfyUI did not accept the job before its deadline', { detail: { prompt_id: promptId } });
         }
+        if (err instanceof PipelineError && err.code === 'DEPENDENCY_MISSING') {
+          // ComfyUI names only the first missing class; a fresh catalogue lists everything at once.
+          const all = await this.loadObjectInfo(true).then((info) => findMissing(graph, info), () => []);
+          if (all.length > 0) throw dependencyError(all);
+        }
         throw err;
       }
       if (accepted !== promptId) {

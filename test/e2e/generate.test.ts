@@ -1,0 +1,259 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { JobHistory } from '../../src/contracts/job.js';
+import { GenerateResponse } from '../../src/contracts/generate.js';
+import { QUALITY_LEVELS } from '../../src/contracts/common.js';
+import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
+import { DEFAULT_FAULTS } from '../../src/sim/faults.js';
+import { repoRoot } from '../../src/util/paths.js';
+import { call, expectEnvelope } from '../helpers/http.js';
+import { referencePng } from '../helpers/png-fixture.js';
+import { startService, type TestService } from '../helpers/service.js';
+
+let sim: ComfySimulator;
+let svc: TestService;
+beforeAll(async () => {
+  sim = await startComfySimulator();
+  svc = await startService({ COMFYUI_URL: sim.url });
+});
+afterAll(async () => { await svc.close(); await sim.close(); });
+afterEach(() => { sim.setFaults({ ...DEFAULT_FAULTS, packs: [...DEFAULT_FAULTS.packs], missingModels: [], failNodeClasses: [], http500: {}, hangPaths: [], malformedPaths: [] }); });
+
+const generate = (body: Record<string, unknown>, base = svc.url) => call(base, 'POST', '/api/pipeline/generate/image', { json: body });
+
+async function upload(bytes: Buffer, name = 'face.png', type = 'image/png', base = svc.url) {
+  const form = new FormData();
+  form.append('image', new Blob([bytes], { type }), name);
+  return call(base, 'POST', '/api/pipeline/uploads', { body: form });
+}
+
+function storedJob(jobId: string): JobHistory {
+  return JobHistory.parse(JSON.parse(readFileSync(path.join(svc.dataDir, 'jobs', `${jobId}.json`), 'utf8')));
+}
+function storedLog(jobId: string): { event: string; seq: number }[] {
+  return readFileSync(path.join(svc.dataDir, 'jobs', jobId, 'logs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+}
+function graphFor(jobId: string) {
+  const entry = sim.received.find((r) => JSON.stringify(r.prompt).includes(jobId));
+  expect(entry, `graph of ${jobId}`).toBeDefined();
+  return Object.values(entry!.prompt) as { class_type: string; inputs: Record<string, unknown> }[];
+}
+
+const EXPECTED: Record<string, Record<string, { steps: number; cfg: number; classes: string[]; absent: string[]; size: number }>> = {
+  photoreal_portrait_v1: {
+    low: { steps: 25, cfg: 6.5, classes: [], absent: ['FaceRestoreCFWithModel', 'ImageUpscaleWithModel'], size: 1024 },
+    standard: { steps: 40, cfg: 7.5, classes: ['FaceRestoreCFWithModel'], absent: ['ImageUpscaleWithModel'], size: 1024 },
+    pro: { steps: 50, cfg: 8, classes: ['FaceRestoreCFWithModel', 'ImageUpscaleWithModel'], absent: [], size: 2048 },
+  },
+  cinematic_portrait_v1: {
+    low: { steps: 30, cfg: 7, classes: ['ProPostFilmGrain'], absent: ['ProPostApplyLUT'], size: 1024 },
+    standard: { steps: 35, cfg: 7.5, classes: ['ProPostFilmGrain', 'ProPostApplyLUT'], absent: [], size: 1024 },
+    pro: { steps: 40, cfg: 8, classes: ['ProPostFilmGrain', 'ProPostApplyLUT'], absent: [], size: 1024 },
+  },
+  identity_lock_portrait_v1: {
+    low: { steps: 30, cfg: 7, classes: ['LoadImage', 'IPAdapterAdvanced'], absent: ['ApplyInstantID'], size: 1024 },
+    standard: { steps: 35, cfg: 7.5, classes: ['LoadImage', 'IPAdapterAdvanced'], absent: ['ApplyInstantID'], size: 1024 },
+    pro: { steps: 40, cfg: 8, classes: ['LoadImage', 'ApplyInstantID', 'FaceRestoreCFWithModel'], absent: ['IPAdapterAdvanced'], size: 1024 },
+  },
+};
+
+describe('generation end to end against the simulator', () => {
+  for (const presetId of Object.keys(EXPECTED)) {
+    for (const level of QUALITY_LEVELS) {
+      it(`${presetId} at ${level}: graph, artifacts, job record and logs`, async () => {
+        const exp = EXPECTED[presetId]![level]!;
+        const identity = presetId === 'identity_lock_portrait_v1';
+        const refs = identity ? [(await upload(referencePng(0x806040))).json.upload.upload_id] : undefined;
+        const res = await generate({ preset_id: presetId, prompt: 'a monkey with a golden key', quality_level: level, seed: 77, ...(identity ? { identity_reference: refs, consent_given: true } : {}) });
+        expect(res.status, res.text).toBe(200);
+        expect(GenerateResponse.parse(res.json)).toMatchObject({ status: 'completed', preset_id: presetId, error: null });
+        const jobId = res.json.job_id as string;
+
+        const graph = graphFor(jobId);
+        const classes = graph.map((n) => n.class_type);
+        for (const c of exp.classes) expect(classes, c).toContain(c);
+        for (const c of exp.absent) expect(classes, c).not.toContain(c);
+        const sampler = graph.find((n) => n.class_type === 'KSampler')!;
+        expect(sampler.inputs).toMatchObject({ steps: exp.steps, cfg: exp.cfg, seed: 77 });
+        expect(graph.find((n) => n.class_type === 'CLIPTextEncode')!.inputs.text).toBe('a monkey with a golden key');
+
+        const listing = await call(svc.url, 'GET', `/api/pipeline/jobs/${jobId}/artifacts`);
+        expect(listing.json.artifacts).toHaveLength(1);
+        const art = listing.json.artifacts[0];
+        expect(art).toMatchObject({ type: 'image', content_type: 'image/png', width: exp.size, height: exp.size });
+        expect(art.provenance).toMatchObject({ preset_id: presetId, quality_level: level, engine: 'local_comfy', seed: 77 });
+        expect(res.json.output_url).toBe(art.url);
+        const served = Buffer.from(await (await fetch(`${svc.url}${art.url}`)).arrayBuffer());
+        const original = readFileSync(path.join(sim.dirs.output, art.comfy_subfolder, art.comfy_filename));
+        expect(served.equals(original)).toBe(true);
+        expect(createHash('sha256').update(original).digest('hex')).toBe(art.sha256);
+        const onDisk = readFileSync(path.join(svc.dataDir, art.path));
+        expect(onDisk.equals(original)).toBe(true);
+
+        const job = storedJob(jobId);
+        expect(job).toMatchObject({ status: 'completed', progress: 1, seed: 77, quality_level: level, engine_used: 'local_comfy' });
+        expect(job.consent).toMatchObject({ given: identity, required: identity });
+        expect(job.inputs.prompt).toBe('a monkey with a golden key');
+        const events = storedLog(jobId).map((e) => e.event);
+        expect(events[0]).toBe('queued');
+        expect(events).toEqual(expect.arrayContaining(['started', 'graph_built', 'submitted', 'artifact', 'completed']));
+        expect(events.at(-1)).toBe('completed');
+      });
+    }
+  }
+
+  it('reports monotonic progress that reaches 1, and an estimate once there is history', async () => {
+    sim.setFaults({ stepMs: 8 });
+    const before = sim.received.length;
+    const pending = generate({ preset_id: 'photoreal_portrait_v1', prompt: 'progress check', quality_level: 'low', seed: 5 });
+    const seen: number[] = [];
+    let jobId: string | undefined;
+    const started = Date.now();
+    while (Date.now() - started < 20_000) {
+      const recent = sim.received.length > before ? sim.received.at(-1) : undefined;
+      const match = recent && JSON.stringify(recent.prompt).match(/ainfluencer\/([0-9a-f-]{36})\//);
+      if (match) {
+        jobId = match[1];
+        const st = await call(svc.url, 'GET', `/api/pipeline/jobs/${jobId}`);
+        seen.push(st.json.progress);
+        if (st.json.status === 'completed') break;
+      }
+      await new Promise((r) => setTimeout(r, 15));
+    }
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(res.json.job_id).toBe(jobId);
+    expect(seen.filter((p) => p > 0 && p < 1).length).toBeGreaterThan(2);
+    for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
+    expect(seen.at(-1)).toBe(1);
+    expect(res.json.estimated_time_seconds).toEqual(expect.any(Number));
+  });
+
+  it('missing checkpoint → 424 DEPENDENCY_MISSING naming it; the failed job is queryable', async () => {
+    sim.setFaults({ missingModels: ['sd_xl_base_1.0.safetensors'] });
+    const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low' }), 424, 'DEPENDENCY_MISSING');
+    expect(env.detail.missing).toEqual([expect.objectContaining({ kind: 'model', value: 'sd_xl_base_1.0.safetensors', folder: 'checkpoints' })]);
+    const job = await call(svc.url, 'GET', `/api/pipeline/jobs/${env.job_id}`);
+    expect(job.json).toMatchObject({ status: 'failed', error_code: 'DEPENDENCY_MISSING' });
+  });
+
+  it('missing node packs → 424 listing every pack at once', async () => {
+    sim.setFaults({ packs: [] });
+    const env = expectEnvelope(await generate({ preset_id: 'cinematic_portrait_v1', prompt: 'x', quality_level: 'pro' }), 424, 'DEPENDENCY_MISSING');
+    const packs = new Set(env.detail.missing.map((m: { pack?: string }) => m.pack));
+    expect([...packs]).toEqual(['comfyui-propost']);
+    expect(env.detail.missing.map((m: { class_type: string }) => m.class_type)).toEqual(['ProPostFilmGrain', 'ProPostApplyLUT', 'ProPostApplyLUT']);
+  });
+
+  it('a node failing inside ComfyUI → 502 ENGINE_EXECUTION_FAILED with node and exception', async () => {
+    sim.setFaults({ failNodeClasses: ['VAEDecode'] });
+    const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low', seed: 91 }), 502, 'ENGINE_EXECUTION_FAILED');
+    expect(env.detail).toMatchObject({ node_type: 'VAEDecode', exception_type: 'RuntimeError' });
+    expect(env.message).toContain('VAEDecode');
+    expect((await call(svc.url, 'GET', `/api/pipeline/jobs/${env.job_id}`)).json.error_code).toBe('ENGINE_EXECUTION_FAILED');
+  });
+
+  it('validates before a job exists: unknown preset, missing input, consent, references', async () => {
+    const before = sim.received.length;
+    const unknown = expectEnvelope(await generate({ preset_id: 'nope', prompt: 'x' }), 422, 'CONTRACT_MISMATCH');
+    expect(unknown.errors[0].field).toBe('preset_id');
+    expect(unknown.detail.available).toEqual(['photoreal_portrait_v1', 'cinematic_portrait_v1', 'identity_lock_portrait_v1']);
+    const missing = expectEnvelope(await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', consent_given: true }), 422, 'MISSING_REQUIRED_FIELD');
+    expect(missing.missing_fields).toEqual(['identity_reference']);
+    const id = (await upload(referencePng())).json.upload.upload_id;
+    expectEnvelope(await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', identity_reference: [id] }), 400, 'CONSENT_MISSING');
+    expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: [id] }), 400, 'CONSENT_MISSING');
+    const bad = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: [id, '00000000-0000-4000-8000-000000000000'], consent_given: true }), 422, 'INVALID_FIELD_VALUE');
+    expect(bad.errors[0].field).toBe('identity_reference.1');
+    expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: [id, id, id, id], consent_given: true }), 422, 'INVALID_FIELD_VALUE');
+    expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: ['../../etc/passwd'], consent_given: true }), 422, 'INVALID_FIELD_VALUE');
+    // None of these reached ComfyUI.
+    expect(sim.received.length).toBe(before);
+  });
+
+  it('keeps secrets out of the job file, the log and the service log; ordinary text stays byte-identical', async () => {
+    const secret = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234';
+    const res = await generate({ preset_id: 'photoreal_portrait_v1', prompt: `a secret garden, token of love, ${secret}`, negative_prompt: 'Bearer abcDEF123456ghiJKL789', quality_level: 'low', seed: 3 });
+    expect(res.status).toBe(200);
+    const jobId = res.json.job_id;
+    const all = [
+      readFileSync(path.join(svc.dataDir, 'jobs', `${jobId}.json`), 'utf8'),
+      readFileSync(path.join(svc.dataDir, 'jobs', jobId, 'logs.jsonl'), 'utf8'),
+      readFileSync(path.join(svc.dataDir, 'artifacts', jobId, 'metadata.json'), 'utf8'),
+      svc.logLines.join(''),
+    ].join('\n');
+    expect(all).not.toContain(secret);
+    expect(all).not.toContain('abcDEF123456ghiJKL789');
+    expect(storedJob(jobId).inputs.prompt).toBe('a secret garden, token of love, [REDACTED]');
+  });
+
+  it('serves artifacts with type, length, ETag and nosniff, and refuses anything else', async () => {
+    const res = await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'artifact headers', quality_level: 'low', seed: 8 });
+    const jobId = res.json.job_id;
+    const dl = await fetch(`${svc.url}${res.json.output_url}`);
+    expect(dl.headers.get('content-type')).toBe('image/png');
+    expect(dl.headers.get('x-content-type-options')).toBe('nosniff');
+    const etag = dl.headers.get('etag')!;
+    expect(Number(dl.headers.get('content-length'))).toBe((await dl.arrayBuffer()).byteLength);
+    expect((await fetch(`${svc.url}${res.json.output_url}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    for (const name of ['..%2F..%2Fjobs%2F' + jobId + '.json', 'image_002.png', 'metadata.json', '%2e%2e%2fmetadata.json', 'image_001.png%00.json']) {
+      expectEnvelope(await call(svc.url, 'GET', `/api/pipeline/jobs/${jobId}/artifacts/${name}`), 404, 'FILE_NOT_FOUND');
+    }
+    for (const id of ['not-a-uuid', '..%2F..%2Fetc', '00000000-0000-4000-8000-000000000000']) {
+      expectEnvelope(await call(svc.url, 'GET', `/api/pipeline/jobs/${id}`), 404, 'FILE_NOT_FOUND');
+      expectEnvelope(await call(svc.url, 'GET', `/api/pipeline/jobs/${id}/artifacts`), 404, 'FILE_NOT_FOUND');
+    }
+  });
+
+  it('uploads: images by magic bytes only, size limit, multipart only', async () => {
+    const ok = await upload(referencePng(), 'x.txt', 'text/plain');
+    expect(ok.status).toBe(201);
+    expect(ok.json.upload).toMatchObject({ content_type: 'image/png', width: 32, height: 32 });
+    expectEnvelope(await upload(Buffer.from('<svg></svg>'), 'x.png', 'image/png'), 400, 'VALIDATION_ERROR');
+    const jpeg = await upload(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100)]), 'x.jpg', 'image/jpeg');
+    expect(jpeg.json.upload.content_type).toBe('image/jpeg');
+    expectEnvelope(await upload(Buffer.alloc(11 * 1024 * 1024, 1)), 413, 'PAYLOAD_TOO_LARGE');
+    expectEnvelope(await call(svc.url, 'POST', '/api/pipeline/uploads', { json: { path: '/etc/passwd' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('the Phase 1 smoke script passes against the running service', async () => {
+    // Asynchronous child: the service under test lives in this process and must keep serving.
+    const { stdout } = await execFileAsync(process.execPath, [path.join(repoRoot, 'scripts', 'smoke', 'pipeline_phase1.mjs'), '--backend-url', svc.url], { timeout: 60_000 });
+    expect(stdout).toContain('6 passed, 0 failed');
+  });
+});
+
+describe('failure paths that need their own service', () => {
+  it('engine offline → 503 ENGINE_OFFLINE and a queryable failed job', async () => {
+    const offline = await startService({ COMFYUI_URL: 'http://127.0.0.1:9' });
+    try {
+      const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low' }, offline.url), 503, 'ENGINE_OFFLINE');
+      expect(env.job_id).toEqual(expect.any(String));
+      const job = await call(offline.url, 'GET', `/api/pipeline/jobs/${env.job_id}`);
+      expect(job.json).toMatchObject({ status: 'failed', error_code: 'ENGINE_OFFLINE' });
+    } finally {
+      await offline.close();
+    }
+  });
+
+  it('a hung ComfyUI run past the deadline → 504 ENGINE_TIMEOUT and the prompt is gone from ComfyUI', async () => {
+    const hungSim = await startComfySimulator({ faults: { hangExecution: true } });
+    const svc2 = await startService({ COMFYUI_URL: hungSim.url, JOB_DEADLINE_SECONDS: '1' });
+    try {
+      const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low' }, svc2.url), 504, 'ENGINE_TIMEOUT');
+      expect((await call(svc2.url, 'GET', `/api/pipeline/jobs/${env.job_id}`)).json.status).toBe('failed');
+      const end = Date.now() + 5000;
+      while (hungSim.executor.queueRemaining() > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+      expect(hungSim.executor.queueRemaining()).toBe(0);
+    } finally {
+      await svc2.close();
+      await hungSim.close();
+    }
+  });
+});
