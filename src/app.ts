@@ -19,6 +19,9 @@ import { generateRoutes } from './routes/generate.js';
 import { jobRoutes } from './routes/jobs.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { engineRoutes } from './routes/engines.js';
+import { metricsRoutes } from './routes/metrics.js';
+import rateLimit from '@fastify/rate-limit';
+import { PipelineError } from './errors/pipeline-error.js';
 import { SERVICE_NAME, SERVICE_VERSION } from './util/version.js';
 
 export interface AppDeps {
@@ -83,13 +86,20 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(presetRoutes({ presets: deps.presets }));
   await app.register(engineRoutes({ engines: deps.engines }));
   await app.register(multipart, { limits: { fileSize: deps.config.uploadLimitBytes, files: 1, fields: 10, parts: 12 }, throwFileSizeLimit: true });
-  await app.register(generateRoutes({ manager: deps.manager }));
-  await app.register(jobRoutes({ manager: deps.manager }));
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new PipelineError('RATE_LIMIT_EXCEEDED', `At most ${context.max} generation requests per minute`, {
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) }, detail: { limit_per_minute: context.max },
+    }),
+  });
+  await app.register(generateRoutes({ manager: deps.manager, rateLimitPerMinute: deps.config.rateLimitPerMinute }));
+  await app.register(jobRoutes({ manager: deps.manager, jobLogger: deps.manager.deps.jobLogger }));
+  await app.register(metricsRoutes({ manager: deps.manager, engines: deps.engines }));
   await app.register(uploadRoutes({ uploads: deps.uploads }));
 
   // Jobs and engine connections end with the app: tests and graceful shutdown both rely on it.
   app.addHook('onClose', async () => {
-    await deps.manager.close();
+    await deps.manager.shutdown();
     await deps.engines.close();
   });
 

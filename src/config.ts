@@ -35,6 +35,15 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt(1_048_576, 'a positive integer number of bytes'),
   UPLOAD_LIMIT_BYTES: positiveInt(10 * 1_048_576, 'a positive integer number of bytes'),
   JOB_DEADLINE_SECONDS: positiveInt(600, 'a positive integer number of seconds'),
+  JOB_DEADLINE_SECONDS_LOW: z.coerce.number({ error: 'a positive integer number of seconds' }).int('a positive integer number of seconds').positive('a positive integer number of seconds').optional(),
+  JOB_DEADLINE_SECONDS_STANDARD: z.coerce.number({ error: 'a positive integer number of seconds' }).int('a positive integer number of seconds').positive('a positive integer number of seconds').optional(),
+  JOB_DEADLINE_SECONDS_PRO: z.coerce.number({ error: 'a positive integer number of seconds' }).int('a positive integer number of seconds').positive('a positive integer number of seconds').optional(),
+  JOB_CONCURRENCY: positiveInt(1, 'a positive integer'),
+  QUEUE_MAX_DEPTH: positiveInt(100, 'a positive integer'),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'a non-negative integer (0 turns the limit off)' }).int('a non-negative integer (0 turns the limit off)').min(0, 'a non-negative integer (0 turns the limit off)').default(10),
+  SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: 'a non-negative integer number of seconds' }).int('a non-negative integer number of seconds').min(0, 'a non-negative integer number of seconds').default(20),
+  RETENTION_MAX_AGE_DAYS: z.coerce.number({ error: 'a positive number of days' }).positive('a positive number of days').optional(),
+  RETENTION_MAX_BYTES: z.coerce.number({ error: 'a positive integer number of bytes' }).int('a positive integer number of bytes').positive('a positive integer number of bytes').optional(),
   COMFYUI_HTTP_TIMEOUT_MS: positiveInt(30_000, 'a positive integer number of milliseconds'),
   COMFYUI_HEALTH_TIMEOUT_MS: positiveInt(2_000, 'a positive integer number of milliseconds'),
   COMFYUI_CHECKPOINT: nonEmpty('sd_xl_base_1.0.safetensors'),
@@ -60,7 +69,14 @@ export interface AppConfig {
   corsOrigins: string[];
   bodyLimitBytes: number;
   uploadLimitBytes: number;
-  jobDeadlineMs: number;
+  /** Deadline of a job from its start, per quality level. */
+  jobDeadlineMs: Record<'low' | 'standard' | 'pro', number>;
+  jobConcurrency: number;
+  queueMaxDepth: number;
+  /** Generate requests per minute per client; 0 = off. */
+  rateLimitPerMinute: number;
+  shutdownGraceMs: number;
+  retention: { maxAgeMs: number | null; maxBytes: number | null };
   comfyHttpTimeoutMs: number;
   comfyHealthTimeoutMs: number;
   models: ModelDefaults;
@@ -115,7 +131,19 @@ function fromRaw(raw: RawConfig): AppConfig {
     corsOrigins: raw.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     bodyLimitBytes: raw.BODY_LIMIT_BYTES,
     uploadLimitBytes: raw.UPLOAD_LIMIT_BYTES,
-    jobDeadlineMs: raw.JOB_DEADLINE_SECONDS * 1000,
+    jobDeadlineMs: {
+      low: (raw.JOB_DEADLINE_SECONDS_LOW ?? raw.JOB_DEADLINE_SECONDS) * 1000,
+      standard: (raw.JOB_DEADLINE_SECONDS_STANDARD ?? raw.JOB_DEADLINE_SECONDS) * 1000,
+      pro: (raw.JOB_DEADLINE_SECONDS_PRO ?? raw.JOB_DEADLINE_SECONDS) * 1000,
+    },
+    jobConcurrency: raw.JOB_CONCURRENCY,
+    queueMaxDepth: raw.QUEUE_MAX_DEPTH,
+    rateLimitPerMinute: raw.RATE_LIMIT_PER_MINUTE,
+    shutdownGraceMs: raw.SHUTDOWN_GRACE_SECONDS * 1000,
+    retention: {
+      maxAgeMs: raw.RETENTION_MAX_AGE_DAYS ? raw.RETENTION_MAX_AGE_DAYS * 86_400_000 : null,
+      maxBytes: raw.RETENTION_MAX_BYTES ?? null,
+    },
     comfyHttpTimeoutMs: raw.COMFYUI_HTTP_TIMEOUT_MS,
     comfyHealthTimeoutMs: raw.COMFYUI_HEALTH_TIMEOUT_MS,
     apiToken: raw.AINFLUENCER_API_TOKEN ?? null,

@@ -73,6 +73,8 @@ export const JobHistory = z.object({
   engine_prompt_id: z.string().nullable(),
   error_detail: z.record(z.string(), z.unknown()).nullable(),
   provenance: Provenance.nullable(),
+  idempotency_key: z.string().nullable().optional().describe('SHA-256 of the Idempotency-Key header, if one was sent'),
+  submit_attempts: z.number().int().nonnegative().optional().describe('ComfyUI submissions so far (restart recovery resubmits at most once)'),
 }).strict().describe('The stored record of a job (jobs/{job_id}.json)');
 export type JobHistory = z.infer<typeof JobHistory>;
 

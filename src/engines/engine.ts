@@ -43,10 +43,18 @@ export interface RunRequest {
   promptId: string;
   /** Absolute time (epoch ms) after which the run fails with ENGINE_TIMEOUT and is removed upstream. */
   deadlineAt: number;
+  /**
+   * Aborting cancels the run upstream, unless the reason is DETACH: then the engine stops
+   * following it and leaves it running (graceful shutdown; the next start picks it up).
+   */
   signal?: AbortSignal;
+  /** The run was submitted before (by an earlier process): follow it instead of submitting. */
+  resume?: boolean;
+  /** May a prompt ComfyUI lost (it restarted) be submitted again? Default true, once. */
+  allowResubmit?: boolean;
   onProgress?: (p: RunProgress) => void;
-  /** Called once the engine has accepted the run. */
-  onSubmitted?: (promptId: string) => void;
+  /** Called when the engine accepted the run ('submitted') or a resumed run is being followed ('resumed'). */
+  onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void;
 }
 
 export interface RunResult {
@@ -60,6 +68,9 @@ export interface DownloadResult {
   contentType: string;
   sizeBytes: number;
 }
+
+/** Abort reason meaning "stop following, do not cancel upstream". */
+export const DETACH = 'detach';
 
 export type CancelOutcome = 'removed_from_queue' | 'interrupted' | 'not_active';
 

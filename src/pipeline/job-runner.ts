@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { ModelDefaults } from '../config.js';
 import type { ArtifactRecord, JobHistory, Provenance } from '../contracts/job.js';
-import type { EngineAdapter, EngineOutput, Graph } from '../engines/engine.js';
+import type { EngineAdapter, EngineOutput } from '../engines/engine.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import type { LoadedPreset } from '../presets/registry.js';
 import { buildGraph } from '../presets/graph.js';
@@ -39,7 +39,7 @@ export function canonicalJson(value: unknown): string {
  * Runs one job on one engine: uploads identity references, builds the graph, preflights it,
  * submits and follows it, then streams every output into the artifact store.
  */
-export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: EngineAdapter, deps: RunnerDeps, hooks: RunnerHooks, options: { deadlineAt: number; signal: AbortSignal; promptId: string }): Promise<{ outputs: ArtifactRecord[]; provenance: Provenance }> {
+export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: EngineAdapter, deps: RunnerDeps, hooks: RunnerHooks, options: { deadlineAt: number; signal: AbortSignal; promptId: string; resume?: boolean; allowResubmit?: boolean; onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void }): Promise<{ outputs: ArtifactRecord[]; provenance: Provenance }> {
   const inputs = job.inputs as { prompt: string; negative_prompt?: string; identity_reference?: string[] };
   const identityImages: string[] = [];
   for (const uploadId of inputs.identity_reference ?? []) {
@@ -63,7 +63,11 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
   const result = await engine.run({
     graph: built.graph, promptId: options.promptId, deadlineAt: options.deadlineAt, signal: options.signal,
     onProgress: (p) => hooks.progress(p.progress),
-    onSubmitted: (id) => { void hooks.log('submitted', { prompt_id: id, engine: engine.engineId }); },
+    resume: options.resume, allowResubmit: options.allowResubmit,
+    onSubmitted: (id, how) => {
+      options.onSubmitted?.(id, how);
+      void hooks.log(how, { prompt_id: id, engine: engine.engineId });
+    },
   });
   if (result.promptId !== options.promptId) {
     provenance.prompt_id = result.promptId;

@@ -3,18 +3,23 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config.js';
 import type { GenerateRequest } from '../contracts/generate.js';
 import type { ArtifactRecord, JobHistory, JobStatus } from '../contracts/job.js';
-import type { EngineAdapter } from '../engines/engine.js';
+import { DETACH, type EngineAdapter } from '../engines/engine.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import { classifyError } from '../errors/classify.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import type { LoadedPreset, PresetRegistry } from '../presets/registry.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
-import type { JobLogger } from '../store/job-logger.js';
+import type { JobEvent, JobLogger } from '../store/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
+import { JobIndex, summarize, type JobSummary } from '../store/job-index.js';
 import type { UploadStore } from '../store/upload-store.js';
 import { DurationEstimates } from './estimates.js';
-import { failurePatch, isTerminal, toGenerateResponse, toStatus, transition } from './job-state.js';
+import { IdempotencyKeys } from './idempotency.js';
+import { failurePatch, isTerminal, outputUrl, toGenerateResponse, toStatus, transition, artifactUrl } from './job-state.js';
 import { runJob } from './job-runner.js';
+import { Metrics } from './metrics.js';
+import { recoverJobs } from './recovery.js';
+import { sweepRetention } from './retention.js';
 import { validateGenerateRequest } from './validate-request.js';
 
 export interface ManagerDeps {
@@ -28,7 +33,7 @@ export interface ManagerDeps {
   uploads: UploadStore;
 }
 
-interface ActiveJob {
+export interface ActiveJob {
   record: JobHistory;
   loaded: LoadedPreset;
   controller: AbortController;
@@ -36,33 +41,76 @@ interface ActiveJob {
   resolveDone: (job: JobHistory) => void;
   error: PipelineError | null;
   lastPersistedProgress: number;
+  /** Submitted by an earlier process: follow it instead of submitting again. */
+  resume: boolean;
+  progressListeners: Set<(progress: number) => void>;
 }
 
 export const CREDIT_COST: Record<JobHistory['quality_level'], number> = { low: 1, standard: 2, pro: 4 };
 
 /**
  * Owns every job's life: validation before a job exists, the queued → running → completed |
- * failed | cancelled state machine (each transition persisted before it is visible), dispatch to
- * engines with bounded concurrency, and reads of job state and artifacts.
+ * failed | cancelled state machine (each transition persisted before it is visible), a bounded
+ * queue dispatched to engines with bounded concurrency, reads, cancel, recovery and shutdown.
  */
 export class PipelineManager {
-  private readonly active = new Map<string, ActiveJob>();
-  private readonly waiting: string[] = [];
-  private running = 0;
-  private closed = false;
+  readonly active = new Map<string, ActiveJob>();
+  readonly waiting: string[] = [];
+  private runningCount = 0;
+  private accepting = true;
+  private dispatching = true;
+  private retentionTimer: NodeJS.Timeout | null = null;
   readonly estimates = new DurationEstimates();
+  readonly metrics = new Metrics();
+  readonly index: JobIndex;
+  private readonly idempotency = new IdempotencyKeys();
+  /** Job files found unreadable at start and moved to jobs/corrupt/. */
+  corruptFiles: string[] = [];
 
-  constructor(private readonly deps: ManagerDeps, private readonly concurrency = 1) {}
+  constructor(readonly deps: ManagerDeps) {
+    this.index = new JobIndex(deps.jobs.jobsDir);
+  }
 
   async init(): Promise<void> {
     await this.deps.jobs.init();
-    await this.recoverInterruptedJobs();
+    const report = await recoverJobs(this);
+    this.corruptFiles = report.corrupt;
+    for (const s of [...this.index.all()].sort((a, b) => a.created_ms - b.created_ms)) {
+      if (s.status === 'completed' && s.started_ms && s.finished_ms) this.estimates.record(s.preset_id, s.quality_level, (s.finished_ms - s.started_ms) / 1000);
+      if (s.idempotency_key) this.idempotency.restore(s.idempotency_key, s.job_id, s.created_ms);
+    }
+    if (this.deps.config.retention.maxAgeMs || this.deps.config.retention.maxBytes) {
+      await this.retention();
+      this.retentionTimer = setInterval(() => { void this.retention(); }, 10 * 60_000);
+      this.retentionTimer.unref();
+    }
+    this.dispatch();
   }
 
-  /** Validate, create the job (queued, persisted) and dispatch it. */
-  async submit(request: GenerateRequest): Promise<JobHistory> {
-    if (this.closed) throw new PipelineError('SERVICE_UNAVAILABLE', 'The service is shutting down', { headers: { 'retry-after': '5' } });
+  /**
+   * Validate and create a job (queued, persisted), then dispatch it. With an idempotency key, a
+   * repeat within 24 h returns the first job instead (concurrent repeats included).
+   */
+  async submit(request: GenerateRequest, options: { idempotencyKey?: string } = {}): Promise<{ job: JobHistory; existing: boolean }> {
+    if (!options.idempotencyKey) return { job: await this.create(request, null), existing: false };
+    const keyHash = IdempotencyKeys.hash(options.idempotencyKey);
+    const claim = this.idempotency.claim(keyHash, IdempotencyKeys.bodyHash(request), () => this.create(request, keyHash).then((j) => j.job_id));
+    const jobId = await claim.jobId;
+    if (claim.existing && !claim.sameBody) {
+      throw new PipelineError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request body', { detail: { job_id: jobId } });
+    }
+    return { job: await this.getJob(jobId), existing: claim.existing };
+  }
+
+  private async create(request: GenerateRequest, idempotencyKey: string | null): Promise<JobHistory> {
+    if (!this.accepting) throw new PipelineError('SERVICE_UNAVAILABLE', 'The service is shutting down', { headers: { 'retry-after': '10' } });
     const loaded = await validateGenerateRequest(request, this.deps.presets, this.deps.uploads);
+    if (this.waiting.length >= this.deps.config.queueMaxDepth) {
+      const retryAfter = Math.max(1, Math.ceil(((this.estimates.estimate(loaded.preset.id, request.quality_level) ?? 10) * this.waiting.length) / this.deps.config.jobConcurrency));
+      throw new PipelineError('SERVICE_UNAVAILABLE', `The job queue is full (${this.deps.config.queueMaxDepth} waiting)`, {
+        headers: { 'retry-after': String(Math.min(retryAfter, 3600)) }, detail: { queue_depth: this.waiting.length },
+      });
+    }
     const now = new Date().toISOString();
     const jobId = randomUUID();
     const seed = request.seed ?? randomInt(0, 2 ** 32);
@@ -74,27 +122,28 @@ export class PipelineManager {
       outputs: [], engine_used: null, quality_level: request.quality_level, credit_cost: CREDIT_COST[request.quality_level],
       error: null, error_code: null, remediation: [], logs: `jobs/${jobId}/logs.jsonl`, progress: 0, seed,
       consent: { given: request.consent_given, required: consentRequired, recorded_at: now },
-      engine_prompt_id: null, error_detail: null, provenance: null,
+      engine_prompt_id: null, error_detail: null, provenance: null, idempotency_key: idempotencyKey, submit_attempts: 0,
     };
-    let resolveDone!: (job: JobHistory) => void;
-    const done = new Promise<JobHistory>((r) => { resolveDone = r; });
-    const active: ActiveJob = { record, loaded, controller: new AbortController(), done, resolveDone, error: null, lastPersistedProgress: 0 };
-    await this.deps.jobs.save(record);
+    const active = this.track(record, loaded, false);
+    await this.persist(active, record);
     await this.deps.jobLogger.log(jobId, 'queued', { preset_id: record.preset_id, quality_level: record.quality_level, seed, consent_given: request.consent_given });
-    this.active.set(jobId, active);
     this.waiting.push(jobId);
     this.dispatch();
-    return record;
+    return active.record;
   }
 
-  /** Wait for a job of this process to end. */
+  /** Register a job this process will run (new, or recovered from disk). */
+  track(record: JobHistory, loaded: LoadedPreset, resume: boolean): ActiveJob {
+    let resolveDone!: (job: JobHistory) => void;
+    const done = new Promise<JobHistory>((r) => { resolveDone = r; });
+    const active: ActiveJob = { record, loaded, controller: new AbortController(), done, resolveDone, error: null, lastPersistedProgress: Math.floor(record.progress * 4) / 4, resume, progressListeners: new Set() };
+    this.active.set(record.job_id, active);
+    return active;
+  }
+
   async waitForEnd(jobId: string): Promise<{ job: JobHistory; error: PipelineError | null }> {
     const active = this.active.get(jobId);
-    if (!active) {
-      const job = await this.deps.jobs.get(jobId);
-      if (!job) throw notFound(jobId);
-      return { job, error: null };
-    }
+    if (!active) return { job: await this.getJob(jobId), error: null };
     const job = await active.done;
     return { job, error: active.error };
   }
@@ -108,8 +157,30 @@ export class PipelineManager {
   }
 
   async getStatus(jobId: string): Promise<JobStatus> {
-    const job = await this.getJob(jobId);
-    return toStatus(job, this.estimates.estimate(job.preset_id, job.quality_level));
+    const active = this.active.get(jobId);
+    if (active) return toStatus(active.record, this.estimates.estimate(active.record.preset_id, active.record.quality_level));
+    // Finished jobs are answered from the index: no file read on the hot read path.
+    const s = this.index.get(jobId);
+    if (!s) throw notFound(jobId);
+    return this.summaryStatus(s);
+  }
+
+  summaryStatus(s: JobSummary): JobStatus {
+    const active = this.active.get(s.job_id);
+    if (active) return toStatus(active.record, this.estimates.estimate(s.preset_id, s.quality_level));
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      ok: true, job_id: s.job_id, status: s.status, preset_id: s.preset_id, progress: s.progress,
+      created_at: new Date(s.created_ms).toISOString(), started_at: iso(s.started_ms), finished_at: iso(s.finished_ms),
+      estimated_time_seconds: this.estimates.estimate(s.preset_id, s.quality_level),
+      output_url: s.status === 'completed' && s.output ? artifactUrl(s.job_id, s.output) : null,
+      error: s.error, error_code: s.error_code,
+    };
+  }
+
+  list(query: { status?: string; preset_id?: string; limit: number; cursor?: { created_ms: number; job_id: string } }) {
+    const { jobs, next } = this.index.list(query);
+    return { jobs: jobs.map((s) => this.summaryStatus(s)), next };
   }
 
   generateResponse(job: JobHistory) {
@@ -130,59 +201,103 @@ export class PipelineManager {
     return { record, path: opened.path, size: opened.stats.size };
   }
 
+  async logs(jobId: string, since: number): Promise<JobEvent[]> {
+    if (!this.active.has(jobId) && !this.index.has(jobId)) throw notFound(jobId);
+    return this.deps.jobLogger.read(jobId, since);
+  }
+
+  /** Live progress of an active job (not journalled; for event streams). */
+  onProgress(jobId: string, listener: (progress: number) => void): () => void {
+    const active = this.active.get(jobId);
+    if (!active) return () => undefined;
+    active.progressListeners.add(listener);
+    return () => active.progressListeners.delete(listener);
+  }
+
   /** Cancel a queued or running job; a finished one is a 409. */
   async cancel(jobId: string): Promise<JobHistory> {
     const active = this.active.get(jobId);
-    if (!active) {
-      const job = await this.deps.jobs.get(jobId);
+    if (!active || isTerminal(active.record.status)) {
+      const job = active?.record ?? (await this.deps.jobs.get(jobId));
       if (!job) throw notFound(jobId);
       throw new PipelineError('JOB_NOT_CANCELLABLE', `Job ${jobId} is already ${job.status}`, { detail: { job_id: jobId, status: job.status } });
     }
-    if (active.record.status === 'queued') {
-      const index = this.waiting.indexOf(jobId);
-      if (index >= 0) this.waiting.splice(index, 1);
+    const index = this.waiting.indexOf(jobId);
+    if (active.record.status === 'queued' && index >= 0) {
+      this.waiting.splice(index, 1);
       await this.finish(active, 'cancelled', new PipelineError('JOB_CANCELLED', 'The job was cancelled before it started'));
       return active.record;
     }
     active.controller.abort();
-    return (await active.done);
+    return active.done;
   }
 
-  private dispatch(): void {
-    while (!this.closed && this.running < this.concurrency && this.waiting.length > 0) {
+  queueDepth(): number {
+    return this.waiting.length;
+  }
+
+  runningJobs(): number {
+    return this.runningCount;
+  }
+
+  dispatch(): void {
+    while (this.dispatching && this.runningCount < this.deps.config.jobConcurrency && this.waiting.length > 0) {
       const jobId = this.waiting.shift()!;
       const active = this.active.get(jobId);
-      if (!active || active.record.status !== 'queued') continue;
-      this.running++;
-      void this.execute(active).finally(() => {
-        this.running--;
-        this.dispatch();
-      });
+      if (!active || isTerminal(active.record.status)) continue;
+      this.start(active);
     }
+  }
+
+  /** Start a job now (recovered running jobs bypass the queue: they are already in ComfyUI). */
+  start(active: ActiveJob): void {
+    this.runningCount++;
+    void this.execute(active).finally(() => {
+      this.runningCount--;
+      this.dispatch();
+    });
   }
 
   private async execute(active: ActiveJob): Promise<void> {
     const jobId = active.record.job_id;
     try {
       const engine = this.pickEngine(active.loaded);
-      const promptId = randomUUID();
-      const startedAt = new Date();
-      // The prompt id is persisted before submission, so a restart can look it up instead of running it twice.
-      await this.update(active, transition(active.record, 'running', { started_at: startedAt.toISOString(), engine_used: engine.engineId, engine_prompt_id: promptId }));
-      await this.deps.jobLogger.log(jobId, 'started', { engine: engine.engineId, prompt_id: promptId });
+      let promptId = active.record.engine_prompt_id;
+      if (!active.resume || !promptId) {
+        promptId = randomUUID();
+        // The prompt id is persisted before submission, so a restart can look it up instead of running it twice.
+        await this.persist(active, transition(active.record, 'running', { started_at: new Date().toISOString(), engine_used: engine.engineId, engine_prompt_id: promptId }));
+        await this.deps.jobLogger.log(jobId, 'started', { engine: engine.engineId, prompt_id: promptId });
+      }
+      const startedMs = Date.parse(active.record.started_at!);
       const { outputs, provenance } = await runJob(active.record, active.loaded, engine, {
         artifacts: this.deps.artifacts, uploads: this.deps.uploads, models: this.deps.config.models,
       }, {
-        update: (patch) => this.update(active, { ...active.record, ...patch }),
+        update: (patch) => this.persist(active, { ...active.record, ...patch }),
         log: (event, fields) => this.deps.jobLogger.log(jobId, event, fields),
-        progress: (value) => this.onProgress(active, value),
-      }, { deadlineAt: startedAt.getTime() + this.deps.config.jobDeadlineMs, signal: active.controller.signal, promptId });
-      const finishedAt = new Date();
-      await this.update(active, transition(active.record, 'completed', { finished_at: finishedAt.toISOString(), outputs, provenance, progress: 1 }));
-      this.estimates.record(active.record.preset_id, active.record.quality_level, (finishedAt.getTime() - startedAt.getTime()) / 1000);
-      await this.deps.jobLogger.log(jobId, 'completed', { outputs: outputs.length, duration_ms: finishedAt.getTime() - startedAt.getTime() });
+        progress: (value) => this.progress(active, value),
+      }, {
+        deadlineAt: startedMs + this.deps.config.jobDeadlineMs[active.record.quality_level],
+        signal: active.controller.signal, promptId, resume: active.resume,
+        allowResubmit: (active.record.submit_attempts ?? 0) < 2,
+        onSubmitted: (_id, how) => {
+          if (how === 'submitted') void this.persist(active, { ...active.record, submit_attempts: (active.record.submit_attempts ?? 0) + 1 }).catch(() => undefined);
+        },
+      });
+      const finished = new Date();
+      await this.persist(active, transition(active.record, 'completed', { finished_at: finished.toISOString(), outputs, provenance, progress: 1 }));
+      const seconds = (finished.getTime() - startedMs) / 1000;
+      this.estimates.record(active.record.preset_id, active.record.quality_level, seconds);
+      this.metrics.jobFinished(active.record.preset_id, 'completed', seconds, null);
+      await this.deps.jobLogger.log(jobId, 'completed', { outputs: outputs.length, duration_ms: Math.round(seconds * 1000), output_url: outputUrl(active.record) });
       this.settle(active);
     } catch (err) {
+      if (active.controller.signal.reason === DETACH) {
+        // Shutting down: the job stays running on disk with its prompt id; the next start resumes it.
+        active.error = new PipelineError('SERVICE_UNAVAILABLE', 'The service is restarting; the job continues and can be followed by its job_id', { headers: { 'retry-after': '10' } });
+        active.resolveDone(active.record);
+        return;
+      }
       const error = active.controller.signal.aborted ? new PipelineError('JOB_CANCELLED', 'The job was cancelled', { cause: err }) : classifyError(err);
       if (error.code === 'UNKNOWN_ERROR') this.deps.logger.error({ err, job_id: jobId }, 'job failed unexpectedly');
       await this.finish(active, error.code === 'JOB_CANCELLED' ? 'cancelled' : 'failed', error);
@@ -192,7 +307,8 @@ export class PipelineManager {
   private async finish(active: ActiveJob, status: 'failed' | 'cancelled', error: PipelineError): Promise<void> {
     active.error = error;
     try {
-      await this.update(active, transition(active.record, status, failurePatch(error)));
+      await this.persist(active, transition(active.record, status, failurePatch(error)));
+      this.metrics.jobFinished(active.record.preset_id, status, null, error.code);
       await this.deps.jobLogger.log(active.record.job_id, status, { error_code: error.code, message: error.message });
     } catch (err) {
       this.deps.logger.error({ err, job_id: active.record.job_id }, 'could not persist the end of a job');
@@ -202,27 +318,30 @@ export class PipelineManager {
 
   private settle(active: ActiveJob): void {
     active.resolveDone(active.record);
-    // Finished jobs are served from disk from now on; keep the entry briefly for waiters.
-    setTimeout(() => { if (isTerminal(active.record.status)) this.active.delete(active.record.job_id); }, 5_000).unref();
+    active.progressListeners.clear();
+    // Finished jobs are served from the index and disk from now on; keep the entry briefly for waiters.
+    setTimeout(() => { if (isTerminal(active.record.status)) this.active.delete(active.record.job_id); }, 2_000).unref();
   }
 
-  private async update(active: ActiveJob, next: JobHistory): Promise<void> {
+  /** Write the job file, then the index; only then is the new state visible. */
+  async persist(active: ActiveJob, next: JobHistory): Promise<void> {
     await this.deps.jobs.save(next);
-    active.record = next; // visible only once persisted
+    active.record = { ...next, progress: Math.max(next.progress, active.record.progress) };
+    await this.index.put(summarize(active.record));
   }
 
-  private onProgress(active: ActiveJob, value: number): void {
+  private progress(active: ActiveJob, value: number): void {
     if (value <= active.record.progress) return;
     active.record = { ...active.record, progress: value };
+    for (const l of active.progressListeners) l(value);
     const milestone = Math.floor(value * 4) / 4;
     if (milestone > active.lastPersistedProgress && value < 1) {
       active.lastPersistedProgress = milestone;
-      void this.deps.jobs.save(active.record).catch(() => undefined);
-      void this.deps.jobLogger.log(active.record.job_id, 'progress', { progress: milestone });
+      void this.deps.jobLogger.log(active.record.job_id, 'progress', { progress: milestone }).catch(() => undefined);
     }
   }
 
-  private pickEngine(loaded: LoadedPreset): EngineAdapter {
+  pickEngine(loaded: LoadedPreset): EngineAdapter {
     for (const id of loaded.preset.engine_preference_order) {
       const engine = this.deps.engines.get(id);
       if (engine) return engine;
@@ -230,36 +349,43 @@ export class PipelineManager {
     throw new PipelineError('ENGINE_OFFLINE', `No configured engine can run preset ${loaded.preset.id}`, { detail: { wanted: loaded.preset.engine_preference_order } });
   }
 
-  /** Jobs a previous process left queued or running are failed clearly rather than left hanging. */
-  private async recoverInterruptedJobs(): Promise<void> {
-    for (const id of await this.deps.jobs.ids()) {
-      let job: JobHistory | null;
-      try {
-        job = await this.deps.jobs.get(id);
-      } catch (err) {
-        this.deps.logger.warn({ job_id: id, err }, 'unreadable job file skipped');
-        continue;
-      }
-      if (!job) continue;
-      if (job.status === 'completed' && job.started_at && job.finished_at) {
-        this.estimates.record(job.preset_id, job.quality_level, (Date.parse(job.finished_at) - Date.parse(job.started_at)) / 1000);
-      }
-      if (!isTerminal(job.status)) {
-        const error = new PipelineError('SERVICE_UNAVAILABLE', 'The service restarted while this job was in progress; submit it again');
-        await this.deps.jobs.save(transition(job, 'failed', failurePatch(error)));
-        await this.deps.jobLogger.resume(id);
-        await this.deps.jobLogger.log(id, 'failed', { error_code: error.code, message: error.message });
-      }
+  async retention(): Promise<number> {
+    try {
+      return await sweepRetention(this, this.deps.config.retention);
+    } catch (err) {
+      this.deps.logger.warn({ err }, 'retention sweep failed');
+      return 0;
     }
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    for (const active of this.active.values()) if (!isTerminal(active.record.status)) active.controller.abort();
+  /**
+   * Graceful shutdown: refuse new jobs, let running ones finish within the grace period, then stop
+   * following the rest without cancelling them (they stay running on disk, queued ones stay queued)
+   * so the next start picks them up.
+   */
+  async shutdown(graceMs = this.deps.config.shutdownGraceMs): Promise<void> {
+    this.accepting = false;
+    this.dispatching = false;
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    const running = [...this.active.values()].filter((a) => a.record.status === 'running');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      Promise.allSettled(running.map((a) => a.done)),
+      new Promise((r) => { timer = setTimeout(r, graceMs); }),
+    ]);
+    clearTimeout(timer);
+    for (const a of this.active.values()) {
+      if (a.record.status === 'running') a.controller.abort(DETACH);
+      else if (a.record.status === 'queued') {
+        a.error = new PipelineError('SERVICE_UNAVAILABLE', 'The service is restarting; the job stays queued and runs after the restart', { headers: { 'retry-after': '10' } });
+        a.resolveDone(a.record);
+      }
+    }
     await Promise.allSettled([...this.active.values()].map((a) => a.done));
+    await this.index.flush();
   }
 }
 
-function notFound(jobId: string): PipelineError {
-  return new PipelineError('FILE_NOT_FOUND', `No job with id "${jobId}"`, { detail: { job_id: jobId } });
+export function notFound(jobId: string): PipelineError {
+  return new PipelineError('FILE_NOT_FOUND', `No job with id "${jobId.slice(0, 100)}"`, { detail: { job_id: jobId.slice(0, 100) } });
 }

@@ -2,22 +2,38 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorEnvelope } from '../contracts/common.js';
 import { GenerateRequest, GenerateResponse } from '../contracts/generate.js';
 import { classifyError } from '../errors/classify.js';
+import { PipelineError } from '../errors/pipeline-error.js';
 import type { PipelineManager } from '../pipeline/manager.js';
 
-export const generateRoutes = (deps: { manager: PipelineManager }): FastifyPluginAsyncZod => async (app) => {
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+export const generateRoutes = (deps: { manager: PipelineManager; rateLimitPerMinute: number }): FastifyPluginAsyncZod => async (app) => {
   app.post('/api/pipeline/generate/image', {
+    config: deps.rateLimitPerMinute > 0 ? { rateLimit: { max: deps.rateLimitPerMinute, timeWindow: 60_000 } } : {},
     schema: {
       tags: ['generation'],
-      summary: 'Generate an image with a preset (waits for the job to end)',
-      description: 'Creates a job and waits until it completes or fails. A failed job still exists: the error envelope carries its job_id.',
+      summary: 'Generate an image with a preset',
+      description: [
+        'By default waits until the job ends (200 with the completed job, or the error envelope with job_id).',
+        'With header "Prefer: respond-async" answers 202 at once with the queued job and a Location header.',
+        'An "Idempotency-Key" header makes retries safe: the same key within 24 h returns the same job.',
+      ].join(' '),
       body: GenerateRequest,
-      response: { 200: GenerateResponse, 400: ErrorEnvelope, 422: ErrorEnvelope, 424: ErrorEnvelope, 502: ErrorEnvelope, 503: ErrorEnvelope, 504: ErrorEnvelope },
+      response: { 200: GenerateResponse, 202: GenerateResponse, 400: ErrorEnvelope, 409: ErrorEnvelope, 422: ErrorEnvelope, 424: ErrorEnvelope, 429: ErrorEnvelope, 502: ErrorEnvelope, 503: ErrorEnvelope, 504: ErrorEnvelope },
     },
-  }, async (request) => {
-    const job = await deps.manager.submit(request.body);
+  }, async (request, reply) => {
+    const key = request.headers['idempotency-key'];
+    if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+      throw new PipelineError('VALIDATION_ERROR', 'Idempotency-Key must be 1–200 visible ASCII characters', { detail: { header: 'idempotency-key' } });
+    }
+    const { job } = await deps.manager.submit(request.body, { idempotencyKey: key });
+    if (/\brespond-async\b/i.test(String(request.headers.prefer ?? ''))) {
+      reply.code(202).header('location', `/api/pipeline/jobs/${job.job_id}`).header('preference-applied', 'respond-async');
+      return deps.manager.generateResponse(job);
+    }
     const { job: finished, error } = await deps.manager.waitForEnd(job.job_id);
     if (finished.status !== 'completed') {
-      throw Object.assign(classifyError(error), { jobId: finished.job_id });
+      throw Object.assign(classifyError(error ?? new PipelineError(finished.error_code as never ?? 'UNKNOWN_ERROR', finished.error ?? 'The job did not complete')), { jobId: finished.job_id });
     }
     return deps.manager.generateResponse(finished);
   });

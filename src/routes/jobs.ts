@@ -2,26 +2,93 @@ import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorEnvelope, JobIdParams } from '../contracts/common.js';
+import { JobStatusValue } from '../contracts/generate.js';
 import { ArtifactsResponse, JobStatus } from '../contracts/job.js';
 import { PipelineError } from '../errors/pipeline-error.js';
-import type { PipelineManager } from '../pipeline/manager.js';
+import { notFound, type PipelineManager } from '../pipeline/manager.js';
 import { isArtifactName } from '../store/artifact-store.js';
+import type { JobLogger } from '../store/job-logger.js';
 import { isJobId } from '../store/job-store.js';
+import { streamJobEvents } from './job-events.js';
 
-const notFound = (jobId: string) => new PipelineError('FILE_NOT_FOUND', `No job with id "${jobId.slice(0, 100)}"`, { detail: { job_id: jobId.slice(0, 100) } });
+const ListQuery = z.object({
+  status: JobStatusValue.optional(),
+  preset_id: z.string().min(1).max(200).optional().describe('Only jobs of this preset'),
+  limit: z.coerce.number().int().min(1).max(200).default(50).describe('Page size (1–200, default 50)'),
+  cursor: z.string().max(200).optional().describe('next_cursor of the previous page'),
+}).strict();
 
-export const jobRoutes = (deps: { manager: PipelineManager }): FastifyPluginAsyncZod => async (app) => {
+const encodeCursor = (c: { created_ms: number; job_id: string }) => Buffer.from(JSON.stringify([c.created_ms, c.job_id])).toString('base64url');
+function decodeCursor(raw: string): { created_ms: number; job_id: string } {
+  try {
+    const [created_ms, job_id] = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')) as [unknown, unknown];
+    if (typeof created_ms === 'number' && typeof job_id === 'string' && isJobId(job_id)) return { created_ms, job_id };
+  } catch { /* fall through */ }
+  throw new PipelineError('CONTRACT_MISMATCH', 'The cursor is not one this service issued', { errors: [{ field: 'cursor', message: 'Use next_cursor from the previous page' }] });
+}
+
+const LogEvent = z.object({ seq: z.number().int(), at: z.string(), event: z.string() }).catchall(z.unknown());
+
+export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger }): FastifyPluginAsyncZod => async (app) => {
+  const checkId = (id: string) => { if (!isJobId(id)) throw notFound(id); };
+
+  app.get('/api/pipeline/jobs', {
+    schema: {
+      tags: ['jobs'], summary: 'List jobs, newest first, with a cursor', querystring: ListQuery,
+      response: { 200: z.object({ ok: z.literal(true), jobs: z.array(JobStatus), next_cursor: z.string().nullable() }), 422: ErrorEnvelope },
+    },
+  }, async (request) => {
+    const { status, preset_id, limit, cursor } = request.query;
+    const page = deps.manager.list({ status, preset_id, limit, cursor: cursor ? decodeCursor(cursor) : undefined });
+    return { ok: true as const, jobs: page.jobs, next_cursor: page.next ? encodeCursor(page.next) : null };
+  });
+
   app.get('/api/pipeline/jobs/:job_id', {
     schema: { tags: ['jobs'], summary: 'Status of a job', params: JobIdParams, response: { 200: JobStatus, 404: ErrorEnvelope } },
   }, async (request) => {
-    if (!isJobId(request.params.job_id)) throw notFound(request.params.job_id);
+    checkId(request.params.job_id);
     return deps.manager.getStatus(request.params.job_id);
+  });
+
+  app.post('/api/pipeline/jobs/:job_id/cancel', {
+    schema: { tags: ['jobs'], summary: 'Cancel a queued or running job', params: JobIdParams, response: { 200: JobStatus, 404: ErrorEnvelope, 409: ErrorEnvelope } },
+  }, async (request) => {
+    checkId(request.params.job_id);
+    await deps.manager.cancel(request.params.job_id);
+    return deps.manager.getStatus(request.params.job_id);
+  });
+
+  app.get('/api/pipeline/jobs/:job_id/logs', {
+    schema: {
+      tags: ['jobs'], summary: 'The job\'s redacted event log', params: JobIdParams,
+      querystring: z.object({ since: z.coerce.number().int().min(0).default(0).describe('Only events with seq greater than this') }).strict(),
+      response: { 200: z.object({ ok: z.literal(true), job_id: z.string(), events: z.array(LogEvent), next_since: z.number().int() }), 404: ErrorEnvelope },
+    },
+  }, async (request) => {
+    checkId(request.params.job_id);
+    const events = await deps.manager.logs(request.params.job_id, request.query.since);
+    return { ok: true as const, job_id: request.params.job_id, events, next_since: events.at(-1)?.seq ?? request.query.since };
+  });
+
+  app.get('/api/pipeline/jobs/:job_id/events', {
+    schema: {
+      tags: ['jobs'], summary: 'Live job events (Server-Sent Events)',
+      description: 'Events: state (current status, first), log (id = seq; resume with Last-Event-ID), progress (throttled), end (terminal status; the stream then closes).',
+      params: JobIdParams,
+      querystring: z.object({ since: z.coerce.number().int().min(0).optional().describe('Like Last-Event-ID') }).strict(),
+      response: { 200: z.string().describe('text/event-stream'), 404: ErrorEnvelope },
+    },
+  }, async (request, reply) => {
+    checkId(request.params.job_id);
+    const header = Number(request.headers['last-event-id']);
+    const since = Number.isInteger(header) && header >= 0 ? header : request.query.since ?? 0;
+    await streamJobEvents(request, reply, request.params.job_id, since, deps);
   });
 
   app.get('/api/pipeline/jobs/:job_id/artifacts', {
     schema: { tags: ['jobs'], summary: 'Artifacts of a job with provenance', params: JobIdParams, response: { 200: ArtifactsResponse, 404: ErrorEnvelope } },
   }, async (request) => {
-    if (!isJobId(request.params.job_id)) throw notFound(request.params.job_id);
+    checkId(request.params.job_id);
     const { job, artifacts } = await deps.manager.getArtifacts(request.params.job_id);
     return { ok: true as const, job_id: job.job_id, artifacts };
   });
@@ -35,7 +102,7 @@ export const jobRoutes = (deps: { manager: PipelineManager }): FastifyPluginAsyn
     },
   }, async (request, reply) => {
     const { job_id: jobId, filename } = request.params;
-    if (!isJobId(jobId)) throw notFound(jobId);
+    checkId(jobId);
     if (!isArtifactName(filename)) throw new PipelineError('FILE_NOT_FOUND', 'No such artifact', { detail: { job_id: jobId } });
     const file = await deps.manager.openArtifact(jobId, filename);
     const etag = `"${file.record.sha256}"`;

@@ -16,6 +16,7 @@ export interface JobEvent {
 export class JobLogger {
   private readonly seqs = new Map<string, number>();
   private readonly chains = new Map<string, Promise<void>>();
+  private readonly listeners = new Map<string, Set<(event: JobEvent) => void>>();
 
   constructor(private readonly jobsDir: string) {}
 
@@ -35,7 +36,22 @@ export class JobLogger {
       await fsp.appendFile(this.pathFor(jobId), line, { mode: 0o600 });
     });
     this.chains.set(jobId, next.catch(() => undefined));
-    return next.then(() => entry);
+    // Listeners hear an event only once it is on disk, so a reader never sees what a crash could lose.
+    return next.then(() => {
+      for (const l of this.listeners.get(jobId) ?? []) l(entry);
+      return entry;
+    });
+  }
+
+  /** Follow a job's events as they are appended. Returns the unsubscribe function. */
+  subscribe(jobId: string, listener: (event: JobEvent) => void): () => void {
+    let set = this.listeners.get(jobId);
+    if (!set) this.listeners.set(jobId, (set = new Set()));
+    set.add(listener);
+    return () => {
+      set!.delete(listener);
+      if (set!.size === 0) this.listeners.delete(jobId);
+    };
   }
 
   /** Resume numbering after a restart from what is already on disk. */

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { JobHistory } from '../contracts/job.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
 import { redact } from './redact.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -49,6 +49,37 @@ export class JobStore {
       throw err;
     }
     return JobHistory.parse(JSON.parse(text));
+  }
+
+  /**
+   * Move an unreadable job file out of the way (jobs/corrupt/) so it never blocks a start, and
+   * keep it for a human to look at.
+   */
+  async moveAside(jobId: string): Promise<string> {
+    const dir = path.join(this.jobsDir, 'corrupt');
+    await fsp.mkdir(dir, { recursive: true });
+    const target = path.join(dir, `${jobId}.${Date.now()}.json`);
+    await fsp.rename(this.pathFor(jobId), target);
+    return target;
+  }
+
+  /** Remove a job's record and its log folder. */
+  async delete(jobId: string): Promise<void> {
+    await fsp.rm(this.pathFor(jobId), { force: true });
+    await fsp.rm(path.join(this.jobsDir, jobId), { recursive: true, force: true });
+    this.chains.delete(jobId);
+  }
+
+  /** Remove temp files left by writes a crash interrupted; returns how many. */
+  async sweepTemp(dir = this.jobsDir): Promise<number> {
+    let removed = 0;
+    for (const name of await fsp.readdir(dir).catch(() => [] as string[])) {
+      if (name.startsWith('.') && name.endsWith(TEMP_SUFFIX)) {
+        await fsp.rm(path.join(dir, name), { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   /** Ids of every stored job (file names only; nothing is parsed). */

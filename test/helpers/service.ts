@@ -26,7 +26,7 @@ export interface TestService {
  */
 export async function startService(env: Record<string, string> = {}, options: ContainerOptions & { dataDir?: string } = {}): Promise<TestService> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'ainfluencer-test-'));
-  const config = loadConfig({ AINFLUENCER_DATA_DIR: dataDir, LOG_LEVEL: 'debug', COMFYUI_URL: 'http://127.0.0.1:9', ...env });
+  const config = loadConfig({ AINFLUENCER_DATA_DIR: dataDir, LOG_LEVEL: 'debug', COMFYUI_URL: 'http://127.0.0.1:9', RATE_LIMIT_PER_MINUTE: '0', SHUTDOWN_GRACE_SECONDS: '2', ...env });
   const logLines: string[] = [];
   const sink = new Writable({ write(chunk, _e, done) { logLines.push(String(chunk)); done(); } });
   const deps = await createContainer(config, { logger: createLogger('debug', sink), comfyPollIntervalMs: 200, ...options });

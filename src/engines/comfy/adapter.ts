@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
 import { PipelineError } from '../../errors/pipeline-error.js';
+import { DETACH } from '../engine.js';
 import type {
   CancelOutcome, DownloadResult, EngineAdapter, EngineCapabilities, EngineHealth, EngineOutput, Graph, RunRequest, RunResult,
 } from '../engine.js';
@@ -120,10 +121,10 @@ export class LocalComfyAdapter implements EngineAdapter {
   }
 
   async run(request: RunRequest): Promise<RunResult> {
-    const maxResubmits = this.options.maxResubmits ?? 1;
+    const maxResubmits = request.allowResubmit === false ? 0 : (this.options.maxResubmits ?? 1);
     let promptId = request.promptId;
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.submitAndTrack({ ...request, promptId });
+      const outcome = await this.submitAndTrack({ ...request, promptId, resume: attempt === 0 && request.resume });
       if (outcome.kind === 'done') return outcome.result;
       if (attempt >= maxResubmits) {
         throw new PipelineError('ENGINE_EXECUTION_FAILED', 'ComfyUI lost the prompt (it probably restarted) and a resubmission was lost too', { detail: { prompt_id: promptId, lost: true } });
@@ -148,8 +149,8 @@ export class LocalComfyAdapter implements EngineAdapter {
     signal?.addEventListener('abort', onAbort);
     try {
       await this.socket.ensureOpen();
-      let accepted: string;
-      try {
+      let accepted: string = promptId;
+      if (!request.resume) try {
         const submitSignal = AbortSignal.any([AbortSignal.timeout(Math.max(1, deadlineAt - Date.now())), ...(signal ? [signal] : [])]);
         accepted = await this.submit(graph, promptId, submitSignal);
       } catch (err) {
@@ -171,7 +172,7 @@ export class LocalComfyAdapter implements EngineAdapter {
         promptId = accepted;
         unsubscribe = this.socket.subscribe(promptId, (m) => { inbox.push(m); notify(); });
       }
-      request.onSubmitted?.(promptId);
+      request.onSubmitted?.(promptId, request.resume ? 'resumed' : 'submitted');
 
       const progress = new ProgressTracker(graph);
       let terminalSeen = false;
@@ -181,6 +182,7 @@ export class LocalComfyAdapter implements EngineAdapter {
       let unreachableSince = 0;
       for (;;) {
         if (signal?.aborted) {
+          if (signal.reason === DETACH) throw new PipelineError('SERVICE_UNAVAILABLE', 'The service stopped following the job (shutting down); it continues in ComfyUI', { detail: { prompt_id: promptId } });
           await this.cancel(promptId).catch(() => undefined);
           throw new PipelineError('JOB_CANCELLED', 'The job was cancelled', { detail: { prompt_id: promptId } });
         }

@@ -1,0 +1,96 @@
+import path from 'node:path';
+import { promises as fsp } from 'node:fs';
+import type { JobHistory } from '../contracts/job.js';
+import { PipelineError } from '../errors/pipeline-error.js';
+import { TEMP_SUFFIX } from '../store/atomic-write.js';
+import { summarize } from '../store/job-index.js';
+import { failurePatch, isTerminal, transition } from './job-state.js';
+import type { PipelineManager } from './manager.js';
+
+/**
+ * Start-up reconciliation. The index journal is brought in line with the job files (files are the
+ * truth), unreadable files are moved aside, stale temp files are swept, and every job a previous
+ * process left queued or running is picked up again: queued ones are queued, submitted ones are
+ * followed in ComfyUI (finished → collected; running → tracked; lost → resubmitted once).
+ */
+export async function recoverJobs(manager: PipelineManager): Promise<{ corrupt: string[]; recovered: number; swept: number }> {
+  const { jobs, logger, presets, jobLogger } = manager.deps;
+  const index = manager.index;
+  const badLines = await index.load();
+  if (badLines > 0) logger.warn({ lines: badLines }, 'skipped unreadable lines of the job index');
+
+  const onDisk = new Set(await jobs.ids());
+  const corrupt: string[] = [];
+  const readOrQuarantine = async (id: string): Promise<JobHistory | null> => {
+    try {
+      return await jobs.get(id);
+    } catch (err) {
+      const target = await jobs.moveAside(id).catch(() => null);
+      corrupt.push(id);
+      logger.error({ job_id: id, moved_to: target, err }, 'unreadable job file moved aside');
+      await index.remove(id);
+      return null;
+    }
+  };
+  for (const id of onDisk) {
+    if (!index.has(id)) {
+      const job = await readOrQuarantine(id);
+      if (job) await index.put(summarize(job));
+    }
+  }
+  for (const s of [...index.all()]) if (!onDisk.has(s.job_id)) await index.remove(s.job_id);
+  let swept = await jobs.sweepTemp();
+
+  // Non-terminal jobs: read their files (the journal may lag a crash) and take them over.
+  const open = [...index.all()].filter((s) => !isTerminal(s.status)).sort((a, b) => a.created_ms - b.created_ms);
+  let recovered = 0;
+  for (const s of open) {
+    const job = await readOrQuarantine(s.job_id);
+    if (!job) continue;
+    await index.put(summarize(job));
+    swept += await sweepTree(path.join(manager.deps.artifacts.root, job.job_id));
+    if (isTerminal(job.status)) continue;
+    await jobLogger.resume(job.job_id);
+    const loaded = presets.get(job.preset_id);
+    if (!loaded) {
+      const error = new PipelineError('CONTRACT_MISMATCH', `Preset ${job.preset_id} no longer exists; the job cannot be resumed`);
+      await jobs.save(transition(job, 'failed', failurePatch(error)));
+      await index.put(summarize({ ...job, status: 'failed' }));
+      await jobLogger.log(job.job_id, 'failed', { error_code: error.code, message: error.message });
+      continue;
+    }
+    recovered++;
+    if (job.status === 'running' && job.engine_prompt_id) {
+      const active = manager.track(job, loaded, true);
+      await jobLogger.log(job.job_id, 'recovering', { prompt_id: job.engine_prompt_id });
+      manager.start(active);
+    } else {
+      const requeued = job.status === 'running' ? transition(job, 'queued', { started_at: null }) : job;
+      const active = manager.track(requeued, loaded, false);
+      if (requeued !== job) await manager.persist(active, requeued);
+      await jobLogger.log(job.job_id, 'requeued', {});
+      manager.waiting.push(job.job_id);
+    }
+  }
+  if (recovered || corrupt.length || swept) logger.info({ recovered, corrupt: corrupt.length, swept }, 'job recovery finished');
+  return { corrupt, recovered, swept };
+}
+
+async function sweepTree(dir: string): Promise<number> {
+  let removed = 0;
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await fsp.readdir(dir, { withFileTypes: true });
+  } catch {
+    return 0;
+  }
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) removed += await sweepTree(full);
+    else if (e.name.startsWith('.') && e.name.endsWith(TEMP_SUFFIX)) {
+      await fsp.rm(full, { force: true });
+      removed++;
+    }
+  }
+  return removed;
+}

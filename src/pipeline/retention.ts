@@ -1,0 +1,35 @@
+import { promises as fsp } from 'node:fs';
+import { isTerminal } from './job-state.js';
+import type { PipelineManager } from './manager.js';
+
+/**
+ * Remove finished jobs (record, log and artifacts) older than maxAge, then the oldest finished
+ * ones while their artifacts exceed maxBytes. Queued and running jobs are never touched.
+ */
+export async function sweepRetention(manager: PipelineManager, policy: { maxAgeMs: number | null; maxBytes: number | null }): Promise<number> {
+  const finished = [...manager.index.all()]
+    .filter((s) => isTerminal(s.status) && !manager.active.has(s.job_id))
+    .sort((a, b) => (a.finished_ms ?? a.created_ms) - (b.finished_ms ?? b.created_ms));
+  const doomed = new Set<string>();
+  if (policy.maxAgeMs) {
+    const cutoff = Date.now() - policy.maxAgeMs;
+    for (const s of finished) if ((s.finished_ms ?? s.created_ms) < cutoff) doomed.add(s.job_id);
+  }
+  if (policy.maxBytes) {
+    let total = finished.reduce((sum, s) => sum + (doomed.has(s.job_id) ? 0 : s.bytes), 0);
+    for (const s of finished) {
+      if (total <= policy.maxBytes) break;
+      if (doomed.has(s.job_id)) continue;
+      doomed.add(s.job_id);
+      total -= s.bytes;
+    }
+  }
+  for (const id of doomed) {
+    await fsp.rm(manager.deps.artifacts.jobDir(id), { recursive: true, force: true });
+    await manager.deps.jobs.delete(id);
+    await manager.index.remove(id);
+    manager.deps.jobLogger.forget(id);
+  }
+  if (doomed.size) manager.deps.logger.info({ removed: doomed.size }, 'retention removed finished jobs');
+  return doomed.size;
+}

@@ -1,0 +1,275 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { JobStatus } from '../../src/contracts/job.js';
+import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
+import { DEFAULT_FAULTS } from '../../src/sim/faults.js';
+import { call, expectEnvelope } from '../helpers/http.js';
+import { readSse } from '../helpers/sse.js';
+import { startService, type TestService } from '../helpers/service.js';
+import { startChildService } from '../helpers/child-service.js';
+
+let sim: ComfySimulator;
+let svc: TestService;
+beforeAll(async () => {
+  sim = await startComfySimulator();
+  svc = await startService({ COMFYUI_URL: sim.url });
+});
+afterAll(async () => { await svc.close(); await sim.close(); });
+afterEach(() => { sim.setFaults({ ...DEFAULT_FAULTS, packs: [...DEFAULT_FAULTS.packs], missingModels: [], failNodeClasses: [], http500: {}, hangPaths: [], malformedPaths: [] }); });
+
+const body = (extra: Record<string, unknown> = {}) => ({ preset_id: 'photoreal_portrait_v1', prompt: 'job control', quality_level: 'low', ...extra });
+const submitAsync = (base: string, b: Record<string, unknown>, headers: Record<string, string> = {}) =>
+  call(base, 'POST', '/api/pipeline/generate/image', { json: b, headers: { prefer: 'respond-async', ...headers } });
+async function waitStatus(base: string, jobId: string, want: (s: string) => boolean, ms = 20_000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const st = await call(base, 'GET', `/api/pipeline/jobs/${jobId}`);
+    if (want(st.json?.status)) return st.json;
+    if (Date.now() > end) throw new Error(`job ${jobId} stuck in ${st.json?.status}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+const runsOf = (promptId: string) => sim.executor.executedPromptIds.filter((x) => x === promptId).length;
+
+describe('async submission and live events', () => {
+  it('answers 202 with Location, then streams state → logs → end in order', async () => {
+    sim.setFaults({ stepMs: 10 });
+    const res = await submitAsync(svc.url, body({ seed: 101 }));
+    expect(res.status).toBe(202);
+    expect(res.json).toMatchObject({ status: 'queued', preset_id: 'photoreal_portrait_v1' });
+    expect(res.headers.get('location')).toBe(`/api/pipeline/jobs/${res.json.job_id}`);
+    const stream = await readSse(`${svc.url}/api/pipeline/jobs/${res.json.job_id}/events`);
+    expect(stream.contentType).toMatch(/text\/event-stream/);
+    const { events } = stream;
+    expect(events[0]!.event).toBe('state');
+    expect(JobStatus.safeParse(events[0]!.data).success).toBe(true);
+    expect(events.at(-1)!.event).toBe('end');
+    expect(events.at(-1)!.data.status).toBe('completed');
+    const logs = events.filter((e) => e.event === 'log');
+    expect(logs.map((e) => Number(e.id))).toEqual(logs.map((_, i) => i + 1)); // no gaps, in order
+    expect(logs.map((e) => e.data.event)).toEqual(expect.arrayContaining(['queued', 'started', 'submitted', 'artifact', 'completed']));
+    expect(events.some((e) => e.event === 'progress')).toBe(true);
+  });
+
+  it('resumes after Last-Event-ID without gaps or repeats', async () => {
+    const res = await submitAsync(svc.url, body({ seed: 102 }));
+    await waitStatus(svc.url, res.json.job_id, (s) => s === 'completed');
+    const all = (await readSse(`${svc.url}/api/pipeline/jobs/${res.json.job_id}/events`)).events.filter((e) => e.event === 'log');
+    const resumed = await readSse(`${svc.url}/api/pipeline/jobs/${res.json.job_id}/events`, { 'last-event-id': '3' });
+    expect(resumed.events[0]!.event).toBe('state');
+    expect(resumed.events.filter((e) => e.event === 'log').map((e) => e.id)).toEqual(all.slice(3).map((e) => e.id));
+    expect(resumed.events.at(-1)!.event).toBe('end');
+    const logs = await call(svc.url, 'GET', `/api/pipeline/jobs/${res.json.job_id}/logs?since=3`);
+    expect(logs.json.events.map((e: { seq: number }) => String(e.seq))).toEqual(all.slice(3).map((e) => e.id));
+    expect(logs.json.next_since).toBe(all.length);
+  });
+
+  it('the same Idempotency-Key returns the same job, even for concurrent duplicates', async () => {
+    const key = `order-${randomUUID()}`;
+    const before = sim.received.length;
+    const results = await Promise.all(Array.from({ length: 6 }, () => submitAsync(svc.url, body({ seed: 103 }), { 'idempotency-key': key })));
+    const ids = new Set(results.map((r) => r.json.job_id));
+    expect(ids.size).toBe(1);
+    const jobId = [...ids][0]!;
+    await waitStatus(svc.url, jobId, (s) => s === 'completed');
+    expect(sim.received.length - before).toBe(1);
+    const again = await call(svc.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 103 }), headers: { 'idempotency-key': key } });
+    expect(again.status).toBe(200);
+    expect(again.json.job_id).toBe(jobId);
+    expectEnvelope(await submitAsync(svc.url, body({ seed: 999 }), { 'idempotency-key': key }), 409, 'IDEMPOTENCY_KEY_REUSED');
+  });
+});
+
+describe('cancel, listing, logs and metrics', () => {
+  it('cancels a queued job at once and a running one in ComfyUI; a finished one is 409', async () => {
+    sim.setFaults({ hangExecution: true });
+    const running = await submitAsync(svc.url, body({ seed: 201 }));
+    const queued = await submitAsync(svc.url, body({ seed: 202 }));
+    const st = await waitStatus(svc.url, running.json.job_id, (s) => s === 'running');
+    expect(st.status).toBe('running');
+    await new Promise((r) => setTimeout(r, 100));
+    const c1 = await call(svc.url, 'POST', `/api/pipeline/jobs/${queued.json.job_id}/cancel`);
+    expect(c1.json).toMatchObject({ status: 'cancelled', error_code: 'JOB_CANCELLED' });
+    const promptId = JSON.parse(readFileSync(path.join(svc.dataDir, 'jobs', `${running.json.job_id}.json`), 'utf8')).engine_prompt_id;
+    const c2 = await call(svc.url, 'POST', `/api/pipeline/jobs/${running.json.job_id}/cancel`);
+    expect(c2.json).toMatchObject({ status: 'cancelled', error_code: 'JOB_CANCELLED' });
+    const end = Date.now() + 5000;
+    while (!sim.executor.history.has(promptId) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(sim.executor.history.get(promptId)!.status.messages.map((m) => m[0])).toContain('execution_interrupted');
+    expectEnvelope(await call(svc.url, 'POST', `/api/pipeline/jobs/${running.json.job_id}/cancel`), 409, 'JOB_NOT_CANCELLABLE');
+    expectEnvelope(await call(svc.url, 'POST', `/api/pipeline/jobs/${randomUUID()}/cancel`), 404, 'FILE_NOT_FOUND');
+  });
+
+  it('lists newest first with cursors and filters', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await submitAsync(svc.url, body({ seed: 300 + i, preset_id: i % 2 ? 'cinematic_portrait_v1' : 'photoreal_portrait_v1' }))).json.job_id);
+    for (const id of ids) await waitStatus(svc.url, id, (s) => s === 'completed');
+    const page1 = await call(svc.url, 'GET', '/api/pipeline/jobs?limit=2');
+    expect(page1.json.jobs.map((j: { job_id: string }) => j.job_id)).toEqual([ids[4], ids[3]]);
+    const page2 = await call(svc.url, 'GET', `/api/pipeline/jobs?limit=2&cursor=${page1.json.next_cursor}`);
+    expect(page2.json.jobs.map((j: { job_id: string }) => j.job_id)).toEqual([ids[2], ids[1]]);
+    const cine = await call(svc.url, 'GET', '/api/pipeline/jobs?preset_id=cinematic_portrait_v1&limit=200');
+    expect(cine.json.jobs.every((j: { preset_id: string }) => j.preset_id === 'cinematic_portrait_v1')).toBe(true);
+    expect(cine.json.jobs.slice(0, 2).map((j: { job_id: string }) => j.job_id)).toEqual([ids[3], ids[1]]);
+    const cancelled = await call(svc.url, 'GET', '/api/pipeline/jobs?status=cancelled');
+    expect(cancelled.json.jobs.length).toBeGreaterThanOrEqual(2);
+    expect(cancelled.json.jobs.every((j: { status: string }) => j.status === 'cancelled')).toBe(true);
+    for (const j of page1.json.jobs) expect(JobStatus.safeParse(j).success).toBe(true);
+    expectEnvelope(await call(svc.url, 'GET', '/api/pipeline/jobs?cursor=garbage'), 422, 'CONTRACT_MISMATCH');
+    expectEnvelope(await call(svc.url, 'GET', '/api/pipeline/jobs?limit=1000'), 422, 'CONTRACT_MISMATCH');
+  });
+
+  it('exposes Prometheus metrics', async () => {
+    const res = await fetch(`${svc.url}/metrics`);
+    expect(res.headers.get('content-type')).toMatch(/text\/plain/);
+    const text = await res.text();
+    expect(text).toMatch(/ainfluencer_jobs\{status="completed",preset_id="photoreal_portrait_v1"\} \d+/);
+    expect(text).toMatch(/ainfluencer_queue_depth \d+/);
+    expect(text).toMatch(/ainfluencer_job_duration_seconds_count\{preset_id="photoreal_portrait_v1"\} \d+/);
+    expect(text).toMatch(/ainfluencer_job_failures_total\{error_code="JOB_CANCELLED"\} \d+/);
+    expect(text).toMatch(/ainfluencer_engine_up\{engine_id="local_comfy"\} 1/);
+  });
+});
+
+describe('limits', () => {
+  it('refuses beyond the queue bound with 503 and Retry-After, and rate-limits generate with 429', async () => {
+    const hung = await startComfySimulator({ faults: { hangExecution: true } });
+    const bounded = await startService({ COMFYUI_URL: hung.url, QUEUE_MAX_DEPTH: '2', RATE_LIMIT_PER_MINUTE: '4' });
+    try {
+      const a = await submitAsync(bounded.url, body({ seed: 1 }));
+      await waitStatus(bounded.url, a.json.job_id, (s) => s === 'running');
+      const b = await submitAsync(bounded.url, body({ seed: 2 }));
+      const c = await submitAsync(bounded.url, body({ seed: 3 }));
+      expect([a.status, b.status, c.status]).toEqual([202, 202, 202]);
+      expectEnvelope(await submitAsync(bounded.url, body({ seed: 4 })), 503, 'SERVICE_UNAVAILABLE');
+      // The fifth request within the minute hits the rate limit before anything else.
+      const limited = await submitAsync(bounded.url, body({ seed: 5 }));
+      expectEnvelope(limited, 429, 'RATE_LIMIT_EXCEEDED');
+      expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+      for (const j of [a, b, c]) await call(bounded.url, 'POST', `/api/pipeline/jobs/${j.json.job_id}/cancel`);
+    } finally {
+      await bounded.close();
+      await hung.close();
+    }
+  });
+
+  it('503 for a full queue carries Retry-After', async () => {
+    const hung = await startComfySimulator({ faults: { hangExecution: true } });
+    const bounded = await startService({ COMFYUI_URL: hung.url, QUEUE_MAX_DEPTH: '1' });
+    try {
+      const a = await submitAsync(bounded.url, body({ seed: 11 }));
+      await waitStatus(bounded.url, a.json.job_id, (s) => s === 'running');
+      await submitAsync(bounded.url, body({ seed: 12 }));
+      const full = await submitAsync(bounded.url, body({ seed: 13 }));
+      expectEnvelope(full, 503, 'SERVICE_UNAVAILABLE');
+      expect(Number(full.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      await bounded.close();
+      await hung.close();
+    }
+  });
+});
+
+describe('restart recovery and shutdown (real child processes)', () => {
+  it('SIGKILL mid-job, then restart: the job finishes, nothing stays running, ComfyUI ran it once', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-kill-'));
+    sim.setFaults({ stepMs: 40 });
+    const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: sim.url };
+    const first = await startChildService(env);
+    const running = await submitAsync(first.url, body({ seed: 401 }));
+    const queued = await submitAsync(first.url, body({ seed: 402 }));
+    await waitStatus(first.url, running.json.job_id, (s) => s === 'running');
+    const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${running.json.job_id}.json`), 'utf8')).engine_prompt_id as string;
+    const end = Date.now() + 5000;
+    while (sim.executor.running?.promptId !== promptId && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    // Plant what a crash mid-write leaves behind.
+    writeFileSync(path.join(dataDir, 'jobs', `.${randomUUID()}.json.abc.tmp`), '{"half');
+    const second = await startChildService(env);
+    try {
+      const done = await waitStatus(second.url, running.json.job_id, (s) => s === 'completed' || s === 'failed', 30_000);
+      expect(done.status).toBe('completed');
+      expect(runsOf(promptId)).toBe(1);
+      const q = await waitStatus(second.url, queued.json.job_id, (s) => s === 'completed' || s === 'failed', 30_000);
+      expect(q.status).toBe('completed');
+      const list = await call(second.url, 'GET', '/api/pipeline/jobs?status=running');
+      expect(list.json.jobs).toEqual([]);
+      expect(readdirSync(path.join(dataDir, 'jobs')).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+      const logs = await call(second.url, 'GET', `/api/pipeline/jobs/${running.json.job_id}/logs`);
+      expect(logs.json.events.map((e: { event: string }) => e.event)).toContain('recovering');
+    } finally {
+      second.child.kill('SIGKILL');
+      await second.exited;
+    }
+  });
+
+  it('moves an unreadable job file aside instead of failing the start', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-corrupt-'));
+    mkdirSync(path.join(dataDir, 'jobs'), { recursive: true });
+    const bad = randomUUID();
+    writeFileSync(path.join(dataDir, 'jobs', `${bad}.json`), '{"job_id": "torn');
+    const child = await startChildService({ AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: sim.url });
+    try {
+      expect((await call(child.url, 'GET', '/api/health')).status).toBe(200);
+      expect(existsSync(path.join(dataDir, 'jobs', `${bad}.json`))).toBe(false);
+      expect(readdirSync(path.join(dataDir, 'jobs', 'corrupt')).some((n) => n.startsWith(bad))).toBe(true);
+      expectEnvelope(await call(child.url, 'GET', `/api/pipeline/jobs/${bad}`), 404, 'FILE_NOT_FOUND');
+    } finally {
+      child.child.kill('SIGKILL');
+      await child.exited;
+    }
+  });
+
+  it('SIGTERM with a job in flight exits 0; the next start finishes the job without running it twice', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-term-'));
+    sim.setFaults({ stepMs: 60 });
+    const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: sim.url, SHUTDOWN_GRACE_SECONDS: '0' };
+    const first = await startChildService(env);
+    const job = await submitAsync(first.url, body({ seed: 501 }));
+    await waitStatus(first.url, job.json.job_id, (s) => s === 'running');
+    const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${job.json.job_id}.json`), 'utf8')).engine_prompt_id as string;
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    const onDisk = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${job.json.job_id}.json`), 'utf8'));
+    expect(onDisk.status).toBe('running'); // left for the next start, not failed
+    const second = await startChildService(env);
+    try {
+      const done = await waitStatus(second.url, job.json.job_id, (s) => s === 'completed' || s === 'failed', 30_000);
+      expect(done.status).toBe('completed');
+      expect(runsOf(promptId)).toBe(1);
+    } finally {
+      second.child.kill('SIGKILL');
+      await second.exited;
+    }
+  });
+});
+
+describe('retention', () => {
+  it('removes finished jobs beyond the byte budget, never running ones', async () => {
+    const ret = await startService({ COMFYUI_URL: sim.url });
+    try {
+      const a = await call(ret.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 601 }) });
+      const b = await call(ret.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 602 }) });
+      sim.setFaults({ hangExecution: true });
+      const c = await submitAsync(ret.url, body({ seed: 603 }));
+      await waitStatus(ret.url, c.json.job_id, (s) => s === 'running');
+      await new Promise((r) => setTimeout(r, 2100)); // finished jobs leave the active set
+      const { sweepRetention } = await import('../../src/pipeline/retention.js');
+      const removed = await sweepRetention(ret.deps.manager, { maxAgeMs: null, maxBytes: 1 });
+      expect(removed).toBe(2);
+      for (const j of [a, b]) {
+        expect(existsSync(path.join(ret.dataDir, 'jobs', `${j.json.job_id}.json`))).toBe(false);
+        expect(existsSync(path.join(ret.dataDir, 'artifacts', j.json.job_id))).toBe(false);
+        expectEnvelope(await call(ret.url, 'GET', `/api/pipeline/jobs/${j.json.job_id}`), 404, 'FILE_NOT_FOUND');
+      }
+      expect((await call(ret.url, 'GET', `/api/pipeline/jobs/${c.json.job_id}`)).json.status).toBe('running');
+      await call(ret.url, 'POST', `/api/pipeline/jobs/${c.json.job_id}/cancel`);
+    } finally {
+      await ret.close();
+    }
+  });
+});

@@ -1,0 +1,26 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import readline from 'node:readline';
+import { repoRoot } from '../../src/util/paths.js';
+
+export interface ChildService { url: string; child: ChildProcess; exited: Promise<number | null> }
+
+/** The real entry point (dist/server.js) as a child process, for kill and signal tests. */
+export function startChildService(env: Record<string, string>): Promise<ChildService> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'server.js')], {
+      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+    let stderr = '';
+    child.stderr!.on('data', (c) => { stderr += String(c); });
+    const lines = readline.createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`service did not start: ${stderr}`)); }, 20_000);
+    lines.on('line', (line) => {
+      const m = /^READY (\S+)/.exec(line);
+      if (m) { clearTimeout(timer); resolve({ url: m[1]!, child, exited }); }
+    });
+    void exited.then((code) => { clearTimeout(timer); reject(new Error(`service exited (${code}) before ready: ${stderr}`)); });
+  });
+}
