@@ -35,7 +35,14 @@ const CONTEXT_NAMES: Record<string, string> = { body: 'body', querystring: 'quer
  * Validates requests with the route's zod schema and turns failures into CONTRACT_MISMATCH errors
  * that name every offending field, and for unknown keys the key itself.
  */
-export const zodValidatorCompiler: FastifySchemaCompiler<ZodType> = ({ schema, httpPart }) => (data: unknown) => {
+export const zodValidatorCompiler: FastifySchemaCompiler<ZodType> = ({ schema, httpPart }) => {
+  // Path parameters are always strings and every route checks its own (job ids, file names) before
+  // use; their schemas exist for the OpenAPI document, so validating them again is skipped.
+  if (httpPart === 'params') return (data: unknown) => ({ value: data });
+  return validate(schema, httpPart);
+};
+
+const validate = (schema: ZodType, httpPart: string | undefined) => (data: unknown) => {
   const result = schema.safeParse(data);
   if (result.success) return { value: result.data };
   const { errors, missingFields } = zodIssuesToFieldErrors(result.error, data);
@@ -55,9 +62,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     const err = classifyError(rawError);
     const extra = (rawError as { jobId?: string }).jobId ? { job_id: (rawError as { jobId?: string }).jobId } : {};
     if (err.status >= 500) {
-      request.log.error({ err: rawError, error_code: err.code }, 'request failed');
+      request.log.error({ err: rawError, error_code: err.code, reqId: request.id }, 'request failed');
     } else {
-      request.log.info({ error_code: err.code, status: err.status }, err.message);
+      request.log.info({ error_code: err.code, status: err.status, reqId: request.id }, err.message);
     }
     return sendError(reply, err, extra);
   });

@@ -39,7 +39,7 @@ export function canonicalJson(value: unknown): string {
  * Runs one job on one engine: uploads identity references, builds the graph, preflights it,
  * submits and follows it, then streams every output into the artifact store.
  */
-export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: EngineAdapter, deps: RunnerDeps, hooks: RunnerHooks, options: { deadlineAt: number; signal: AbortSignal; promptId: string; resume?: boolean; allowResubmit?: boolean; onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void }): Promise<{ outputs: ArtifactRecord[]; provenance: Provenance }> {
+export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: EngineAdapter, deps: RunnerDeps, hooks: RunnerHooks, options: { deadlineAt: number; signal: AbortSignal; promptId: string; resume?: boolean; allowResubmit?: boolean; ready?: Promise<unknown>; onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void }): Promise<{ outputs: ArtifactRecord[]; provenance: Provenance; settled: Promise<unknown> }> {
   const inputs = job.inputs as { prompt: string; negative_prompt?: string; identity_reference?: string[] };
   const identityImages: string[] = [];
   for (const uploadId of inputs.identity_reference ?? []) {
@@ -53,7 +53,7 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
     seed: job.seed, identityImages, models: deps.models, outputPrefix: `ainfluencer/${job.job_id}/${loaded.preset.id}`,
   });
   const graphSha = createHash('sha256').update(canonicalJson(built.graph)).digest('hex');
-  await hooks.log('graph_built', { steps: built.appliedSteps, nodes: Object.keys(built.graph).length, graph_sha256: graphSha, models: built.models });
+  hooks.log('graph_built', { steps: built.appliedSteps, nodes: Object.keys(built.graph).length, graph_sha256: graphSha, models: built.models }).catch(() => undefined);
   await engine.preflight(built.graph);
 
   const provenance: Provenance = {
@@ -66,20 +66,22 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
     resume: options.resume, allowResubmit: options.allowResubmit,
     onSubmitted: (id, how) => {
       options.onSubmitted?.(id, how);
-      void hooks.log(how, { prompt_id: id, engine: engine.engineId });
+      hooks.log(how, { prompt_id: id, engine: engine.engineId }).catch(() => undefined);
     },
   });
   if (result.promptId !== options.promptId) {
     provenance.prompt_id = result.promptId;
     await hooks.update({ engine_prompt_id: result.promptId });
   }
-  const outputs = await collectArtifacts(job.job_id, result.outputs, engine, deps.artifacts, hooks, provenance, options.signal);
-  return { outputs, provenance };
+  await options.ready; // the job's running state is on disk before any output is recorded
+  const { records, settled } = await collectArtifacts(job.job_id, result.outputs, engine, deps.artifacts, hooks, provenance, options.signal);
+  return { outputs: records, provenance, settled };
 }
 
-async function collectArtifacts(jobId: string, files: EngineOutput[], engine: EngineAdapter, store: ArtifactStore, hooks: RunnerHooks, provenance: Provenance, signal: AbortSignal): Promise<ArtifactRecord[]> {
+async function collectArtifacts(jobId: string, files: EngineOutput[], engine: EngineAdapter, store: ArtifactStore, hooks: RunnerHooks, provenance: Provenance, signal: AbortSignal): Promise<{ records: ArtifactRecord[]; settled: Promise<unknown> }> {
   const records: ArtifactRecord[] = [];
   const counters: Record<string, number> = {};
+  const pending: Promise<unknown>[] = [];
   for (const file of files) {
     const ext = (path.extname(file.filename).slice(1).toLowerCase().match(/^[a-z0-9]{1,5}$/)?.[0]) ?? 'bin';
     const type = EXT_TYPES[ext] ?? KIND_TYPES[file.kind] ?? 'file';
@@ -87,6 +89,7 @@ async function collectArtifacts(jobId: string, files: EngineOutput[], engine: En
     const filename = `${type}_${String(counters[type]).padStart(3, '0')}.${ext}`;
     const sink = store.openSink(jobId, type, filename);
     let downloaded;
+    const downloadStarted = performance.now();
     try {
       downloaded = await engine.download(file, sink, signal);
     } catch (err) {
@@ -102,10 +105,16 @@ async function collectArtifacts(jobId: string, files: EngineOutput[], engine: En
       node_id: file.node_id, comfy_filename: file.filename, comfy_subfolder: file.subfolder, created_at: new Date().toISOString(),
     };
     records.push(record);
-    // Metadata after each file, so a cancelled or failed job still lists what was complete.
-    await store.writeMetadata({ job_id: jobId, artifacts: records, provenance });
-    await hooks.update({ outputs: [...records] });
-    await hooks.log('artifact', { filename, type, size_bytes: record.size_bytes, sha256, content_type: record.content_type });
+    const last = records.length === files.length;
+    // Metadata after each file, so a cancelled or failed job still lists what was complete. The job
+    // record itself gets the outputs with its completion when this was the last file.
+    const written = Promise.all([
+      store.writeMetadata({ job_id: jobId, artifacts: records, provenance }),
+      last ? undefined : hooks.update({ outputs: [...records] }),
+      hooks.log('artifact', { filename, type, size_bytes: record.size_bytes, sha256, content_type: record.content_type, download_ms: Math.round(performance.now() - downloadStarted) }),
+    ]);
+    // The last file's bookkeeping overlaps with the job's completion write (different files).
+    if (last) pending.push(written); else await written;
   }
-  return records;
+  return { records, settled: Promise.all(pending) };
 }

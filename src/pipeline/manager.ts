@@ -15,7 +15,7 @@ import { JobIndex, summarize, type JobSummary } from '../store/job-index.js';
 import type { UploadStore } from '../store/upload-store.js';
 import { DurationEstimates } from './estimates.js';
 import { IdempotencyKeys } from './idempotency.js';
-import { failurePatch, isTerminal, outputUrl, toGenerateResponse, toStatus, transition, artifactUrl } from './job-state.js';
+import { failurePatch, isTerminal, toGenerateResponse, toStatus, transition, artifactUrl } from './job-state.js';
 import { runJob } from './job-runner.js';
 import { Metrics } from './metrics.js';
 import { recoverJobs } from './recovery.js';
@@ -57,6 +57,8 @@ export class PipelineManager {
   readonly active = new Map<string, ActiveJob>();
   readonly waiting: string[] = [];
   private runningCount = 0;
+  /** Submissions between the queue-bound check and their entry into `waiting`. */
+  private reserved = 0;
   private accepting = true;
   private dispatching = true;
   private retentionTimer: NodeJS.Timeout | null = null;
@@ -104,13 +106,26 @@ export class PipelineManager {
 
   private async create(request: GenerateRequest, idempotencyKey: string | null): Promise<JobHistory> {
     if (!this.accepting) throw new PipelineError('SERVICE_UNAVAILABLE', 'The service is shutting down', { headers: { 'retry-after': '10' } });
-    const loaded = await validateGenerateRequest(request, this.deps.presets, this.deps.uploads);
-    if (this.waiting.length >= this.deps.config.queueMaxDepth) {
-      const retryAfter = Math.max(1, Math.ceil(((this.estimates.estimate(loaded.preset.id, request.quality_level) ?? 10) * this.waiting.length) / this.deps.config.jobConcurrency));
+    // The queue slot is taken synchronously, before any await, so concurrent submissions can never
+    // overshoot the bound; it is released if the job is not created after all.
+    const depth = this.waiting.length + this.reserved;
+    if (depth >= this.deps.config.queueMaxDepth) {
+      const perJob = this.estimates.estimate(request.preset_id, request.quality_level) ?? 10;
+      const retryAfter = Math.max(1, Math.ceil((perJob * depth) / this.deps.config.jobConcurrency));
       throw new PipelineError('SERVICE_UNAVAILABLE', `The job queue is full (${this.deps.config.queueMaxDepth} waiting)`, {
-        headers: { 'retry-after': String(Math.min(retryAfter, 3600)) }, detail: { queue_depth: this.waiting.length },
+        headers: { 'retry-after': String(Math.min(retryAfter, 3600)) }, detail: { queue_depth: depth },
       });
     }
+    this.reserved++;
+    try {
+      return await this.createReserved(request, idempotencyKey);
+    } finally {
+      this.reserved--;
+    }
+  }
+
+  private async createReserved(request: GenerateRequest, idempotencyKey: string | null): Promise<JobHistory> {
+    const loaded = await validateGenerateRequest(request, this.deps.presets, this.deps.uploads);
     const now = new Date().toISOString();
     const jobId = randomUUID();
     const seed = request.seed ?? randomInt(0, 2 ** 32);
@@ -122,11 +137,14 @@ export class PipelineManager {
       outputs: [], engine_used: null, quality_level: request.quality_level, credit_cost: CREDIT_COST[request.quality_level],
       error: null, error_code: null, remediation: [], logs: `jobs/${jobId}/logs.jsonl`, progress: 0, seed,
       consent: { given: request.consent_given, required: consentRequired, recorded_at: now },
-      engine_prompt_id: null, error_detail: null, provenance: null, idempotency_key: idempotencyKey, submit_attempts: 0,
+      // Chosen now and persisted with the queued record: a restart can always look the run up.
+      engine_prompt_id: randomUUID(), error_detail: null, provenance: null, idempotency_key: idempotencyKey, submit_attempts: 0,
     };
     const active = this.track(record, loaded, false);
-    await this.persist(active, record);
-    await this.deps.jobLogger.log(jobId, 'queued', { preset_id: record.preset_id, quality_level: record.quality_level, seed, consent_given: request.consent_given });
+    await Promise.all([
+      this.persist(active, record),
+      this.deps.jobLogger.log(jobId, 'queued', { preset_id: record.preset_id, quality_level: record.quality_level, seed, consent_given: request.consent_given }),
+    ]);
     this.waiting.push(jobId);
     this.dispatch();
     return active.record;
@@ -163,6 +181,24 @@ export class PipelineManager {
     const s = this.index.get(jobId);
     if (!s) throw notFound(jobId);
     return this.summaryStatus(s);
+  }
+
+  /** Serialised status bodies of finished jobs (they change only with the estimate), LRU-bounded. */
+  private readonly statusBodies = new Map<string, { version: number; body: string }>();
+
+  /** The JSON body of GET /jobs/{id}; finished jobs are served from a small cache. */
+  statusBody(jobId: string): string {
+    const active = this.active.get(jobId);
+    if (active) return JSON.stringify(toStatus(active.record, this.estimates.estimate(active.record.preset_id, active.record.quality_level)));
+    const s = this.index.get(jobId);
+    if (!s) throw notFound(jobId);
+    const version = this.estimates.version(s.preset_id, s.quality_level);
+    const hit = this.statusBodies.get(jobId);
+    if (hit && hit.version === version) return hit.body;
+    const body = JSON.stringify(this.summaryStatus(s));
+    if (this.statusBodies.size >= 2_000) this.statusBodies.delete(this.statusBodies.keys().next().value!);
+    this.statusBodies.set(jobId, { version, body });
+    return body;
   }
 
   summaryStatus(s: JobSummary): JobStatus {
@@ -262,15 +298,19 @@ export class PipelineManager {
     const jobId = active.record.job_id;
     try {
       const engine = this.pickEngine(active.loaded);
-      let promptId = active.record.engine_prompt_id;
-      if (!active.resume || !promptId) {
-        promptId = randomUUID();
-        // The prompt id is persisted before submission, so a restart can look it up instead of running it twice.
-        await this.persist(active, transition(active.record, 'running', { started_at: new Date().toISOString(), engine_used: engine.engineId, engine_prompt_id: promptId }));
-        await this.deps.jobLogger.log(jobId, 'started', { engine: engine.engineId, prompt_id: promptId });
+      const promptId = active.record.engine_prompt_id ?? randomUUID();
+      let startedMs = active.record.started_at ? Date.parse(active.record.started_at) : Date.now();
+      let running: Promise<unknown> = Promise.resolve();
+      if (active.record.status === 'queued') {
+        startedMs = Date.now();
+        // The prompt id was persisted with the queued record, so submission need not wait for this
+        // write; outputs are only recorded after it (see runJob's `ready`).
+        running = Promise.all([
+          this.persist(active, transition(active.record, 'running', { started_at: new Date(startedMs).toISOString(), engine_used: engine.engineId, engine_prompt_id: promptId })),
+          this.deps.jobLogger.log(jobId, 'started', { engine: engine.engineId, prompt_id: promptId }),
+        ]);
       }
-      const startedMs = Date.parse(active.record.started_at!);
-      const { outputs, provenance } = await runJob(active.record, active.loaded, engine, {
+      const { outputs, provenance, settled } = await runJob(active.record, active.loaded, engine, {
         artifacts: this.deps.artifacts, uploads: this.deps.uploads, models: this.deps.config.models,
       }, {
         update: (patch) => this.persist(active, { ...active.record, ...patch }),
@@ -278,18 +318,22 @@ export class PipelineManager {
         progress: (value) => this.progress(active, value),
       }, {
         deadlineAt: startedMs + this.deps.config.jobDeadlineMs[active.record.quality_level],
-        signal: active.controller.signal, promptId, resume: active.resume,
+        signal: active.controller.signal, promptId, resume: active.resume, ready: running,
         allowResubmit: (active.record.submit_attempts ?? 0) < 2,
         onSubmitted: (_id, how) => {
-          if (how === 'submitted') void this.persist(active, { ...active.record, submit_attempts: (active.record.submit_attempts ?? 0) + 1 }).catch(() => undefined);
+          if (how === 'submitted') void running.then(() => this.persist(active, { ...active.record, submit_attempts: (active.record.submit_attempts ?? 0) + 1 })).catch(() => undefined);
         },
       });
+      await running;
       const finished = new Date();
-      await this.persist(active, transition(active.record, 'completed', { finished_at: finished.toISOString(), outputs, provenance, progress: 1 }));
       const seconds = (finished.getTime() - startedMs) / 1000;
+      await Promise.all([
+        settled,
+        this.persist(active, transition(active.record, 'completed', { finished_at: finished.toISOString(), outputs, provenance, progress: 1 })),
+        this.deps.jobLogger.log(jobId, 'completed', { outputs: outputs.length, duration_ms: Math.round(seconds * 1000), output_url: outputs[0] ? artifactUrl(jobId, outputs[0].filename) : null }),
+      ]);
       this.estimates.record(active.record.preset_id, active.record.quality_level, seconds);
       this.metrics.jobFinished(active.record.preset_id, 'completed', seconds, null);
-      await this.deps.jobLogger.log(jobId, 'completed', { outputs: outputs.length, duration_ms: Math.round(seconds * 1000), output_url: outputUrl(active.record) });
       this.settle(active);
     } catch (err) {
       if (active.controller.signal.reason === DETACH) {
@@ -318,6 +362,7 @@ export class PipelineManager {
 
   private settle(active: ActiveJob): void {
     active.resolveDone(active.record);
+    void this.deps.jobLogger.release(active.record.job_id);
     active.progressListeners.clear();
     // Finished jobs are served from the index and disk from now on; keep the entry briefly for waiters.
     setTimeout(() => { if (isTerminal(active.record.status)) this.active.delete(active.record.job_id); }, 2_000).unref();
@@ -327,7 +372,10 @@ export class PipelineManager {
   async persist(active: ActiveJob, next: JobHistory): Promise<void> {
     await this.deps.jobs.save(next);
     active.record = { ...next, progress: Math.max(next.progress, active.record.progress) };
-    await this.index.put(summarize(active.record));
+    this.statusBodies.delete(next.job_id);
+    // The journal is a cache of the job files (recovery re-reads unfinished jobs from their files),
+    // so the state need not wait for it.
+    this.index.put(summarize(active.record)).catch((err: unknown) => this.deps.logger.warn({ err }, 'job index append failed'));
   }
 
   private progress(active: ActiveJob, value: number): void {
@@ -347,6 +395,10 @@ export class PipelineManager {
       if (engine) return engine;
     }
     throw new PipelineError('ENGINE_OFFLINE', `No configured engine can run preset ${loaded.preset.id}`, { detail: { wanted: loaded.preset.engine_preference_order } });
+  }
+
+  forgetStatus(jobId: string): void {
+    this.statusBodies.delete(jobId);
   }
 
   async retention(): Promise<number> {
@@ -383,6 +435,8 @@ export class PipelineManager {
     }
     await Promise.allSettled([...this.active.values()].map((a) => a.done));
     await this.index.flush();
+    await this.deps.jobLogger.closeAll();
+    this.metrics.close();
   }
 }
 

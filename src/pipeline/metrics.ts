@@ -1,9 +1,20 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
 /** Prometheus text exposition, hand-written: a handful of series does not need a client library. */
 const BUCKETS = [1, 5, 10, 30, 60, 120, 300, 600, 1800];
 
 export class Metrics {
   private readonly failures = new Map<string, number>();
   private readonly durations = new Map<string, { buckets: number[]; sum: number; count: number }>();
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+
+  constructor() {
+    this.loopDelay.enable();
+  }
+
+  close(): void {
+    this.loopDelay.disable();
+  }
 
   jobFinished(presetId: string, status: string, seconds: number | null, errorCode: string | null): void {
     if (errorCode && status !== 'completed') this.failures.set(errorCode, (this.failures.get(errorCode) ?? 0) + 1);
@@ -39,6 +50,11 @@ export class Metrics {
     for (const e of gauges.engines) lines.push(`ainfluencer_engine_up{engine_id="${esc(e.id)}"} ${e.healthy ? 1 : 0}`);
     lines.push('# HELP ainfluencer_engine_latency_ms Latency of the last engine health probe.', '# TYPE ainfluencer_engine_latency_ms gauge');
     for (const e of gauges.engines) if (e.latencyMs !== null) lines.push(`ainfluencer_engine_latency_ms{engine_id="${esc(e.id)}"} ${e.latencyMs}`);
+    // Event-loop delay since the previous scrape (the histogram is reset on every read).
+    lines.push('# HELP ainfluencer_event_loop_delay_seconds Event-loop delay since the previous scrape.', '# TYPE ainfluencer_event_loop_delay_seconds summary');
+    for (const q of [0.5, 0.99]) lines.push(`ainfluencer_event_loop_delay_seconds{quantile="${q}"} ${(this.loopDelay.percentile(q * 100) / 1e9).toFixed(6)}`);
+    lines.push(`ainfluencer_event_loop_delay_seconds_max ${(this.loopDelay.max / 1e9).toFixed(6)}`);
+    this.loopDelay.reset();
     return `${lines.join('\n')}\n`;
   }
 }

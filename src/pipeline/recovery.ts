@@ -60,15 +60,15 @@ export async function recoverJobs(manager: PipelineManager): Promise<{ corrupt: 
       continue;
     }
     recovered++;
-    if (job.status === 'running' && job.engine_prompt_id) {
+    // Every job has had its prompt id since it was queued, so ComfyUI is always asked first
+    // (resume): a run it knows is followed, an unknown one is submitted (at most twice in all).
+    if (job.status === 'running') {
       const active = manager.track(job, loaded, true);
       await jobLogger.log(job.job_id, 'recovering', { prompt_id: job.engine_prompt_id });
       manager.start(active);
     } else {
-      const requeued = job.status === 'running' ? transition(job, 'queued', { started_at: null }) : job;
-      const active = manager.track(requeued, loaded, false);
-      if (requeued !== job) await manager.persist(active, requeued);
-      await jobLogger.log(job.job_id, 'requeued', {});
+      manager.track(job, loaded, true);
+      await jobLogger.log(job.job_id, 'requeued', { prompt_id: job.engine_prompt_id });
       manager.waiting.push(job.job_id);
     }
   }

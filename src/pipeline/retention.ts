@@ -28,6 +28,7 @@ export async function sweepRetention(manager: PipelineManager, policy: { maxAgeM
     await fsp.rm(manager.deps.artifacts.jobDir(id), { recursive: true, force: true });
     await manager.deps.jobs.delete(id);
     await manager.index.remove(id);
+    manager.forgetStatus(id);
     manager.deps.jobLogger.forget(id);
   }
   if (doomed.size) manager.deps.logger.info({ removed: doomed.size }, 'retention removed finished jobs');

@@ -35,7 +35,8 @@ export async function streamJobEvents(request: FastifyRequest, reply: FastifyRep
     if (event.seq <= lastSeq) return;
     lastSeq = event.seq;
     write('log', event, event.seq);
-    if (TERMINAL_EVENTS.has(event.event)) void deps.manager.getStatus(jobId).then(end, () => close());
+    // The terminal event may be on disk a moment before the job record: wait for the job's end.
+    if (TERMINAL_EVENTS.has(event.event)) void deps.manager.waitForEnd(jobId).then(() => deps.manager.getStatus(jobId)).then(end, () => close());
   };
   const unsubscribeLog = deps.jobLogger.subscribe(jobId, onEvent);
   let lastProgressAt = 0;

@@ -45,9 +45,9 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
 
   app.get('/api/pipeline/jobs/:job_id', {
     schema: { tags: ['jobs'], summary: 'Status of a job', params: JobIdParams, response: { 200: JobStatus, 404: ErrorEnvelope } },
-  }, async (request) => {
+  }, async (request, reply) => {
     checkId(request.params.job_id);
-    return deps.manager.getStatus(request.params.job_id);
+    return reply.type('application/json; charset=utf-8').send(deps.manager.statusBody(request.params.job_id) as never);
   });
 
   app.post('/api/pipeline/jobs/:job_id/cancel', {

@@ -6,6 +6,7 @@ import { PipelineError } from '../errors/pipeline-error.js';
 import type { PresetRegistry } from '../presets/registry.js';
 
 export const presetRoutes = (deps: { presets: PresetRegistry }): FastifyPluginAsyncZod => async (app) => {
+  const cache = new Map<string, string>();
   app.get('/api/pipeline/presets', {
     schema: {
       tags: ['presets'],
@@ -13,7 +14,16 @@ export const presetRoutes = (deps: { presets: PresetRegistry }): FastifyPluginAs
       querystring: PresetListQuery,
       response: { 200: z.object({ ok: z.literal(true), presets: z.array(WorkflowPreset) }), 422: ErrorEnvelope },
     },
-  }, async (request) => ({ ok: true as const, presets: deps.presets.list(request.query) }));
+  }, async (request, reply) => {
+    // Presets never change while the service runs: each listing is serialised once.
+    const key = `${request.query.category ?? ''}|${request.query.engine ?? ''}`;
+    let body = cache.get(key);
+    if (body === undefined) {
+      body = JSON.stringify({ ok: true, presets: deps.presets.list(request.query) });
+      if (cache.size < 256) cache.set(key, body);
+    }
+    return reply.type('application/json; charset=utf-8').send(body as never);
+  });
 
   app.get('/api/pipeline/presets/:preset_id', {
     schema: {

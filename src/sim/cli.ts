@@ -11,6 +11,7 @@ const { values } = parseArgs({
     'base-dir': { type: 'string' },
     'no-pack': { type: 'string', multiple: true, default: [] },
     'missing-model': { type: 'string', multiple: true, default: [] },
+    'pad-output-bytes': { type: 'string' },
   },
 });
 
@@ -27,6 +28,7 @@ const sim = await startComfySimulator({
   faults: {
     stepMs,
     missingModels: values['missing-model'] as string[],
+    padOutputBytes: values['pad-output-bytes'] ? Number(values['pad-output-bytes']) : null,
     packs: ['ipadapter_plus', 'instantid', 'facerestore_cf', 'propost'].filter((p) => !(values['no-pack'] as string[]).includes(p)),
   },
 });

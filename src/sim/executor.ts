@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { promises as fsp, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { decodePng, encodePng, type RawImage } from '../util/png.js';
+import { crc32, decodePng, encodePng, type RawImage } from '../util/png.js';
 import { NODE_IMPLS, NodeExecutionError, type FileRef, type NodeContext, type SimValue } from './nodes.js';
 import type { ClientHub } from './hub.js';
 import type { SimFaults } from './faults.js';
@@ -293,7 +293,9 @@ export class SimExecutor {
     const files: FileRef[] = [];
     for (const [b, image] of images.entries()) {
       const name = `${base.replace(/%batch_num%/g, String(b))}_${String(counter++).padStart(5, '0')}_.png`;
-      const png = encodePng(image, { prompt: JSON.stringify(item.prompt) }, type === 'output' ? 4 : 1);
+      let png = encodePng(image, { prompt: JSON.stringify(item.prompt) }, type === 'output' ? 4 : 1);
+      const pad = this.faults().padOutputBytes;
+      if (pad && type === 'output' && png.length < pad) png = padPng(png, pad - png.length);
       await fsp.writeFile(path.join(folder, name), png);
       files.push({ filename: name, subfolder, type });
     }
@@ -319,6 +321,19 @@ export class SimExecutor {
   }
 }
 
+
+/** Insert a private ancillary chunk ("bnCh") before IEND so the file grows but stays a valid PNG. */
+function padPng(png: Buffer, extra: number): Buffer {
+  const size = Math.max(0, extra - 12);
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(size, 0);
+  head.write('bnCh', 4, 'ascii');
+  const body = randomBytes(size);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), body])), 0);
+  const iend = png.subarray(png.length - 12);
+  return Buffer.concat([png.subarray(0, png.length - 12), head, body, crc, iend]);
+}
 
 export function resolveAnnotated(name: string, dirs: SimDirs): string {
   const m = /^(.*) \[(output|input|temp)\]$/.exec(name);

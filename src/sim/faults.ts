@@ -24,6 +24,11 @@ export interface SimFaults {
   packs: string[];
   /** Send binary preview frames after progress messages. */
   previews: boolean;
+  /**
+   * Pad every SaveImage PNG to at least this many bytes with a private ancillary chunk (still a
+   * valid PNG). For streaming benchmarks of large outputs; null = off.
+   */
+  padOutputBytes: number | null;
   /** Accept only canonical UUID prompt ids (newest builds); false = any string (2025 builds). */
   strictPromptId: boolean;
   /** Support targeted /interrupt {prompt_id} (2025+); false = always a global interrupt. */
@@ -43,6 +48,7 @@ export const DEFAULT_FAULTS: SimFaults = {
   missingModels: [],
   packs: ['ipadapter_plus', 'instantid', 'facerestore_cf', 'propost'],
   previews: false,
+  padOutputBytes: null,
   strictPromptId: true,
   targetedInterrupt: true,
 };

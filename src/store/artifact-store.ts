@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { promises as fsp, type Stats } from 'node:fs';
+import fs, { promises as fsp, type Stats } from 'node:fs';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { z } from 'zod';
@@ -22,7 +22,8 @@ export function isArtifactName(name: string): boolean {
 
 /** A file being received: hashed and counted as it is written, visible under its name only after commit. */
 export class ArtifactSink extends Writable {
-  private handle: fsp.FileHandle | null = null;
+  // Callback fs calls: on this hot path they cost noticeably less than the FileHandle promise API.
+  private fd: number | null = null;
   private readonly hash: Hash = createHash('sha256');
   private readonly head: Buffer[] = [];
   private headBytes = 0;
@@ -33,26 +34,46 @@ export class ArtifactSink extends Writable {
   }
 
   override _construct(callback: (err?: Error | null) => void): void {
-    fsp.mkdir(path.dirname(this.tempPath), { recursive: true })
-      .then(() => fsp.open(this.tempPath, 'wx', 0o600))
-      .then((h) => { this.handle = h; callback(); }, callback);
+    fs.mkdir(path.dirname(this.tempPath), { recursive: true }, (mkdirErr) => {
+      if (mkdirErr) return callback(mkdirErr);
+      fs.open(this.tempPath, 'wx', 0o600, (err, fd) => {
+        if (err) return callback(err);
+        this.fd = fd;
+        callback();
+      });
+    });
   }
 
   override _write(chunk: Buffer, _enc: BufferEncoding, callback: (err?: Error | null) => void): void {
-    this.hash.update(chunk);
-    this.size += chunk.length;
-    if (this.headBytes < 64) { this.head.push(chunk.subarray(0, 64)); this.headBytes += Math.min(64, chunk.length); }
-    this.handle!.write(chunk).then(() => callback(), callback);
+    this._writev([{ chunk }], callback);
+  }
+
+  // Chunks that arrive while a write is in flight are written together: one syscall, not one each.
+  override _writev(chunks: { chunk: Buffer }[], callback: (err?: Error | null) => void): void {
+    const buffers = chunks.map((c) => c.chunk);
+    for (const chunk of buffers) {
+      this.hash.update(chunk);
+      this.size += chunk.length;
+      if (this.headBytes < 64) { this.head.push(chunk.subarray(0, 64)); this.headBytes += Math.min(64, chunk.length); }
+    }
+    fs.writev(this.fd!, buffers, (err) => callback(err));
   }
 
   override _final(callback: (err?: Error | null) => void): void {
-    this.handle!.sync().then(() => this.handle!.close()).then(() => { this.handle = null; callback(); }, callback);
+    const fd = this.fd!;
+    fs.fsync(fd, (syncErr) => {
+      fs.close(fd, (closeErr) => {
+        this.fd = null;
+        callback(syncErr ?? closeErr);
+      });
+    });
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
-    const h = this.handle;
-    this.handle = null;
-    (h ? h.close() : Promise.resolve()).catch(() => undefined).then(() => callback(err));
+    const fd = this.fd;
+    this.fd = null;
+    if (fd === null) return callback(err);
+    fs.close(fd, () => callback(err));
   }
 
   /** First bytes of the file (for image dimensions). */

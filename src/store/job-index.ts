@@ -34,6 +34,26 @@ export function summarize(job: JobHistory): JobSummary {
 
 export interface ListQuery { status?: string; preset_id?: string; limit: number; cursor?: { created_ms: number; job_id: string } }
 
+// Values that repeat across jobs (preset ids, statuses, error texts) are stored once.
+const interned = new Map<string, string>();
+function intern(value: string | null): string | null {
+  if (value === null) return null;
+  const known = interned.get(value);
+  if (known !== undefined) return known;
+  if (interned.size < 10_000) interned.set(value, value);
+  return value;
+}
+
+/** A summary with a fixed property order (one hidden class) and shared strings. */
+function compact(s: JobSummary): JobSummary {
+  return {
+    job_id: s.job_id, preset_id: intern(s.preset_id)!, status: intern(s.status) as JobSummary['status'],
+    quality_level: intern(s.quality_level) as JobSummary['quality_level'], created_ms: s.created_ms, started_ms: s.started_ms,
+    finished_ms: s.finished_ms, progress: s.progress, output: intern(s.output), error: intern(s.error), error_code: intern(s.error_code),
+    bytes: s.bytes, idempotency_key: s.idempotency_key,
+  };
+}
+
 const before = (a: JobSummary, c: { created_ms: number; job_id: string }) => a.created_ms < c.created_ms || (a.created_ms === c.created_ms && a.job_id < c.job_id);
 
 /**
@@ -58,25 +78,47 @@ export class JobIndex {
     return this.byId.size;
   }
 
-  /** Load the journal; returns how many lines were unreadable (a torn last line after a crash). */
+  /**
+   * Load the journal in chunks (never the whole file as one string); returns how many lines were
+   * unreadable (a torn last line after a crash).
+   */
   async load(): Promise<number> {
-    let text = '';
+    let handle: fsp.FileHandle;
     try {
-      text = await fsp.readFile(this.journalPath, 'utf8');
+      handle = await fsp.open(this.journalPath, 'r');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
     }
     let bad = 0;
-    for (const line of text.split('\n')) {
-      if (!line) continue;
+    const take = (line: string) => {
+      if (!line) return;
       this.journalLines++;
       try {
         const s = JSON.parse(line) as JobSummary | { deleted: string };
         if ('deleted' in s) this.byId.delete(s.deleted);
-        else this.byId.set(s.job_id, s);
+        else this.byId.set(s.job_id, compact(s));
       } catch {
         bad++;
       }
+    };
+    try {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      let rest = '';
+      for (;;) {
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+        if (bytesRead === 0) break;
+        const text = rest + chunk.toString('utf8', 0, bytesRead);
+        let start = 0;
+        for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
+          take(text.slice(start, nl));
+          start = nl + 1;
+        }
+        rest = text.slice(start);
+      }
+      take(rest);
+    } finally {
+      await handle.close();
     }
     this.resort();
     return bad;
@@ -95,7 +137,8 @@ export class JobIndex {
   }
 
   /** Record a job's current state (in memory at once; journalled in order). */
-  put(summary: JobSummary): Promise<void> {
+  put(input: JobSummary): Promise<void> {
+    const summary = compact(input);
     const existing = this.byId.get(summary.job_id);
     this.byId.set(summary.job_id, summary);
     if (existing) {

@@ -32,8 +32,8 @@ export class JobLogger {
     const line = `${JSON.stringify(entry)}\n`;
     const previous = this.chains.get(jobId) ?? Promise.resolve();
     const next = previous.then(async () => {
-      await fsp.mkdir(path.dirname(this.pathFor(jobId)), { recursive: true });
-      await fsp.appendFile(this.pathFor(jobId), line, { mode: 0o600 });
+      const handle = await this.handleFor(jobId);
+      await handle.write(line);
     });
     this.chains.set(jobId, next.catch(() => undefined));
     // Listeners hear an event only once it is on disk, so a reader never sees what a crash could lose.
@@ -81,8 +81,35 @@ export class JobLogger {
     return events;
   }
 
+  /** Append handles of active jobs stay open: one write per event instead of open/write/close. */
+  private readonly handles = new Map<string, Promise<fsp.FileHandle>>();
+
+  private handleFor(jobId: string): Promise<fsp.FileHandle> {
+    let handle = this.handles.get(jobId);
+    if (!handle) {
+      handle = fsp.mkdir(path.dirname(this.pathFor(jobId)), { recursive: true }).then(() => fsp.open(this.pathFor(jobId), 'a', 0o600));
+      handle.catch(() => this.handles.delete(jobId));
+      this.handles.set(jobId, handle);
+    }
+    return handle;
+  }
+
+  /** Close a job's append handle once nothing more is expected (after its last event). */
+  async release(jobId: string): Promise<void> {
+    const handle = this.handles.get(jobId);
+    if (!handle) return;
+    this.handles.delete(jobId);
+    await (this.chains.get(jobId) ?? Promise.resolve());
+    await (await handle.catch(() => null))?.close().catch(() => undefined);
+  }
+
   forget(jobId: string): void {
+    void this.release(jobId);
     this.seqs.delete(jobId);
     this.chains.delete(jobId);
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.handles.keys()].map((id) => this.release(id)));
   }
 }

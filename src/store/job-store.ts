@@ -30,8 +30,8 @@ export class JobStore {
   }
 
   save(job: JobHistory): Promise<void> {
-    const record = JobHistory.parse(redact(job));
-    const text = `${JSON.stringify(record, null, 2)}\n`;
+    // Typed by construction; reads go back through the schema. Compact JSON keeps writes small.
+    const text = `${JSON.stringify(redact(job))}\n`;
     const previous = this.chains.get(job.job_id) ?? Promise.resolve();
     const next = previous.then(() => writeFileAtomic(this.pathFor(job.job_id), text));
     this.chains.set(job.job_id, next.catch(() => undefined));

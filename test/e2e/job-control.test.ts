@@ -156,6 +156,21 @@ describe('limits', () => {
     }
   });
 
+  it('concurrent submissions never overshoot the queue bound', async () => {
+    const hung = await startComfySimulator({ faults: { hangExecution: true } });
+    const bounded = await startService({ COMFYUI_URL: hung.url, QUEUE_MAX_DEPTH: '3' });
+    try {
+      const first = await submitAsync(bounded.url, body({ seed: 20 }));
+      await waitStatus(bounded.url, first.json.job_id, (s) => s === 'running');
+      const burst = await Promise.all(Array.from({ length: 25 }, (_, i) => submitAsync(bounded.url, body({ seed: 21 + i }))));
+      expect(burst.filter((r) => r.status === 202)).toHaveLength(3);
+      for (const r of burst.filter((x) => x.status !== 202)) expectEnvelope(r, 503, 'SERVICE_UNAVAILABLE');
+    } finally {
+      await bounded.close();
+      await hung.close();
+    }
+  });
+
   it('503 for a full queue carries Retry-After', async () => {
     const hung = await startComfySimulator({ faults: { hangExecution: true } });
     const bounded = await startService({ COMFYUI_URL: hung.url, QUEUE_MAX_DEPTH: '1' });

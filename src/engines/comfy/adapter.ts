@@ -123,8 +123,21 @@ export class LocalComfyAdapter implements EngineAdapter {
   async run(request: RunRequest): Promise<RunResult> {
     const maxResubmits = request.allowResubmit === false ? 0 : (this.options.maxResubmits ?? 1);
     let promptId = request.promptId;
+    let resume = Boolean(request.resume);
+    if (resume) {
+      // A run submitted by an earlier process: follow it if ComfyUI knows it, else submit it now.
+      const lookupSignal = AbortSignal.any([AbortSignal.timeout(Math.max(1, Math.min(10_000, request.deadlineAt - Date.now()))), ...(request.signal ? [request.signal] : [])]);
+      const state = await this.lookup(promptId, lookupSignal).catch((err: unknown) => {
+        if (err instanceof PipelineError && err.code === 'ENGINE_OFFLINE') throw err;
+        return 'running' as const; // unsure: follow it; the tracker finds out
+      });
+      if (state === 'unknown') {
+        if (request.allowResubmit === false) throw new PipelineError('ENGINE_EXECUTION_FAILED', 'ComfyUI lost the prompt and it was already submitted twice', { detail: { prompt_id: promptId, lost: true } });
+        resume = false;
+      }
+    }
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.submitAndTrack({ ...request, promptId, resume: attempt === 0 && request.resume });
+      const outcome = await this.submitAndTrack({ ...request, promptId, resume: attempt === 0 && resume });
       if (outcome.kind === 'done') return outcome.result;
       if (attempt >= maxResubmits) {
         throw new PipelineError('ENGINE_EXECUTION_FAILED', 'ComfyUI lost the prompt (it probably restarted) and a resubmission was lost too', { detail: { prompt_id: promptId, lost: true } });
@@ -180,6 +193,7 @@ export class LocalComfyAdapter implements EngineAdapter {
       let polls = 0;
       let nextPollAt = Date.now() + this.pollInterval();
       let unreachableSince = 0;
+      let historyRetries = 0;
       for (;;) {
         if (signal?.aborted) {
           if (signal.reason === DETACH) throw new PipelineError('SERVICE_UNAVAILABLE', 'The service stopped following the job (shutting down); it continues in ComfyUI', { detail: { prompt_id: promptId } });
@@ -229,7 +243,8 @@ export class LocalComfyAdapter implements EngineAdapter {
           if (terminalSeen) {
             // execution_success precedes the history write (§2.5): give it a moment.
             terminalAt ||= Date.now();
-            if (Date.now() - terminalAt > 10_000) terminalSeen = false; else { await sleep(25, signal); continue; }
+            if (Date.now() - terminalAt > 10_000) terminalSeen = false;
+            else { await sleep(Math.min(200, 5 * 2 ** historyRetries++), signal); continue; }
           }
           if (state === 'unknown') return { kind: 'lost', promptId };
           nextPollAt = Date.now() + this.pollInterval();

@@ -1,0 +1,66 @@
+// Target 1: jobs through POST /api/pipeline/generate/image vs a minimal raw client against the
+// same simulator (1024×1024 text-to-image, a new seed every job so nothing is cached).
+// Runs interleaved (raw, service, raw, service…) so both see the same machine load.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RawComfyClient } from './raw-client.mjs';
+import { json, median, memoryOf, resetPeak, round, root, startService, startSim } from './lib.mjs';
+
+export async function jobOverhead({ jobs, rounds = 1 }) {
+  const { buildGraph } = await import(path.join(root, 'dist', 'presets', 'graph.js'));
+  const { loadPresetRegistry } = await import(path.join(root, 'dist', 'presets', 'registry.js'));
+  const { loadConfig } = await import(path.join(root, 'dist', 'config.js'));
+  const preset = loadPresetRegistry(path.join(root, 'presets')).get('photoreal_portrait_v1').preset;
+  const models = loadConfig({}).models;
+
+  const sim = await startSim();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-overhead-'));
+  const svc = await startService({ COMFYUI_URL: sim.url, AINFLUENCER_DATA_DIR: dataDir });
+  const raw = new RawComfyClient(sim.url);
+  await raw.open();
+  const rawMs = [], svcMs = [];
+  let rawTotal = 0, svcTotal = 0;
+  let seed = 1;
+  const runRaw = async () => {
+    const graph = buildGraph({ preset, quality: 'low', prompt: 'benchmark portrait', seed: seed++, identityImages: [], models, outputPrefix: `raw/${seed}` }).graph;
+    const t = performance.now();
+    await raw.run(graph);
+    return performance.now() - t;
+  };
+  const runSvc = async () => {
+    const t = performance.now();
+    const r = await json(`${svc.url}/api/pipeline/generate/image`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ preset_id: 'photoreal_portrait_v1', prompt: 'benchmark portrait', quality_level: 'low', seed: seed++ }) });
+    if (r.status !== 200) throw new Error(`generate → ${r.status} ${JSON.stringify(r.body)}`);
+    return performance.now() - t;
+  };
+  try {
+    for (let i = 0; i < 3; i++) { await runRaw(); await runSvc(); } // warm-up: JIT, object_info cache, sockets
+    resetPeak(svc.child.pid);
+    const perRound = [];
+    for (let r = 0; r < rounds; r++) {
+    rawMs.length = 0; svcMs.length = 0; rawTotal = 0; svcTotal = 0;
+    for (let i = 0; i < jobs; i++) {
+      // Alternate which goes first so neither always follows the other's disk writes.
+      if (i % 2 === 0) { const a = await runRaw(); rawMs.push(a); rawTotal += a; const b = await runSvc(); svcMs.push(b); svcTotal += b; }
+      else { const b = await runSvc(); svcMs.push(b); svcTotal += b; const a = await runRaw(); rawMs.push(a); rawTotal += a; }
+    }
+    const diffs = svcMs.map((v, i) => v - rawMs[i]);
+    perRound.push({ raw: median(rawMs), svc: median(svcMs), ratio: rawTotal / svcTotal, added: median(diffs) });
+    }
+    const mem = memoryOf(svc.child.pid);
+    return {
+      jobs_per_round: jobs, rounds,
+      raw_p50_ms: round(median(perRound.map((p) => p.raw)), 1),
+      service_p50_ms: round(median(perRound.map((p) => p.svc)), 1),
+      throughput_ratio: round(median(perRound.map((p) => p.ratio)), 3),
+      added_latency_p50_ms: round(median(perRound.map((p) => p.added)), 1),
+      service_peak_rss_mb: round(mem.peakMb, 1),
+    };
+  } finally {
+    raw.close();
+    await svc.stop();
+    await sim.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
