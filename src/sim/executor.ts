@@ -184,7 +184,9 @@ export class SimExecutor {
         const classType = String(node.class_type);
         try {
           if (this.faults().failNodeClasses.includes(classType)) {
-            throw new NodeExecutionError('RuntimeError', `Simulated failure in ${classType}`);
+            // Like many real node exceptions, the message echoes the node's literal inputs.
+            const literals = Object.fromEntries(Object.entries(node.inputs ?? {}).filter(([, v]) => !isLink(v)));
+            throw new NodeExecutionError('RuntimeError', `Simulated failure in ${classType} with inputs ${JSON.stringify(literals)}`);
           }
           const result = await NODE_IMPLS[classType]!(inputs, this.nodeContext(id, item, client, generation));
           values.set(id, result.outputs);

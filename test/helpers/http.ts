@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 import { expect } from 'vitest';
 import { ErrorEnvelope } from '../../src/contracts/common.js';
 
@@ -27,4 +28,21 @@ export function expectEnvelope(res: { status: number; json: any; text: string },
   expect(typeof res.json.request_id).toBe('string');
   expect(res.text).not.toMatch(/\bat .*\.(ts|js):\d+|node_modules|\/work\/|\/tmp\//);
   return res.json;
+}
+
+/** A request whose path is sent byte for byte (fetch would resolve dot segments first). */
+export function rawRequest(base: string, method: string, rawPath: string): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(base);
+    const req = httpRequest({ host: url.hostname, port: url.port, method, path: rawPath, headers: { connection: 'close' } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => { text += c; });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      // SSE streams of real jobs would stay open: read the first chunk and close.
+      if (String(res.headers['content-type']).startsWith('text/event-stream')) res.once('data', () => req.destroy());
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
