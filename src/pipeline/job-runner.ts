@@ -87,14 +87,21 @@ async function collectArtifacts(jobId: string, files: EngineOutput[], engine: En
     const type = EXT_TYPES[ext] ?? KIND_TYPES[file.kind] ?? 'file';
     counters[type] = (counters[type] ?? 0) + 1;
     const filename = `${type}_${String(counters[type]).padStart(3, '0')}.${ext}`;
-    const sink = store.openSink(jobId, type, filename);
-    let downloaded;
     const downloadStarted = performance.now();
-    try {
-      downloaded = await engine.download(file, sink, signal);
-    } catch (err) {
-      await sink.discard();
-      throw err;
+    let sink = store.openSink(jobId, type, filename);
+    let downloaded;
+    // A broken transfer is retried (twice) into a fresh temp file; nothing partial is ever committed.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        downloaded = await engine.download(file, sink, signal);
+        break;
+      } catch (err) {
+        await sink.discard();
+        const retryable = err instanceof PipelineError && (err.code === 'DOWNLOAD_FAILED' || err.code === 'DOWNLOAD_TIMEOUT') && !signal.aborted;
+        if (!retryable || attempt >= 2) throw err;
+        await hooks.log('download_retry', { filename: file.filename, attempt: attempt + 1, error_code: err.code });
+        sink = store.openSink(jobId, type, filename);
+      }
     }
     const sha256 = await sink.commit();
     const info = type === 'image' ? readPngInfo(sink.headBuffer) : null;

@@ -12,8 +12,10 @@ export interface SimFaults {
   hangPaths: string[];
   /** HTTP path → how many more times to answer 500 (-1: always). */
   http500: Record<string, number>;
-  /** HTTP paths answered with a truncated JSON body. */
+  /** HTTP paths answered with a truncated JSON body ("/history/*" matches by prefix). */
   malformedPaths: string[];
+  /** /view announces the full length but closes the connection halfway. */
+  truncateView: boolean;
   /** Node classes that raise an exception when they run. */
   failNodeClasses: string[];
   /** Throttle /view to this many bytes per second (null = unthrottled). */
@@ -43,6 +45,7 @@ export const DEFAULT_FAULTS: SimFaults = {
   hangPaths: [],
   http500: {},
   malformedPaths: [],
+  truncateView: false,
   failNodeClasses: [],
   viewBytesPerSecond: null,
   missingModels: [],

@@ -114,7 +114,7 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
       res.end('500 Internal Server Error\n\nServer got itself in trouble');
       return;
     }
-    if (faults.malformedPaths.includes(p)) {
+    if (faults.malformedPaths.some((m) => (m.endsWith('*') ? p.startsWith(m.slice(0, -1)) : m === p))) {
       res.writeHead(200, { 'content-type': JSON_TYPE });
       res.end('{"prompt_id": "trunc');
       return;
@@ -239,6 +239,12 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
       'content-disposition': `${dangerous ? 'attachment; ' : ''}filename="${path.basename(file)}"`,
       'x-content-type-options': 'nosniff',
     });
+    if (faults.truncateView) {
+      const half = createReadStream(file, { end: Math.max(0, Math.floor(size / 2) - 1) });
+      half.on('end', () => res.destroy());
+      half.pipe(res, { end: false });
+      return;
+    }
     const source = createReadStream(file);
     const rate = faults.viewBytesPerSecond;
     if (rate) await pipeline(source, throttle(rate), res).catch(() => res.destroy());

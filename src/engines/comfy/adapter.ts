@@ -194,6 +194,7 @@ export class LocalComfyAdapter implements EngineAdapter {
       let nextPollAt = Date.now() + this.pollInterval();
       let unreachableSince = 0;
       let historyRetries = 0;
+      let protocolFailures = 0;
       for (;;) {
         if (signal?.aborted) {
           if (signal.reason === DETACH) throw new PipelineError('SERVICE_UNAVAILABLE', 'The service stopped following the job (shutting down); it continues in ComfyUI', { detail: { prompt_id: promptId } });
@@ -222,11 +223,16 @@ export class LocalComfyAdapter implements EngineAdapter {
             entry = await this.historyEntry(promptId, pollSignal);
             if (!entry && !terminalSeen && polls % 3 === 0) state = await this.lookup(promptId, pollSignal);
             unreachableSince = 0;
+            protocolFailures = 0;
           } catch (err) {
             if (!(err instanceof PipelineError)) throw err;
             if (err.code === 'JOB_CANCELLED') continue; // deadline or cancel: handled at the loop top
             if (!TRANSIENT.has(err.code)) throw err;
             unreachableSince ||= Date.now();
+            // A server that answers, but in garbage, is not coming back by waiting: give up after a
+            // few polls. An unreachable one may be restarting: wait for the grace period.
+            protocolFailures = err.code === 'ENGINE_PROTOCOL_ERROR' ? protocolFailures + 1 : 0;
+            if (protocolFailures >= 5) throw err;
             if (Date.now() - unreachableSince > (this.options.unreachableGraceMs ?? 30_000)) {
               throw new PipelineError('ENGINE_OFFLINE', `ComfyUI stopped answering while the job ran (${err.message})`, { detail: { prompt_id: promptId, last_error: err.code } });
             }
