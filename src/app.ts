@@ -102,9 +102,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(metricsRoutes({ manager: deps.manager, engines: deps.engines }));
   await app.register(uploadRoutes({ uploads: deps.uploads }));
 
-  // Jobs and engine connections end with the app: tests and graceful shutdown both rely on it.
-  app.addHook('onClose', async () => {
+  // Jobs end before the server stops taking connections (preClose), so requests waiting on a job are
+  // answered instead of holding the close open; engine connections end last.
+  app.addHook('preClose', async () => {
     await deps.manager.shutdown();
+  });
+  app.addHook('onClose', async () => {
     await deps.engines.close();
   });
 

@@ -246,8 +246,14 @@ describe('restart recovery and shutdown (real child processes)', () => {
     const first = await startChildService(env);
     const job = await submitAsync(first.url, body({ seed: 501 }));
     await waitStatus(first.url, job.json.job_id, (s) => s === 'running');
+    // A synchronous request waiting on a queued job is answered, not cut off, when the service stops.
+    const waiting = call(first.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 502 }) });
+    await new Promise((r) => setTimeout(r, 200));
     const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${job.json.job_id}.json`), 'utf8')).engine_prompt_id as string;
     first.child.kill('SIGTERM');
+    const answered = await waiting;
+    expectEnvelope(answered, 503, 'SERVICE_UNAVAILABLE');
+    expect(answered.json.job_id).toEqual(expect.any(String));
     expect(await first.exited).toBe(0);
     const onDisk = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${job.json.job_id}.json`), 'utf8'));
     expect(onDisk.status).toBe('running'); // left for the next start, not failed
@@ -256,6 +262,8 @@ describe('restart recovery and shutdown (real child processes)', () => {
       const done = await waitStatus(second.url, job.json.job_id, (s) => s === 'completed' || s === 'failed', 30_000);
       expect(done.status).toBe('completed');
       expect(runsOf(promptId)).toBe(1);
+      // The queued one runs after the restart too.
+      expect((await waitStatus(second.url, answered.json.job_id, (s) => s === 'completed' || s === 'failed', 30_000)).status).toBe('completed');
     } finally {
       second.child.kill('SIGKILL');
       await second.exited;

@@ -34,6 +34,7 @@ async function underFaults(faults: Partial<SimFaults>, expected: { status: numbe
   const started = Date.now();
   const results = await Promise.all(Array.from({ length: n }, () => call(svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'chaos', quality_level: 'low', seed: seed++ } })));
   const elapsed = (Date.now() - started) / 1000;
+  console.log(`[figures] chaos ${JSON.stringify(faults)}: ${n} jobs, ${results.filter((r) => r.status === expected.status).length} ended ${expected.status}${expected.code ? ` ${expected.code}` : ''} in ${elapsed.toFixed(1)} s`);
   for (const r of results) {
     expect(r.status, r.text).toBe(expected.status);
     if (expected.code) expect(r.json.error_code).toBe(expected.code);

@@ -65,6 +65,7 @@ describe(`contract fuzz (${RUNS} bodies per property)`, () => {
       accepted++;
     }), { numRuns: RUNS });
     expect(accepted).toBe(RUNS);
+    console.log(`[figures] contract fuzz: ${accepted}/${RUNS} valid bodies accepted`);
   });
 
   it('never answers 5xx to random or mutated bodies, and every 4xx is the envelope', async () => {
@@ -83,6 +84,7 @@ describe(`contract fuzz (${RUNS} bodies per property)`, () => {
       }
     }), { numRuns: RUNS });
     expect(envelopes).toBe(fourxx);
+    console.log(`[figures] contract fuzz: ${RUNS} random/mutated bodies, 0 × 5xx, ${envelopes}/${fourxx} 4xx bodies were the envelope`);
     expect(fourxx).toBeGreaterThan(RUNS / 2);
   });
 

@@ -46,6 +46,7 @@ describe(`load: ${RUNS} × ${SECONDS} s of mixed reads and async submissions`, (
       await child.exited;
     }
     const unexpected = [...statuses.entries()].filter(([s]) => ![200, 202, 429, 503].includes(s));
+    console.log(`[figures] load: ${RUNS} × ${SECONDS} s, statuses ${JSON.stringify(Object.fromEntries(statuses))}, RSS after each run ${rss.map((r) => r.toFixed(0)).join(' / ')} MB`);
     expect(unexpected).toEqual([]);
     expect(statuses.get(200) ?? 0).toBeGreaterThan(100);
     expect(Math.max(...rss) - rss[0]!).toBeLessThan(50);

@@ -64,6 +64,7 @@ describe('path traversal', () => {
       expect(gen.text).not.toContain(SECRET_OUTSIDE);
     }
     expect([...statuses.keys()].every((s) => s === 400 || s === 404)).toBe(true);
+    console.log(`[figures] traversal: ${list.length} payloads × 8 routes, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
   });
 
   it('a planted symlink inside an artifact folder is never followed', async () => {
