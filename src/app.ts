@@ -50,6 +50,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { ignoreTrailingSlash: true },
+    // Requests waiting on jobs are answered in preClose (see below); after that, keep-alive
+    // connections are closed rather than holding the shutdown open for their idle timeout.
+    forceCloseConnections: true,
   }).withTypeProvider<ZodTypeProvider>();
 
   // Bodies are JSON or multipart only; a text/plain body is a 415, not a string to validate.

@@ -31,6 +31,8 @@ export interface ComfySimulator {
   dirs: SimDirs;
   faults: SimFaults;
   setFaults(patch: Partial<SimFaults>): void;
+  /** Back to the options the simulator was started with. */
+  resetFaults(): void;
   /** Every POST /prompt body accepted, in order (tests inspect the graphs). */
   received: { prompt_id: string; prompt: PromptGraph; client_id: string | null }[];
   executor: SimExecutor;
@@ -333,6 +335,9 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
     received,
     executor,
     setFaults(patch) { Object.assign(faults, patch); },
+    resetFaults() {
+      Object.assign(faults, structuredClone({ ...DEFAULT_FAULTS, ...options.faults }));
+    },
     restart() {
       executor.restart();
       hub.closeAll();

@@ -10,7 +10,6 @@ import { JobHistory } from '../../src/contracts/job.js';
 import { GenerateResponse } from '../../src/contracts/generate.js';
 import { QUALITY_LEVELS } from '../../src/contracts/common.js';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
-import { DEFAULT_FAULTS } from '../../src/sim/faults.js';
 import { repoRoot } from '../../src/util/paths.js';
 import { call, expectEnvelope } from '../helpers/http.js';
 import { referencePng } from '../helpers/png-fixture.js';
@@ -23,7 +22,7 @@ beforeAll(async () => {
   svc = await startService({ COMFYUI_URL: sim.url });
 });
 afterAll(async () => { await svc.close(); await sim.close(); });
-afterEach(() => { sim.setFaults({ ...DEFAULT_FAULTS, packs: [...DEFAULT_FAULTS.packs], missingModels: [], failNodeClasses: [], http500: {}, hangPaths: [], malformedPaths: [] }); });
+afterEach(() => sim.resetFaults());
 
 const generate = (body: Record<string, unknown>, base = svc.url) => call(base, 'POST', '/api/pipeline/generate/image', { json: body });
 

@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { JobStatus } from '../../src/contracts/job.js';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
-import { DEFAULT_FAULTS } from '../../src/sim/faults.js';
 import { call, expectEnvelope } from '../helpers/http.js';
 import { readSse } from '../helpers/sse.js';
 import { startService, type TestService } from '../helpers/service.js';
@@ -18,7 +17,7 @@ beforeAll(async () => {
   svc = await startService({ COMFYUI_URL: sim.url });
 });
 afterAll(async () => { await svc.close(); await sim.close(); });
-afterEach(() => { sim.setFaults({ ...DEFAULT_FAULTS, packs: [...DEFAULT_FAULTS.packs], missingModels: [], failNodeClasses: [], http500: {}, hangPaths: [], malformedPaths: [] }); });
+afterEach(() => sim.resetFaults());
 
 const body = (extra: Record<string, unknown> = {}) => ({ preset_id: 'photoreal_portrait_v1', prompt: 'job control', quality_level: 'low', ...extra });
 const submitAsync = (base: string, b: Record<string, unknown>, headers: Record<string, string> = {}) =>

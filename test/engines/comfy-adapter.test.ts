@@ -5,7 +5,6 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { LocalComfyAdapter } from '../../src/engines/comfy/adapter.js';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
-import { DEFAULT_FAULTS } from '../../src/sim/faults.js';
 import { PipelineError } from '../../src/errors/pipeline-error.js';
 import { readPngInfo } from '../../src/util/png.js';
 import { invertGraph, txt2imgGraph } from '../helpers/graphs.js';
@@ -32,7 +31,7 @@ afterAll(async () => {
 });
 afterEach(async () => {
   await adapter?.close();
-  sim.setFaults({ ...DEFAULT_FAULTS, packs: [...DEFAULT_FAULTS.packs], http500: {}, hangPaths: [], malformedPaths: [], failNodeClasses: [], missingModels: [] });
+  sim.resetFaults();
 });
 
 describe('LocalComfyAdapter against the simulator', () => {

@@ -40,7 +40,9 @@ export function rawRequest(base: string, method: string, rawPath: string): Promi
       res.on('data', (c: string) => { text += c; });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
       // SSE streams of real jobs would stay open: read the first chunk and close.
-      if (String(res.headers['content-type']).startsWith('text/event-stream')) res.once('data', () => req.destroy());
+      if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+        res.once('data', (c: string) => { req.destroy(); resolve({ status: res.statusCode ?? 0, text: c }); });
+      }
     });
     req.on('error', reject);
     req.end();

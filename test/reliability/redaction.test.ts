@@ -2,7 +2,6 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
-import { DEFAULT_FAULTS } from '../../src/sim/faults.js';
 import { call } from '../helpers/http.js';
 import { startService, type TestService } from '../helpers/service.js';
 import { ORDINARY_PROMPTS, secretCore, secretCorpus } from '../helpers/secrets.js';
@@ -49,7 +48,7 @@ describe('redaction corpus end to end', () => {
       for (const s of secrets.slice(0, 10)) expect(res.text).not.toContain(secretCore(s));
       jobIds.push(res.json.job_id);
     }
-    sim.setFaults({ ...DEFAULT_FAULTS, packs: [...DEFAULT_FAULTS.packs] });
+    sim.resetFaults();
 
     const onDisk = allFiles(svc.dataDir).filter((f) => !f.endsWith('.png')).map((f) => readFileSync(f, 'utf8')).join('\n');
     const logs = svc.logLines.join('');
