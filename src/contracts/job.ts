@@ -3,7 +3,7 @@ import { IsoTimestamp, QualityLevel } from './common.js';
 import { JobStatusValue } from './generate.js';
 
 export const JobStatus = z.object({
-  ok: z.literal(true).optional(),
+  ok: z.literal(true).optional().describe('Present and true on success'),
   job_id: z.string().describe('Job id (UUID)'),
   status: JobStatusValue,
   preset_id: z.string().describe('Preset id'),
@@ -25,24 +25,24 @@ export const ArtifactRecord = z.object({
   filename: z.string().describe('Server-chosen file name inside the job folder'),
   path: z.string().describe('Path relative to the data folder'),
   url: z.string().describe('Download URL on this service'),
-  content_type: z.string(),
-  size_bytes: z.number().int().nonnegative(),
+  content_type: z.string().describe('MIME type as served by ComfyUI'),
+  size_bytes: z.number().int().nonnegative().describe('Size of the stored file'),
   sha256: z.string().describe('Hex SHA-256 of the stored bytes'),
-  width: z.number().int().nullable(),
-  height: z.number().int().nullable(),
+  width: z.number().int().nullable().describe('Image width, null for non-images'),
+  height: z.number().int().nullable().describe('Image height, null for non-images'),
   node_id: z.string().describe('ComfyUI output node that produced it'),
   comfy_filename: z.string().describe('File name on the ComfyUI side'),
-  comfy_subfolder: z.string(),
+  comfy_subfolder: z.string().describe('Subfolder on the ComfyUI side'),
   created_at: IsoTimestamp,
 }).describe('One stored output file');
 export type ArtifactRecord = z.infer<typeof ArtifactRecord>;
 
 export const Provenance = z.object({
-  preset_id: z.string(),
+  preset_id: z.string().describe('Preset id'),
   preset_sha256: z.string().describe('SHA-256 of the preset file that was used'),
   quality_level: QualityLevel,
-  engine: z.string(),
-  seed: z.number().int(),
+  engine: z.string().describe('Engine id that ran the job'),
+  seed: z.number().int().describe('Sampler seed used'),
   prompt_id: z.string().nullable().describe('ComfyUI prompt id'),
   graph_sha256: z.string().nullable().describe('SHA-256 of the submitted graph (canonical JSON)'),
   models: z.record(z.string(), z.string()).describe('Model files named in the graph'),
@@ -79,7 +79,7 @@ export const JobHistory = z.object({
 export type JobHistory = z.infer<typeof JobHistory>;
 
 export const ArtifactsResponse = z.object({
-  ok: z.literal(true),
-  job_id: z.string(),
-  artifacts: z.array(ArtifactRecord.extend({ provenance: Provenance.nullable() })),
+  ok: z.literal(true).describe('Always true on success'),
+  job_id: z.string().describe('Job id'),
+  artifacts: z.array(ArtifactRecord.extend({ provenance: Provenance.nullable() })).describe('Stored outputs, in order'),
 });

@@ -51,26 +51,26 @@ export const FailureMode = z.object({
 }).strict();
 
 export const PresetDefaults = z.object({
-  width: z.number().int().min(64).max(8192).multipleOf(8).default(1024),
-  height: z.number().int().min(64).max(8192).multipleOf(8).default(1024),
-  sampler: z.string().min(1).default('euler'),
-  scheduler: z.string().min(1).default('normal'),
-  denoise: z.number().min(0).max(1).default(1.0),
-  batch_size: z.number().int().min(1).max(16).default(1),
-  negative_prompt: z.string().max(2000).default(''),
+  width: z.number().int().min(64).max(8192).multipleOf(8).default(1024).describe('Image width in pixels'),
+  height: z.number().int().min(64).max(8192).multipleOf(8).default(1024).describe('Image height in pixels'),
+  sampler: z.string().min(1).default('euler').describe('KSampler sampler_name'),
+  scheduler: z.string().min(1).default('normal').describe('KSampler scheduler'),
+  denoise: z.number().min(0).max(1).default(1.0).describe('KSampler denoise'),
+  batch_size: z.number().int().min(1).max(16).default(1).describe('Images per job'),
+  negative_prompt: z.string().max(2000).default('').describe('Negative prompt used when the request has none'),
 }).strict().describe('Engine-call defaults where a request says nothing');
 
 export const PresetModels = z.object({
-  checkpoint: z.string().min(1).optional(),
-  upscale_model: z.string().min(1).optional(),
-  face_restore_model: z.string().min(1).optional(),
-  instantid_model: z.string().min(1).optional(),
-  instantid_controlnet: z.string().min(1).optional(),
-  tonemap_lut: z.string().min(1).optional(),
-  grading_lut: z.string().min(1).optional(),
+  checkpoint: z.string().min(1).optional().describe('Checkpoint file (models/checkpoints)'),
+  upscale_model: z.string().min(1).optional().describe('Upscale model file (models/upscale_models)'),
+  face_restore_model: z.string().min(1).optional().describe('Face restoration model (models/facerestore_models)'),
+  instantid_model: z.string().min(1).optional().describe('InstantID model (models/instantid)'),
+  instantid_controlnet: z.string().min(1).optional().describe('InstantID ControlNet (models/controlnet)'),
+  tonemap_lut: z.string().min(1).optional().describe('Tone-mapping LUT (models/luts)'),
+  grading_lut: z.string().min(1).optional().describe('Colour-grading LUT (models/luts)'),
 }).strict().describe('Per-preset model overrides of the COMFYUI_* defaults');
 
-const QualityLevels = z.object(Object.fromEntries(QUALITY_LEVELS.map((l) => [l, QualityLevelParams])) as Record<(typeof QUALITY_LEVELS)[number], typeof QualityLevelParams>).strict();
+const QualityLevels = z.object(Object.fromEntries(QUALITY_LEVELS.map((l) => [l, QualityLevelParams.describe(`Parameters at ${l}`)])) as Record<(typeof QUALITY_LEVELS)[number], typeof QualityLevelParams>).strict();
 
 export const WorkflowPreset = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_]{0,99}$/, 'lowercase letters, digits and underscores').describe('Stable preset id'),
@@ -79,17 +79,17 @@ export const WorkflowPreset = z.object({
   version: z.string().min(1).describe('Preset revision'),
   sort_order: z.number().int().describe('Position in listings (ascending)'),
   category: PresetCategory,
-  required_inputs: z.array(PresetInput),
-  optional_inputs: z.array(PresetInput),
+  required_inputs: z.array(PresetInput).describe('Inputs a request must give'),
+  optional_inputs: z.array(PresetInput).describe('Inputs a request may give'),
   engine_requirements: z.array(z.string().min(1)).min(1).describe('Engines the preset can run on'),
   engine_preference_order: z.array(z.string().min(1)).min(1).describe('Engines to try, first preferred'),
-  quality_levels: QualityLevels,
-  pipeline_steps: z.array(PipelineStep).min(1),
-  safety_notes: z.array(z.string()),
+  quality_levels: QualityLevels.describe('Parameters per quality level: low, standard, pro'),
+  pipeline_steps: z.array(PipelineStep).min(1).describe('Steps in order; each adds graph nodes when its condition holds'),
+  safety_notes: z.array(z.string()).describe('Rules of use shown to creators'),
   content_restrictions: z.array(z.string()).describe('e.g. no_nsfw'),
   requires_consent: z.boolean().describe('Consent is needed for every request'),
   consent_required_with: z.array(z.string()).describe('Inputs whose presence makes consent required'),
-  failure_modes: z.array(FailureMode),
+  failure_modes: z.array(FailureMode).describe('Errors this preset is known to produce'),
   defaults: PresetDefaults,
   models: PresetModels.default({}),
 }).strict().superRefine((preset, ctx) => {

@@ -8,7 +8,7 @@ export const engineRoutes = (deps: { engines: EngineRegistry }): FastifyPluginAs
     schema: {
       tags: ['engines'],
       summary: 'Configured engines with live health',
-      response: { 200: z.object({ ok: z.literal(true), engines: z.array(EngineHealthSchema) }) },
+      response: { 200: z.object({ ok: z.literal(true).describe('Always true'), engines: z.array(EngineHealthSchema).describe('Configured engines with live health') }) },
     },
   }, async () => ({ ok: true as const, engines: await deps.engines.health() }));
 };

@@ -5,28 +5,28 @@ import type { EngineRegistry } from '../engines/registry.js';
 
 export const EngineHealthSchema = z.object({
   engine_id: z.string().describe('Engine id, e.g. local_comfy'),
-  engine_type: z.enum(['local', 'remote']),
-  status: z.enum(['healthy', 'unhealthy', 'unknown']),
+  engine_type: z.enum(['local', 'remote']).describe('local (ComfyUI on a machine you run) or remote'),
+  status: z.enum(['healthy', 'unhealthy', 'unknown']).describe('Result of the last probe'),
   latency_ms: z.number().nullable().describe('Round trip of the health probe'),
-  checked_at: z.string(),
-  error_code: z.string().nullable(),
-  message: z.string().nullable(),
+  checked_at: z.string().describe('When the probe ran (ISO 8601)'),
+  error_code: z.string().nullable().describe('Taxonomy code when unhealthy'),
+  message: z.string().nullable().describe('Why it is unhealthy'),
   detail: z.record(z.string(), z.unknown()).describe('Engine facts: ComfyUI version, devices, URL'),
 });
 
 const HealthResponse = z.object({
-  ok: z.literal(true),
+  ok: z.literal(true).describe('Always true: the process is up'),
   status: z.enum(['ok', 'degraded']).describe('"degraded" when an engine is not healthy; the service itself is up'),
-  service: z.string(),
-  version: z.string(),
-  uptime_seconds: z.number(),
-  engines: z.array(EngineHealthSchema),
+  service: z.string().describe('Service name'),
+  version: z.string().describe('Service version'),
+  uptime_seconds: z.number().describe('Seconds since start'),
+  engines: z.array(EngineHealthSchema).describe('Each configured engine with its live health'),
 });
 
 const ApiIndex = z.object({
-  ok: z.literal(true),
-  name: z.string(),
-  version: z.string(),
+  ok: z.literal(true).describe('Always true'),
+  name: z.string().describe('Service name'),
+  version: z.string().describe('Service version'),
   links: z.record(z.string(), z.string()).describe('Entry points of the API'),
 });
 

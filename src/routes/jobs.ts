@@ -27,7 +27,11 @@ function decodeCursor(raw: string): { created_ms: number; job_id: string } {
   throw new PipelineError('CONTRACT_MISMATCH', 'The cursor is not one this service issued', { errors: [{ field: 'cursor', message: 'Use next_cursor from the previous page' }] });
 }
 
-const LogEvent = z.object({ seq: z.number().int(), at: z.string(), event: z.string() }).catchall(z.unknown());
+const LogEvent = z.object({
+  seq: z.number().int().describe('Sequence number of the event within the job'),
+  at: z.string().describe('When it happened (ISO 8601)'),
+  event: z.string().describe('queued, started, graph_built, submitted, progress, artifact, completed, failed, cancelled…'),
+}).catchall(z.unknown()).describe('One redacted log event');
 
 export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger }): FastifyPluginAsyncZod => async (app) => {
   const checkId = (id: string) => { if (!isJobId(id)) throw notFound(id); };
@@ -35,7 +39,7 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
   app.get('/api/pipeline/jobs', {
     schema: {
       tags: ['jobs'], summary: 'List jobs, newest first, with a cursor', querystring: ListQuery,
-      response: { 200: z.object({ ok: z.literal(true), jobs: z.array(JobStatus), next_cursor: z.string().nullable() }), 422: ErrorEnvelope },
+      response: { 200: z.object({ ok: z.literal(true).describe('Always true on success'), jobs: z.array(JobStatus).describe('Jobs, newest first'), next_cursor: z.string().nullable().describe('Pass as cursor for the next page; null on the last page') }), 422: ErrorEnvelope },
     },
   }, async (request) => {
     const { status, preset_id, limit, cursor } = request.query;
@@ -62,7 +66,7 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
     schema: {
       tags: ['jobs'], summary: 'The job\'s redacted event log', params: JobIdParams,
       querystring: z.object({ since: z.coerce.number().int().min(0).default(0).describe('Only events with seq greater than this') }).strict(),
-      response: { 200: z.object({ ok: z.literal(true), job_id: z.string(), events: z.array(LogEvent), next_since: z.number().int() }), 404: ErrorEnvelope },
+      response: { 200: z.object({ ok: z.literal(true).describe('Always true on success'), job_id: z.string().describe('Job id'), events: z.array(LogEvent).describe('Events after `since`'), next_since: z.number().int().describe('Pass as since to follow') }), 404: ErrorEnvelope },
     },
   }, async (request) => {
     checkId(request.params.job_id);

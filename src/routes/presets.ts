@@ -12,7 +12,7 @@ export const presetRoutes = (deps: { presets: PresetRegistry }): FastifyPluginAs
       tags: ['presets'],
       summary: 'List workflow presets (photoreal_portrait_v1 first)',
       querystring: PresetListQuery,
-      response: { 200: z.object({ ok: z.literal(true), presets: z.array(WorkflowPreset) }), 422: ErrorEnvelope },
+      response: { 200: z.object({ ok: z.literal(true).describe('Always true on success'), presets: z.array(WorkflowPreset).describe('Presets, photoreal_portrait_v1 first') }), 422: ErrorEnvelope },
     },
   }, async (request, reply) => {
     // Presets never change while the service runs: each listing is serialised once.
@@ -30,7 +30,7 @@ export const presetRoutes = (deps: { presets: PresetRegistry }): FastifyPluginAs
       tags: ['presets'],
       summary: 'One workflow preset',
       params: PresetIdParams,
-      response: { 200: z.object({ ok: z.literal(true), preset: WorkflowPreset }), 404: ErrorEnvelope },
+      response: { 200: z.object({ ok: z.literal(true).describe('Always true on success'), preset: WorkflowPreset }), 404: ErrorEnvelope },
     },
   }, async (request) => {
     const loaded = deps.presets.get(request.params.preset_id);

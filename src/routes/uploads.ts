@@ -12,7 +12,7 @@ export const uploadRoutes = (deps: { uploads: UploadStore }): FastifyPluginAsync
       summary: 'Upload one reference image (multipart/form-data, field "image" or any file field)',
       description: 'PNG, JPEG or WebP, recognised by content; the size limit is UPLOAD_LIMIT_BYTES. Returns an upload_id for identity_reference.',
       consumes: ['multipart/form-data'],
-      response: { 201: z.object({ ok: z.literal(true), upload: UploadRecord }), 400: ErrorEnvelope, 413: ErrorEnvelope, 415: ErrorEnvelope },
+      response: { 201: z.object({ ok: z.literal(true).describe('Always true on success'), upload: UploadRecord.describe('The stored upload') }), 400: ErrorEnvelope, 413: ErrorEnvelope, 415: ErrorEnvelope },
     },
   }, async (request, reply) => {
     const file = await request.file();

@@ -7,12 +7,12 @@ import { writeFileAtomic } from './atomic-write.js';
 
 export const UploadRecord = z.object({
   upload_id: z.string().describe('Id to use in identity_reference'),
-  content_type: z.enum(['image/png', 'image/jpeg', 'image/webp']),
-  size_bytes: z.number().int(),
-  sha256: z.string(),
-  width: z.number().int().nullable(),
-  height: z.number().int().nullable(),
-  created_at: z.string(),
+  content_type: z.enum(['image/png', 'image/jpeg', 'image/webp']).describe('Type recognised from the bytes'),
+  size_bytes: z.number().int().describe('Size in bytes'),
+  sha256: z.string().describe('SHA-256 of the bytes'),
+  width: z.number().int().nullable().describe('Width (PNG only), else null'),
+  height: z.number().int().nullable().describe('Height (PNG only), else null'),
+  created_at: z.string().describe('Upload time (ISO 8601)'),
 });
 export type UploadRecord = z.infer<typeof UploadRecord>;
 

@@ -96,6 +96,25 @@ describe('service routes over a real socket', () => {
     for (const [name, prop] of Object.entries(body.properties as Record<string, { description?: string }>)) expect(prop.description, name).toBeTruthy();
     expect(gen.responses['200']).toBeDefined();
     expect(gen.responses['422']).toBeDefined();
+    // Every field of every request and response schema, and every parameter, is described.
+    const undescribed: string[] = [];
+    const walk = (schema: any, where: string) => {
+      if (!schema || typeof schema !== 'object') return;
+      for (const [k, v] of Object.entries((schema.properties ?? {}) as Record<string, any>)) {
+        if (!v.description && !(v.anyOf ?? []).some((x: any) => x.description)) undescribed.push(`${where}.${k}`);
+        walk(v, `${where}.${k}`);
+      }
+      if (schema.items) walk(schema.items, `${where}[]`);
+      for (const k of ['anyOf', 'oneOf', 'allOf']) for (const sub of schema[k] ?? []) walk(sub, where);
+    };
+    for (const [p, ops] of Object.entries(doc.paths as Record<string, Record<string, any>>)) {
+      for (const [m, op] of Object.entries(ops)) {
+        for (const prm of op.parameters ?? []) if (!prm.description) undescribed.push(`${m} ${p} ${prm.name}`);
+        walk(op.requestBody?.content?.['application/json']?.schema, `${m} ${p} body`);
+        for (const [code, r] of Object.entries(op.responses ?? {}) as [string, any][]) walk(r.content?.['application/json']?.schema, `${m} ${p} ${code}`);
+      }
+    }
+    expect(undescribed).toEqual([]);
     const ui = await fetch(`${svc.url}/docs`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toMatch(/swagger/i);
