@@ -5,6 +5,7 @@
 // Usage: node scripts/bench/overhead-breakdown.mjs (after npm run build)
 import { mkdtempSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { json, median, root, startService, startSim } from './lib.mjs';
@@ -14,7 +15,7 @@ const { loadConfig } = await import(path.join(root, 'dist', 'config.js'));
 const preset = loadPresetRegistry(path.join(root, 'presets')).get('photoreal_portrait_v1').preset;
 const models = loadConfig({}).models;
 const sim = await startSim();
-const dataDir = mkdtempSync('/tmp/diag-');
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'diag-'));
 const svc = await startService({ COMFYUI_URL: sim.url, AINFLUENCER_DATA_DIR: dataDir });
 const obs = new WebSocket(`${sim.url.replace('http', 'ws')}/ws?clientId=observer`);
 const seen = new Map();

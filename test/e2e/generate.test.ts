@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobHistory } from '../../src/contracts/job.js';
 import { GenerateResponse } from '../../src/contracts/generate.js';
 import { QUALITY_LEVELS } from '../../src/contracts/common.js';
@@ -13,33 +13,26 @@ import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.j
 import { repoRoot } from '../../src/util/paths.js';
 import { call, expectEnvelope } from '../helpers/http.js';
 import { referencePng } from '../helpers/png-fixture.js';
-import { startService, type TestService } from '../helpers/service.js';
+import { startService, useSimulatedService } from '../helpers/service.js';
 
-let sim: ComfySimulator;
-let svc: TestService;
-beforeAll(async () => {
-  sim = await startComfySimulator();
-  svc = await startService({ COMFYUI_URL: sim.url });
-});
-afterAll(async () => { await svc.close(); await sim.close(); });
-afterEach(() => sim.resetFaults());
+const ctx = useSimulatedService();
 
-const generate = (body: Record<string, unknown>, base = svc.url) => call(base, 'POST', '/api/pipeline/generate/image', { json: body });
+const generate = (body: Record<string, unknown>, base = ctx.svc.url) => call(base, 'POST', '/api/pipeline/generate/image', { json: body });
 
-async function upload(bytes: Buffer, name = 'face.png', type = 'image/png', base = svc.url) {
+async function upload(bytes: Buffer, name = 'face.png', type = 'image/png', base = ctx.svc.url) {
   const form = new FormData();
   form.append('image', new Blob([bytes], { type }), name);
   return call(base, 'POST', '/api/pipeline/uploads', { body: form });
 }
 
 function storedJob(jobId: string): JobHistory {
-  return JobHistory.parse(JSON.parse(readFileSync(path.join(svc.dataDir, 'jobs', `${jobId}.json`), 'utf8')));
+  return JobHistory.parse(JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${jobId}.json`), 'utf8')));
 }
 function storedLog(jobId: string): { event: string; seq: number }[] {
-  return readFileSync(path.join(svc.dataDir, 'jobs', jobId, 'logs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(path.join(ctx.svc.dataDir, 'jobs', jobId, 'logs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
 }
 function graphFor(jobId: string) {
-  const entry = sim.received.find((r) => JSON.stringify(r.prompt).includes(jobId));
+  const entry = ctx.sim.received.find((r) => JSON.stringify(r.prompt).includes(jobId));
   expect(entry, `graph of ${jobId}`).toBeDefined();
   return Object.values(entry!.prompt) as { class_type: string; inputs: Record<string, unknown> }[];
 }
@@ -82,17 +75,17 @@ describe('generation end to end against the simulator', () => {
         expect(sampler.inputs).toMatchObject({ steps: exp.steps, cfg: exp.cfg, seed: 77 });
         expect(graph.find((n) => n.class_type === 'CLIPTextEncode')!.inputs.text).toBe('a monkey with a golden key');
 
-        const listing = await call(svc.url, 'GET', `/api/pipeline/jobs/${jobId}/artifacts`);
+        const listing = await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${jobId}/artifacts`);
         expect(listing.json.artifacts).toHaveLength(1);
         const art = listing.json.artifacts[0];
         expect(art).toMatchObject({ type: 'image', content_type: 'image/png', width: exp.size, height: exp.size });
         expect(art.provenance).toMatchObject({ preset_id: presetId, quality_level: level, engine: 'local_comfy', seed: 77 });
         expect(res.json.output_url).toBe(art.url);
-        const served = Buffer.from(await (await fetch(`${svc.url}${art.url}`)).arrayBuffer());
-        const original = readFileSync(path.join(sim.dirs.output, art.comfy_subfolder, art.comfy_filename));
+        const served = Buffer.from(await (await fetch(`${ctx.svc.url}${art.url}`)).arrayBuffer());
+        const original = readFileSync(path.join(ctx.sim.dirs.output, art.comfy_subfolder, art.comfy_filename));
         expect(served.equals(original)).toBe(true);
         expect(createHash('sha256').update(original).digest('hex')).toBe(art.sha256);
-        const onDisk = readFileSync(path.join(svc.dataDir, art.path));
+        const onDisk = readFileSync(path.join(ctx.svc.dataDir, art.path));
         expect(onDisk.equals(original)).toBe(true);
 
         const job = storedJob(jobId);
@@ -108,18 +101,18 @@ describe('generation end to end against the simulator', () => {
   }
 
   it('reports monotonic progress that reaches 1, and an estimate once there is history', async () => {
-    sim.setFaults({ stepMs: 8 });
-    const before = sim.received.length;
+    ctx.sim.setFaults({ stepMs: 8 });
+    const before = ctx.sim.received.length;
     const pending = generate({ preset_id: 'photoreal_portrait_v1', prompt: 'progress check', quality_level: 'low', seed: 5 });
     const seen: number[] = [];
     let jobId: string | undefined;
     const started = Date.now();
     while (Date.now() - started < 20_000) {
-      const recent = sim.received.length > before ? sim.received.at(-1) : undefined;
+      const recent = ctx.sim.received.length > before ? ctx.sim.received.at(-1) : undefined;
       const match = recent && JSON.stringify(recent.prompt).match(/ainfluencer\/([0-9a-f-]{36})\//);
       if (match) {
         jobId = match[1];
-        const st = await call(svc.url, 'GET', `/api/pipeline/jobs/${jobId}`);
+        const st = await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${jobId}`);
         seen.push(st.json.progress);
         if (st.json.status === 'completed') break;
       }
@@ -135,15 +128,15 @@ describe('generation end to end against the simulator', () => {
   });
 
   it('missing checkpoint → 424 DEPENDENCY_MISSING naming it; the failed job is queryable', async () => {
-    sim.setFaults({ missingModels: ['sd_xl_base_1.0.safetensors'] });
+    ctx.sim.setFaults({ missingModels: ['sd_xl_base_1.0.safetensors'] });
     const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low' }), 424, 'DEPENDENCY_MISSING');
     expect(env.detail.missing).toEqual([expect.objectContaining({ kind: 'model', value: 'sd_xl_base_1.0.safetensors', folder: 'checkpoints' })]);
-    const job = await call(svc.url, 'GET', `/api/pipeline/jobs/${env.job_id}`);
+    const job = await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${env.job_id}`);
     expect(job.json).toMatchObject({ status: 'failed', error_code: 'DEPENDENCY_MISSING' });
   });
 
   it('missing node packs → 424 listing every pack at once', async () => {
-    sim.setFaults({ packs: [] });
+    ctx.sim.setFaults({ packs: [] });
     const env = expectEnvelope(await generate({ preset_id: 'cinematic_portrait_v1', prompt: 'x', quality_level: 'pro' }), 424, 'DEPENDENCY_MISSING');
     const packs = new Set(env.detail.missing.map((m: { pack?: string }) => m.pack));
     expect([...packs]).toEqual(['comfyui-propost']);
@@ -151,15 +144,15 @@ describe('generation end to end against the simulator', () => {
   });
 
   it('a node failing inside ComfyUI → 502 ENGINE_EXECUTION_FAILED with node and exception', async () => {
-    sim.setFaults({ failNodeClasses: ['VAEDecode'] });
+    ctx.sim.setFaults({ failNodeClasses: ['VAEDecode'] });
     const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low', seed: 91 }), 502, 'ENGINE_EXECUTION_FAILED');
     expect(env.detail).toMatchObject({ node_type: 'VAEDecode', exception_type: 'RuntimeError' });
     expect(env.message).toContain('VAEDecode');
-    expect((await call(svc.url, 'GET', `/api/pipeline/jobs/${env.job_id}`)).json.error_code).toBe('ENGINE_EXECUTION_FAILED');
+    expect((await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${env.job_id}`)).json.error_code).toBe('ENGINE_EXECUTION_FAILED');
   });
 
   it('validates before a job exists: unknown preset, missing input, consent, references', async () => {
-    const before = sim.received.length;
+    const before = ctx.sim.received.length;
     const unknown = expectEnvelope(await generate({ preset_id: 'nope', prompt: 'x' }), 422, 'CONTRACT_MISMATCH');
     expect(unknown.errors[0].field).toBe('preset_id');
     expect(unknown.detail.available).toEqual(['photoreal_portrait_v1', 'cinematic_portrait_v1', 'identity_lock_portrait_v1']);
@@ -173,7 +166,7 @@ describe('generation end to end against the simulator', () => {
     expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: [id, id, id, id], consent_given: true }), 422, 'INVALID_FIELD_VALUE');
     expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: ['../../etc/passwd'], consent_given: true }), 422, 'INVALID_FIELD_VALUE');
     // None of these reached ComfyUI.
-    expect(sim.received.length).toBe(before);
+    expect(ctx.sim.received.length).toBe(before);
   });
 
   it('keeps secrets out of the job file, the log and the service log; ordinary text stays byte-identical', async () => {
@@ -182,10 +175,10 @@ describe('generation end to end against the simulator', () => {
     expect(res.status).toBe(200);
     const jobId = res.json.job_id;
     const all = [
-      readFileSync(path.join(svc.dataDir, 'jobs', `${jobId}.json`), 'utf8'),
-      readFileSync(path.join(svc.dataDir, 'jobs', jobId, 'logs.jsonl'), 'utf8'),
-      readFileSync(path.join(svc.dataDir, 'artifacts', jobId, 'metadata.json'), 'utf8'),
-      svc.logLines.join(''),
+      readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${jobId}.json`), 'utf8'),
+      readFileSync(path.join(ctx.svc.dataDir, 'jobs', jobId, 'logs.jsonl'), 'utf8'),
+      readFileSync(path.join(ctx.svc.dataDir, 'artifacts', jobId, 'metadata.json'), 'utf8'),
+      ctx.svc.logLines.join(''),
     ].join('\n');
     expect(all).not.toContain(secret);
     expect(all).not.toContain('abcDEF123456ghiJKL789');
@@ -195,18 +188,18 @@ describe('generation end to end against the simulator', () => {
   it('serves artifacts with type, length, ETag and nosniff, and refuses anything else', async () => {
     const res = await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'artifact headers', quality_level: 'low', seed: 8 });
     const jobId = res.json.job_id;
-    const dl = await fetch(`${svc.url}${res.json.output_url}`);
+    const dl = await fetch(`${ctx.svc.url}${res.json.output_url}`);
     expect(dl.headers.get('content-type')).toBe('image/png');
     expect(dl.headers.get('x-content-type-options')).toBe('nosniff');
     const etag = dl.headers.get('etag')!;
     expect(Number(dl.headers.get('content-length'))).toBe((await dl.arrayBuffer()).byteLength);
-    expect((await fetch(`${svc.url}${res.json.output_url}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
+    expect((await fetch(`${ctx.svc.url}${res.json.output_url}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
     for (const name of ['..%2F..%2Fjobs%2F' + jobId + '.json', 'image_002.png', 'metadata.json', '%2e%2e%2fmetadata.json', 'image_001.png%00.json']) {
-      expectEnvelope(await call(svc.url, 'GET', `/api/pipeline/jobs/${jobId}/artifacts/${name}`), 404, 'FILE_NOT_FOUND');
+      expectEnvelope(await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${jobId}/artifacts/${name}`), 404, 'FILE_NOT_FOUND');
     }
     for (const id of ['not-a-uuid', '..%2F..%2Fetc', '00000000-0000-4000-8000-000000000000']) {
-      expectEnvelope(await call(svc.url, 'GET', `/api/pipeline/jobs/${id}`), 404, 'FILE_NOT_FOUND');
-      expectEnvelope(await call(svc.url, 'GET', `/api/pipeline/jobs/${id}/artifacts`), 404, 'FILE_NOT_FOUND');
+      expectEnvelope(await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${id}`), 404, 'FILE_NOT_FOUND');
+      expectEnvelope(await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${id}/artifacts`), 404, 'FILE_NOT_FOUND');
     }
   });
 
@@ -218,12 +211,12 @@ describe('generation end to end against the simulator', () => {
     const jpeg = await upload(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100)]), 'x.jpg', 'image/jpeg');
     expect(jpeg.json.upload.content_type).toBe('image/jpeg');
     expectEnvelope(await upload(Buffer.alloc(11 * 1024 * 1024, 1)), 413, 'PAYLOAD_TOO_LARGE');
-    expectEnvelope(await call(svc.url, 'POST', '/api/pipeline/uploads', { json: { path: '/etc/passwd' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectEnvelope(await call(ctx.svc.url, 'POST', '/api/pipeline/uploads', { json: { path: '/etc/passwd' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('the Phase 1 smoke script passes against the running service', async () => {
     // Asynchronous child: the service under test lives in this process and must keep serving.
-    const { stdout } = await execFileAsync(process.execPath, [path.join(repoRoot, 'scripts', 'smoke', 'pipeline_phase1.mjs'), '--backend-url', svc.url], { timeout: 60_000 });
+    const { stdout } = await execFileAsync(process.execPath, [path.join(repoRoot, 'scripts', 'smoke', 'pipeline_phase1.mjs'), '--backend-url', ctx.svc.url], { timeout: 60_000 });
     expect(stdout).toContain('6 passed, 0 failed');
   });
 });

@@ -2,22 +2,15 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, mkdi
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JobStatus } from '../../src/contracts/job.js';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { call, expectEnvelope } from '../helpers/http.js';
 import { readSse } from '../helpers/sse.js';
-import { startService, type TestService } from '../helpers/service.js';
+import { startService, useSimulatedService } from '../helpers/service.js';
 import { startChildService } from '../helpers/child-service.js';
 
-let sim: ComfySimulator;
-let svc: TestService;
-beforeAll(async () => {
-  sim = await startComfySimulator();
-  svc = await startService({ COMFYUI_URL: sim.url });
-});
-afterAll(async () => { await svc.close(); await sim.close(); });
-afterEach(() => sim.resetFaults());
+const ctx = useSimulatedService();
 
 const body = (extra: Record<string, unknown> = {}) => ({ preset_id: 'photoreal_portrait_v1', prompt: 'job control', quality_level: 'low', ...extra });
 const submitAsync = (base: string, b: Record<string, unknown>, headers: Record<string, string> = {}) =>
@@ -31,16 +24,16 @@ async function waitStatus(base: string, jobId: string, want: (s: string) => bool
     await new Promise((r) => setTimeout(r, 25));
   }
 }
-const runsOf = (promptId: string) => sim.executor.executedPromptIds.filter((x) => x === promptId).length;
+const runsOf = (promptId: string) => ctx.sim.executor.executedPromptIds.filter((x) => x === promptId).length;
 
 describe('async submission and live events', () => {
   it('answers 202 with Location, then streams state → logs → end in order', async () => {
-    sim.setFaults({ stepMs: 10 });
-    const res = await submitAsync(svc.url, body({ seed: 101 }));
+    ctx.sim.setFaults({ stepMs: 10 });
+    const res = await submitAsync(ctx.svc.url, body({ seed: 101 }));
     expect(res.status).toBe(202);
     expect(res.json).toMatchObject({ status: 'queued', preset_id: 'photoreal_portrait_v1' });
     expect(res.headers.get('location')).toBe(`/api/pipeline/jobs/${res.json.job_id}`);
-    const stream = await readSse(`${svc.url}/api/pipeline/jobs/${res.json.job_id}/events`);
+    const stream = await readSse(`${ctx.svc.url}/api/pipeline/jobs/${res.json.job_id}/events`);
     expect(stream.contentType).toMatch(/text\/event-stream/);
     const { events } = stream;
     expect(events[0]!.event).toBe('state');
@@ -54,75 +47,75 @@ describe('async submission and live events', () => {
   });
 
   it('resumes after Last-Event-ID without gaps or repeats', async () => {
-    const res = await submitAsync(svc.url, body({ seed: 102 }));
-    await waitStatus(svc.url, res.json.job_id, (s) => s === 'completed');
-    const all = (await readSse(`${svc.url}/api/pipeline/jobs/${res.json.job_id}/events`)).events.filter((e) => e.event === 'log');
-    const resumed = await readSse(`${svc.url}/api/pipeline/jobs/${res.json.job_id}/events`, { 'last-event-id': '3' });
+    const res = await submitAsync(ctx.svc.url, body({ seed: 102 }));
+    await waitStatus(ctx.svc.url, res.json.job_id, (s) => s === 'completed');
+    const all = (await readSse(`${ctx.svc.url}/api/pipeline/jobs/${res.json.job_id}/events`)).events.filter((e) => e.event === 'log');
+    const resumed = await readSse(`${ctx.svc.url}/api/pipeline/jobs/${res.json.job_id}/events`, { 'last-event-id': '3' });
     expect(resumed.events[0]!.event).toBe('state');
     expect(resumed.events.filter((e) => e.event === 'log').map((e) => e.id)).toEqual(all.slice(3).map((e) => e.id));
     expect(resumed.events.at(-1)!.event).toBe('end');
-    const logs = await call(svc.url, 'GET', `/api/pipeline/jobs/${res.json.job_id}/logs?since=3`);
+    const logs = await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${res.json.job_id}/logs?since=3`);
     expect(logs.json.events.map((e: { seq: number }) => String(e.seq))).toEqual(all.slice(3).map((e) => e.id));
     expect(logs.json.next_since).toBe(all.length);
   });
 
   it('the same Idempotency-Key returns the same job, even for concurrent duplicates', async () => {
     const key = `order-${randomUUID()}`;
-    const before = sim.received.length;
-    const results = await Promise.all(Array.from({ length: 6 }, () => submitAsync(svc.url, body({ seed: 103 }), { 'idempotency-key': key })));
+    const before = ctx.sim.received.length;
+    const results = await Promise.all(Array.from({ length: 6 }, () => submitAsync(ctx.svc.url, body({ seed: 103 }), { 'idempotency-key': key })));
     const ids = new Set(results.map((r) => r.json.job_id));
     expect(ids.size).toBe(1);
     const jobId = [...ids][0]!;
-    await waitStatus(svc.url, jobId, (s) => s === 'completed');
-    expect(sim.received.length - before).toBe(1);
-    const again = await call(svc.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 103 }), headers: { 'idempotency-key': key } });
+    await waitStatus(ctx.svc.url, jobId, (s) => s === 'completed');
+    expect(ctx.sim.received.length - before).toBe(1);
+    const again = await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 103 }), headers: { 'idempotency-key': key } });
     expect(again.status).toBe(200);
     expect(again.json.job_id).toBe(jobId);
-    expectEnvelope(await submitAsync(svc.url, body({ seed: 999 }), { 'idempotency-key': key }), 409, 'IDEMPOTENCY_KEY_REUSED');
+    expectEnvelope(await submitAsync(ctx.svc.url, body({ seed: 999 }), { 'idempotency-key': key }), 409, 'IDEMPOTENCY_KEY_REUSED');
   });
 });
 
 describe('cancel, listing, logs and metrics', () => {
   it('cancels a queued job at once and a running one in ComfyUI; a finished one is 409', async () => {
-    sim.setFaults({ hangExecution: true });
-    const running = await submitAsync(svc.url, body({ seed: 201 }));
-    const queued = await submitAsync(svc.url, body({ seed: 202 }));
-    const st = await waitStatus(svc.url, running.json.job_id, (s) => s === 'running');
+    ctx.sim.setFaults({ hangExecution: true });
+    const running = await submitAsync(ctx.svc.url, body({ seed: 201 }));
+    const queued = await submitAsync(ctx.svc.url, body({ seed: 202 }));
+    const st = await waitStatus(ctx.svc.url, running.json.job_id, (s) => s === 'running');
     expect(st.status).toBe('running');
     await new Promise((r) => setTimeout(r, 100));
-    const c1 = await call(svc.url, 'POST', `/api/pipeline/jobs/${queued.json.job_id}/cancel`);
+    const c1 = await call(ctx.svc.url, 'POST', `/api/pipeline/jobs/${queued.json.job_id}/cancel`);
     expect(c1.json).toMatchObject({ status: 'cancelled', error_code: 'JOB_CANCELLED' });
-    const promptId = JSON.parse(readFileSync(path.join(svc.dataDir, 'jobs', `${running.json.job_id}.json`), 'utf8')).engine_prompt_id;
-    const c2 = await call(svc.url, 'POST', `/api/pipeline/jobs/${running.json.job_id}/cancel`);
+    const promptId = JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${running.json.job_id}.json`), 'utf8')).engine_prompt_id;
+    const c2 = await call(ctx.svc.url, 'POST', `/api/pipeline/jobs/${running.json.job_id}/cancel`);
     expect(c2.json).toMatchObject({ status: 'cancelled', error_code: 'JOB_CANCELLED' });
     const end = Date.now() + 5000;
-    while (!sim.executor.history.has(promptId) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    expect(sim.executor.history.get(promptId)!.status.messages.map((m) => m[0])).toContain('execution_interrupted');
-    expectEnvelope(await call(svc.url, 'POST', `/api/pipeline/jobs/${running.json.job_id}/cancel`), 409, 'JOB_NOT_CANCELLABLE');
-    expectEnvelope(await call(svc.url, 'POST', `/api/pipeline/jobs/${randomUUID()}/cancel`), 404, 'FILE_NOT_FOUND');
+    while (!ctx.sim.executor.history.has(promptId) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(ctx.sim.executor.history.get(promptId)!.status.messages.map((m) => m[0])).toContain('execution_interrupted');
+    expectEnvelope(await call(ctx.svc.url, 'POST', `/api/pipeline/jobs/${running.json.job_id}/cancel`), 409, 'JOB_NOT_CANCELLABLE');
+    expectEnvelope(await call(ctx.svc.url, 'POST', `/api/pipeline/jobs/${randomUUID()}/cancel`), 404, 'FILE_NOT_FOUND');
   });
 
   it('lists newest first with cursors and filters', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await submitAsync(svc.url, body({ seed: 300 + i, preset_id: i % 2 ? 'cinematic_portrait_v1' : 'photoreal_portrait_v1' }))).json.job_id);
-    for (const id of ids) await waitStatus(svc.url, id, (s) => s === 'completed');
-    const page1 = await call(svc.url, 'GET', '/api/pipeline/jobs?limit=2');
+    for (let i = 0; i < 5; i++) ids.push((await submitAsync(ctx.svc.url, body({ seed: 300 + i, preset_id: i % 2 ? 'cinematic_portrait_v1' : 'photoreal_portrait_v1' }))).json.job_id);
+    for (const id of ids) await waitStatus(ctx.svc.url, id, (s) => s === 'completed');
+    const page1 = await call(ctx.svc.url, 'GET', '/api/pipeline/jobs?limit=2');
     expect(page1.json.jobs.map((j: { job_id: string }) => j.job_id)).toEqual([ids[4], ids[3]]);
-    const page2 = await call(svc.url, 'GET', `/api/pipeline/jobs?limit=2&cursor=${page1.json.next_cursor}`);
+    const page2 = await call(ctx.svc.url, 'GET', `/api/pipeline/jobs?limit=2&cursor=${page1.json.next_cursor}`);
     expect(page2.json.jobs.map((j: { job_id: string }) => j.job_id)).toEqual([ids[2], ids[1]]);
-    const cine = await call(svc.url, 'GET', '/api/pipeline/jobs?preset_id=cinematic_portrait_v1&limit=200');
+    const cine = await call(ctx.svc.url, 'GET', '/api/pipeline/jobs?preset_id=cinematic_portrait_v1&limit=200');
     expect(cine.json.jobs.every((j: { preset_id: string }) => j.preset_id === 'cinematic_portrait_v1')).toBe(true);
     expect(cine.json.jobs.slice(0, 2).map((j: { job_id: string }) => j.job_id)).toEqual([ids[3], ids[1]]);
-    const cancelled = await call(svc.url, 'GET', '/api/pipeline/jobs?status=cancelled');
+    const cancelled = await call(ctx.svc.url, 'GET', '/api/pipeline/jobs?status=cancelled');
     expect(cancelled.json.jobs.length).toBeGreaterThanOrEqual(2);
     expect(cancelled.json.jobs.every((j: { status: string }) => j.status === 'cancelled')).toBe(true);
     for (const j of page1.json.jobs) expect(JobStatus.safeParse(j).success).toBe(true);
-    expectEnvelope(await call(svc.url, 'GET', '/api/pipeline/jobs?cursor=garbage'), 422, 'CONTRACT_MISMATCH');
-    expectEnvelope(await call(svc.url, 'GET', '/api/pipeline/jobs?limit=1000'), 422, 'CONTRACT_MISMATCH');
+    expectEnvelope(await call(ctx.svc.url, 'GET', '/api/pipeline/jobs?cursor=garbage'), 422, 'CONTRACT_MISMATCH');
+    expectEnvelope(await call(ctx.svc.url, 'GET', '/api/pipeline/jobs?limit=1000'), 422, 'CONTRACT_MISMATCH');
   });
 
   it('exposes Prometheus metrics', async () => {
-    const res = await fetch(`${svc.url}/metrics`);
+    const res = await fetch(`${ctx.svc.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
     expect(text).toMatch(/ainfluencer_jobs\{status="completed",preset_id="photoreal_portrait_v1"\} \d+/);
@@ -190,15 +183,15 @@ describe('limits', () => {
 describe('restart recovery and shutdown (real child processes)', () => {
   it('SIGKILL mid-job, then restart: the job finishes, nothing stays running, ComfyUI ran it once', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-kill-'));
-    sim.setFaults({ stepMs: 40 });
-    const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: sim.url };
+    ctx.sim.setFaults({ stepMs: 40 });
+    const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: ctx.sim.url };
     const first = await startChildService(env);
     const running = await submitAsync(first.url, body({ seed: 401 }));
     const queued = await submitAsync(first.url, body({ seed: 402 }));
     await waitStatus(first.url, running.json.job_id, (s) => s === 'running');
     const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${running.json.job_id}.json`), 'utf8')).engine_prompt_id as string;
     const end = Date.now() + 5000;
-    while (sim.executor.running?.promptId !== promptId && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    while (ctx.sim.executor.running?.promptId !== promptId && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
     first.child.kill('SIGKILL');
     await first.exited;
     // Plant what a crash mid-write leaves behind.
@@ -226,7 +219,7 @@ describe('restart recovery and shutdown (real child processes)', () => {
     mkdirSync(path.join(dataDir, 'jobs'), { recursive: true });
     const bad = randomUUID();
     writeFileSync(path.join(dataDir, 'jobs', `${bad}.json`), '{"job_id": "torn');
-    const child = await startChildService({ AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: sim.url });
+    const child = await startChildService({ AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: ctx.sim.url });
     try {
       expect((await call(child.url, 'GET', '/api/health')).status).toBe(200);
       expect(existsSync(path.join(dataDir, 'jobs', `${bad}.json`))).toBe(false);
@@ -240,8 +233,8 @@ describe('restart recovery and shutdown (real child processes)', () => {
 
   it('SIGTERM with a job in flight exits 0; the next start finishes the job without running it twice', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-term-'));
-    sim.setFaults({ stepMs: 60 });
-    const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: sim.url, SHUTDOWN_GRACE_SECONDS: '0' };
+    ctx.sim.setFaults({ stepMs: 60 });
+    const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: ctx.sim.url, SHUTDOWN_GRACE_SECONDS: '0' };
     const first = await startChildService(env);
     const job = await submitAsync(first.url, body({ seed: 501 }));
     await waitStatus(first.url, job.json.job_id, (s) => s === 'running');
@@ -272,11 +265,11 @@ describe('restart recovery and shutdown (real child processes)', () => {
 
 describe('retention', () => {
   it('removes finished jobs beyond the byte budget, never running ones', async () => {
-    const ret = await startService({ COMFYUI_URL: sim.url });
+    const ret = await startService({ COMFYUI_URL: ctx.sim.url });
     try {
       const a = await call(ret.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 601 }) });
       const b = await call(ret.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 602 }) });
-      sim.setFaults({ hangExecution: true });
+      ctx.sim.setFaults({ hangExecution: true });
       const c = await submitAsync(ret.url, body({ seed: 603 }));
       await waitStatus(ret.url, c.json.job_id, (s) => s === 'running');
       await new Promise((r) => setTimeout(r, 2100)); // finished jobs leave the active set

@@ -1,3 +1,5 @@
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -40,4 +42,19 @@ export async function startService(env: Record<string, string> = {}, options: Co
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The usual suite setup: one simulator and one service pointed at it for the whole file, faults reset
+ * after each test. Read `ctx.sim` / `ctx.svc` inside tests.
+ */
+export function useSimulatedService(env: Record<string, string> = {}): { sim: ComfySimulator; svc: TestService } {
+  const ctx = {} as { sim: ComfySimulator; svc: TestService };
+  beforeAll(async () => {
+    ctx.sim = await startComfySimulator();
+    ctx.svc = await startService({ COMFYUI_URL: ctx.sim.url, ...env });
+  });
+  afterAll(async () => { await ctx.svc.close(); await ctx.sim.close(); });
+  afterEach(() => ctx.sim.resetFaults());
+  return ctx;
 }
