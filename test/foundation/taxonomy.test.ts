@@ -16,12 +16,12 @@ describe('error taxonomy', () => {
     for (const code of ORIGINAL) expect(ERROR_CODES).toContain(code);
   });
 
-  it('gives each code a status, a retryable flag and 1–4 remediation steps', () => {
+  it('gives each code a status, a retryable flag and 2–4 remediation steps', () => {
     for (const [code, spec] of Object.entries(ERROR_TAXONOMY)) {
       expect(spec.status, code).toBeGreaterThanOrEqual(400);
       expect(spec.status, code).toBeLessThan(600);
       expect(typeof spec.retryable).toBe('boolean');
-      expect(spec.remediation.length, code).toBeGreaterThanOrEqual(1);
+      expect(spec.remediation.length, code).toBeGreaterThanOrEqual(2);
       expect(spec.remediation.length, code).toBeLessThanOrEqual(4);
       for (const step of spec.remediation) expect(step).not.toMatch(/click|button/i);
     }
