@@ -5,14 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RawComfyClient } from './raw-client.mjs';
-import { json, median, memoryOf, resetPeak, round, root, startService, startSim } from './lib.mjs';
+import { benchGraphBuilder, json, median, memoryOf, resetPeak, round, startService, startSim } from './lib.mjs';
 
 export async function jobOverhead({ jobs, rounds = 1 }) {
-  const { buildGraph } = await import(path.join(root, 'dist', 'presets', 'graph.js'));
-  const { loadPresetRegistry } = await import(path.join(root, 'dist', 'presets', 'registry.js'));
-  const { loadConfig } = await import(path.join(root, 'dist', 'config.js'));
-  const preset = loadPresetRegistry(path.join(root, 'presets')).get('photoreal_portrait_v1').preset;
-  const models = loadConfig({}).models;
+  const graphFor = await benchGraphBuilder();
 
   const sim = await startSim();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-overhead-'));
@@ -23,7 +19,7 @@ export async function jobOverhead({ jobs, rounds = 1 }) {
   let rawTotal = 0, svcTotal = 0;
   let seed = 1;
   const runRaw = async () => {
-    const graph = buildGraph({ preset, quality: 'low', prompt: 'benchmark portrait', seed: seed++, identityImages: [], models, outputPrefix: `raw/${seed}` }).graph;
+    const graph = graphFor(seed++, `raw/${seed}`);
     const t = performance.now();
     await raw.run(graph);
     return performance.now() - t;

@@ -64,6 +64,16 @@ export function resetPeak(pid) {
   try { writeFileSync(`/proc/${pid}/clear_refs`, '5'); return true; } catch { return false; }
 }
 
+/** The graph the service builds for photoreal_portrait_v1 at low, for clients that talk to ComfyUI directly. */
+export async function benchGraphBuilder() {
+  const { buildGraph } = await import(path.join(root, 'dist', 'presets', 'graph.js'));
+  const { loadPresetRegistry } = await import(path.join(root, 'dist', 'presets', 'registry.js'));
+  const { loadConfig } = await import(path.join(root, 'dist', 'config.js'));
+  const preset = loadPresetRegistry(path.join(root, 'presets')).get('photoreal_portrait_v1').preset;
+  const models = loadConfig({}).models;
+  return (seed, prefix, prompt = 'benchmark portrait') => buildGraph({ preset, quality: 'low', prompt, seed, identityImages: [], models, outputPrefix: prefix }).graph;
+}
+
 export const percentile = (values, p) => {
   if (values.length === 0) return NaN;
   const s = [...values].sort((a, b) => a - b);

@@ -8,12 +8,8 @@ import path from 'node:path';
 import os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
-import { json, median, root, startService, startSim } from './lib.mjs';
-const { buildGraph } = await import(path.join(root, 'dist', 'presets', 'graph.js'));
-const { loadPresetRegistry } = await import(path.join(root, 'dist', 'presets', 'registry.js'));
-const { loadConfig } = await import(path.join(root, 'dist', 'config.js'));
-const preset = loadPresetRegistry(path.join(root, 'presets')).get('photoreal_portrait_v1').preset;
-const models = loadConfig({}).models;
+import { benchGraphBuilder, json, median, startService, startSim } from './lib.mjs';
+const graphFor = await benchGraphBuilder();
 const sim = await startSim();
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'diag-'));
 const svc = await startService({ COMFYUI_URL: sim.url, AINFLUENCER_DATA_DIR: dataDir });
@@ -26,7 +22,7 @@ rawWs.on('message', (d, bin) => { if (bin) return; const m = JSON.parse(String(d
 await new Promise((r) => rawWs.once('open', r));
 const rows = { raw: [], svc: [] }; let seed = 1;
 for (let i = 0; i < 25; i++) {
-  { const id = randomUUID(); const g = buildGraph({ preset, quality: 'low', prompt: 'b', seed: seed++, identityImages: [], models, outputPrefix: `raw/${seed}` }).graph;
+  { const id = randomUUID(); const g = graphFor(seed++, `raw/${seed}`, 'b');
     const t0 = performance.now(); const done = new Promise((r) => waiters.set(id, r));
     await (await fetch(`${sim.url}/prompt`, { method: 'POST', body: JSON.stringify({ prompt: g, client_id: 'raw', prompt_id: id }) })).text(); const t1 = performance.now();
     await done; const t2 = performance.now(); const h = await (await fetch(`${sim.url}/history/${id}`)).json(); const img = h[id].outputs[Object.keys(h[id].outputs)[0]].images[0];

@@ -46,7 +46,3 @@ export class PipelineError extends Error {
     return ERROR_TAXONOMY[this.code].retryable;
   }
 }
-
-export function isPipelineError(value: unknown): value is PipelineError {
-  return value instanceof PipelineError;
-}

@@ -152,6 +152,3 @@ export const ERROR_TAXONOMY = {
 export type ErrorCode = keyof typeof ERROR_TAXONOMY;
 export const ERROR_CODES = Object.keys(ERROR_TAXONOMY) as ErrorCode[];
 
-export function errorSpec(code: ErrorCode): ErrorSpec {
-  return ERROR_TAXONOMY[code];
-}

@@ -7,7 +7,7 @@ import { PipelineError } from '../errors/pipeline-error.js';
 import type { LoadedPreset } from '../presets/registry.js';
 import { buildGraph } from '../presets/graph.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
-import type { UploadStore } from '../store/upload-store.js';
+import { UploadStore } from '../store/upload-store.js';
 import { readPngInfo } from '../util/png.js';
 import { artifactUrl } from './job-state.js';
 
@@ -45,7 +45,8 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
   for (const uploadId of inputs.identity_reference ?? []) {
     const upload = await deps.uploads.get(uploadId);
     if (!upload) throw new PipelineError('FILE_NOT_FOUND', `Upload ${uploadId} no longer exists`, { detail: { upload_id: uploadId } });
-    const name = `ainfluencer_${upload.record.sha256.slice(0, 24)}.${upload.record.content_type.split('/')[1] === 'jpeg' ? 'jpg' : upload.record.content_type.split('/')[1]}`;
+    // Named by content, so the same reference maps to one ComfyUI input file across jobs.
+    const name = `ainfluencer_${upload.record.sha256.slice(0, 24)}.${UploadStore.extension(upload.record.content_type)}`;
     identityImages.push(await engine.uploadImage(name, upload.bytes, upload.record.content_type));
   }
   const built = buildGraph({

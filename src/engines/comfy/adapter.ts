@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -383,9 +383,4 @@ export class LocalComfyAdapter implements EngineAdapter {
     this.socket.close();
     await this.http.close();
   }
-}
-
-/** Stable name for an uploaded image, so identical bytes map to one ComfyUI input file. */
-export function uploadNameFor(bytes: Buffer, ext: string): string {
-  return `ainfluencer_${createHash('sha256').update(bytes).digest('hex').slice(0, 24)}.${ext}`;
 }
