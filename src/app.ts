@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import cors from '@fastify/cors';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -8,21 +7,22 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { installErrorHandling, zodValidatorCompiler } from './errors/http.js';
 import { installAuth } from './auth.js';
+import { installResponseHeaders } from './response-headers.js';
 import { healthRoutes } from './routes/health.js';
 import { presetRoutes } from './routes/presets.js';
 import type { PresetRegistry } from './presets/registry.js';
 import type { EngineRegistry } from './engines/registry.js';
 import type { PipelineManager } from './pipeline/manager.js';
 import type { UploadStore } from './store/upload-store.js';
-import multipart from '@fastify/multipart';
 import { generateRoutes } from './routes/generate.js';
 import { jobRoutes } from './routes/jobs.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { engineRoutes } from './routes/engines.js';
 import { metricsRoutes } from './routes/metrics.js';
-import rateLimit from '@fastify/rate-limit';
-import { PipelineError } from './errors/pipeline-error.js';
 import { SERVICE_NAME, SERVICE_VERSION } from './util/version.js';
+
+/** An incoming X-Request-Id is echoed only when it is short and plain. */
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 export interface AppDeps {
   config: AppConfig;
@@ -37,16 +37,19 @@ export interface AppDeps {
  * Build the Fastify app. Never listens: src/server.ts does, and tests call this same function.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const requestLogging = deps.logger.isLevelEnabled('info');
   const app = Fastify({
     loggerInstance: deps.logger as unknown as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+      return incoming !== undefined && typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
     // A per-request child logger costs more than a fast route's own work; create one only when
     // request-level logs are enabled (info or lower), else log through the root logger.
-    childLoggerFactory: (logger, bindings, options) => (deps.logger.isLevelEnabled('info') ? logger.child(bindings, options) : logger),
+    childLoggerFactory: (logger, bindings, options) => (requestLogging ? logger.child(bindings, options) : logger),
+    // Above info, Fastify's own per-request log calls would be discarded anyway: skip them entirely.
+    logController: new LogController({ disableRequestLogging: !requestLogging }),
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     routerOptions: { ignoreTrailingSlash: true },
@@ -63,13 +66,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandling(app);
   installAuth(app, deps.config.apiToken);
-  // Callback-style hook: cheaper than an async onSend on every response.
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', String(request.id));
-    done();
-  });
-
-  await app.register(cors, { origin: deps.config.corsOrigins, credentials: false, exposedHeaders: ['x-request-id', 'location', 'retry-after'] });
+  installResponseHeaders(app, deps.config.corsOrigins);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -93,17 +90,10 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes({ engines: deps.engines, startedAt }));
   await app.register(presetRoutes({ presets: deps.presets }));
   await app.register(engineRoutes({ engines: deps.engines }));
-  await app.register(multipart, { limits: { fileSize: deps.config.uploadLimitBytes, files: 1, fields: 10, parts: 12 }, throwFileSizeLimit: true });
-  await app.register(rateLimit, {
-    global: false,
-    errorResponseBuilder: (_request, context) => new PipelineError('RATE_LIMIT_EXCEEDED', `At most ${context.max} generation requests per minute`, {
-      headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) }, detail: { limit_per_minute: context.max },
-    }),
-  });
   await app.register(generateRoutes({ manager: deps.manager, rateLimitPerMinute: deps.config.rateLimitPerMinute }));
   await app.register(jobRoutes({ manager: deps.manager, jobLogger: deps.manager.deps.jobLogger }));
   await app.register(metricsRoutes({ manager: deps.manager, engines: deps.engines }));
-  await app.register(uploadRoutes({ uploads: deps.uploads }));
+  await app.register(uploadRoutes({ uploads: deps.uploads, uploadLimitBytes: deps.config.uploadLimitBytes }));
 
   // Jobs end before the server stops taking connections (preClose), so requests waiting on a job are
   // answered instead of holding the close open; engine connections end last.

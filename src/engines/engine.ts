@@ -53,6 +53,11 @@ export interface RunRequest {
   /** May a prompt ComfyUI lost (it restarted) be submitted again? Default true, once. */
   allowResubmit?: boolean;
   onProgress?: (p: RunProgress) => void;
+  /**
+   * Files the run has already written, reported as soon as the engine says so (before the run is
+   * over), so they can be fetched early. Advisory: the final list is RunResult.outputs.
+   */
+  onOutputs?: (files: EngineOutput[]) => void;
   /** Called when the engine accepted the run ('submitted') or a resumed run is being followed ('resumed'). */
   onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void;
 }

@@ -42,7 +42,29 @@ export const zodValidatorCompiler: FastifySchemaCompiler<ZodType> = ({ schema, h
   return validate(schema, httpPart);
 };
 
-const validate = (schema: ZodType, httpPart: string | undefined) => (data: unknown) => {
+function isEmptyObject(data: unknown): boolean {
+  if (data === null || typeof data !== 'object') return false;
+  for (const _ in data) return false;
+  return true;
+}
+
+const validate = (schema: ZodType, httpPart: string | undefined) => {
+  // Most reads carry no query string, and parsing {} always gives the same result (the defaults):
+  // it is computed once per route and copied, instead of running zod on every request.
+  let emptyQuery: { value: Record<string, unknown> } | null | undefined = httpPart === 'querystring' ? undefined : null;
+  return (data: unknown) => {
+    if (emptyQuery !== null && isEmptyObject(data)) {
+      if (emptyQuery === undefined) {
+        const parsed = schema.safeParse({});
+        emptyQuery = parsed.success && parsed.data && typeof parsed.data === 'object' ? { value: parsed.data as Record<string, unknown> } : null;
+      }
+      if (emptyQuery) return { value: { ...emptyQuery.value } };
+    }
+    return check(schema, httpPart, data);
+  };
+};
+
+const check = (schema: ZodType, httpPart: string | undefined, data: unknown) => {
   const result = schema.safeParse(data);
   if (result.success) return { value: result.data };
   const { errors, missingFields } = zodIssuesToFieldErrors(result.error, data);

@@ -66,6 +66,8 @@ export class PipelineManager {
   readonly metrics = new Metrics();
   readonly index: JobIndex;
   private readonly idempotency = new IdempotencyKeys();
+  /** New jobs whose first record is written but not yet fsynced. */
+  private readonly notDurable = new Map<string, Promise<void>>();
   /** Job files found unreadable at start and moved to jobs/corrupt/. */
   corruptFiles: string[] = [];
 
@@ -141,10 +143,16 @@ export class PipelineManager {
       engine_prompt_id: randomUUID(), error_detail: null, provenance: null, idempotency_key: idempotencyKey, submit_attempts: 0,
     };
     const active = this.track(record, loaded, false);
-    await Promise.all([
-      this.persist(active, record),
-      this.deps.jobLogger.log(jobId, 'queued', { preset_id: record.preset_id, quality_level: record.quality_level, seed, consent_given: request.consent_given }),
-    ]);
+    // The first record must be on disk before the prompt can reach ComfyUI (a restart looks the run
+    // up by the prompt id in it), but it need only be fsynced before anyone is told the job exists:
+    // the fsync runs alongside submission, and acknowledgements wait for it (see durable()).
+    // The job log is appended in order per job, so later events queue behind this one; nothing
+    // needs to wait for it.
+    this.deps.jobLogger.log(jobId, 'queued', { preset_id: record.preset_id, quality_level: record.quality_level, seed, consent_given: request.consent_given })
+      .catch((err: unknown) => this.deps.logger.warn({ err, job_id: jobId }, 'could not append to the job log'));
+    const { durable } = await this.persistVisible(active, record);
+    this.notDurable.set(jobId, durable);
+    void durable.then(() => this.notDurable.delete(jobId), (err: unknown) => this.deps.logger.error({ err, job_id: jobId }, 'could not fsync a new job record'));
     this.waiting.push(jobId);
     this.dispatch();
     return active.record;
@@ -310,7 +318,7 @@ export class PipelineManager {
           this.deps.jobLogger.log(jobId, 'started', { engine: engine.engineId, prompt_id: promptId }),
         ]);
       }
-      const { outputs, provenance, settled } = await runJob(active.record, active.loaded, engine, {
+      const { outputs, provenance, committed, settled } = await runJob(active.record, active.loaded, engine, {
         artifacts: this.deps.artifacts, uploads: this.deps.uploads, models: this.deps.config.models,
       }, {
         update: (patch) => this.persist(active, { ...active.record, ...patch }),
@@ -329,7 +337,9 @@ export class PipelineManager {
       const seconds = (finished.getTime() - startedMs) / 1000;
       await Promise.all([
         settled,
-        this.persist(active, transition(active.record, 'completed', { finished_at: finished.toISOString(), outputs, provenance, progress: 1 })),
+        // Prepared while the artifacts are being fsynced and renamed; replaces the running record
+        // only once they are durable under their names.
+        this.persist(active, transition(active.record, 'completed', { finished_at: finished.toISOString(), outputs, provenance, progress: 1 }), { after: committed }),
         this.deps.jobLogger.log(jobId, 'completed', { outputs: outputs.length, duration_ms: Math.round(seconds * 1000), output_url: outputs[0] ? artifactUrl(jobId, outputs[0].filename) : null }),
       ]);
       this.estimates.record(active.record.preset_id, active.record.quality_level, seconds);
@@ -368,9 +378,27 @@ export class PipelineManager {
     setTimeout(() => { if (isTerminal(active.record.status)) this.active.delete(active.record.job_id); }, 2_000).unref();
   }
 
-  /** Write the job file, then the index; only then is the new state visible. */
-  async persist(active: ActiveJob, next: JobHistory): Promise<void> {
-    await this.deps.jobs.save(next);
+  /** Resolves once the job's first record is durable (immediately for older jobs). */
+  async durable(jobId: string): Promise<void> {
+    await this.notDurable.get(jobId);
+  }
+
+  private async persistVisible(active: ActiveJob, next: JobHistory): Promise<{ durable: Promise<void> }> {
+    const written = await this.deps.jobs.saveVisible(next);
+    this.adopt(active, next);
+    return written;
+  }
+
+  /**
+   * Write the job file, then the index; only then is the new state visible. With `after`, the
+   * state is prepared at once but written over the old one only once `after` succeeded.
+   */
+  async persist(active: ActiveJob, next: JobHistory, options: { after?: Promise<unknown> } = {}): Promise<void> {
+    await this.deps.jobs.save(next, options);
+    this.adopt(active, next);
+  }
+
+  private adopt(active: ActiveJob, next: JobHistory): void {
     active.record = { ...next, progress: Math.max(next.progress, active.record.progress) };
     this.statusBodies.delete(next.job_id);
     // The journal is a cache of the job files (recovery re-reads unfinished jobs from their files),

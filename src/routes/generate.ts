@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import rateLimit from '@fastify/rate-limit';
 import { ErrorEnvelope } from '../contracts/common.js';
 import { GenerateRequest, GenerateResponse } from '../contracts/generate.js';
 import { classifyError } from '../errors/classify.js';
@@ -8,6 +9,13 @@ import type { PipelineManager } from '../pipeline/manager.js';
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export const generateRoutes = (deps: { manager: PipelineManager; rateLimitPerMinute: number }): FastifyPluginAsyncZod => async (app) => {
+  // Encapsulated here: only generation is rate limited, and no other route pays for the plugin.
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_request, context) => new PipelineError('RATE_LIMIT_EXCEEDED', `At most ${context.max} generation requests per minute`, {
+      headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) }, detail: { limit_per_minute: context.max },
+    }),
+  });
   app.post('/api/pipeline/generate/image', {
     config: deps.rateLimitPerMinute > 0 ? { rateLimit: { max: deps.rateLimitPerMinute, timeWindow: 60_000 } } : {},
     schema: {
@@ -28,6 +36,7 @@ export const generateRoutes = (deps: { manager: PipelineManager; rateLimitPerMin
     }
     const { job } = await deps.manager.submit(request.body, { idempotencyKey: key });
     if (/\brespond-async\b/i.test(String(request.headers.prefer ?? ''))) {
+      await deps.manager.durable(job.job_id); // acknowledged only once it survives a power cut
       reply.code(202).header('location', `/api/pipeline/jobs/${job.job_id}`).header('preference-applied', 'respond-async');
       return deps.manager.generateResponse(job);
     }

@@ -14,7 +14,7 @@ export const presetRoutes = (deps: { presets: PresetRegistry }): FastifyPluginAs
       querystring: PresetListQuery,
       response: { 200: z.object({ ok: z.literal(true).describe('Always true on success'), presets: z.array(WorkflowPreset).describe('Presets, photoreal_portrait_v1 first') }), 422: ErrorEnvelope },
     },
-  }, async (request, reply) => {
+  }, (request, reply) => {
     // Presets never change while the service runs: each listing is serialised once.
     const key = `${request.query.category ?? ''}|${request.query.engine ?? ''}`;
     let body = cache.get(key);
@@ -22,7 +22,7 @@ export const presetRoutes = (deps: { presets: PresetRegistry }): FastifyPluginAs
       body = JSON.stringify({ ok: true, presets: deps.presets.list(request.query) });
       if (cache.size < 256) cache.set(key, body);
     }
-    return reply.type('application/json; charset=utf-8').send(body as never);
+    reply.type('application/json; charset=utf-8').send(body as never);
   });
 
   app.get('/api/pipeline/presets/:preset_id', {

@@ -20,16 +20,21 @@ export function isArtifactName(name: string): boolean {
   return ARTIFACT_NAME.test(name);
 }
 
-/** A file being received: hashed and counted as it is written, visible under its name only after commit. */
+/**
+ * A file being received: hashed and counted as it is written, visible under its name only after
+ * commit. Writing ends when the stream finishes; making it durable (fsync) and naming it are left to
+ * commit(), so the caller can prepare the records that point at the file in the meantime.
+ */
 export class ArtifactSink extends Writable {
   // Callback fs calls: on this hot path they cost noticeably less than the FileHandle promise API.
   private fd: number | null = null;
   private readonly hash: Hash = createHash('sha256');
+  private digest: string | null = null;
   private readonly head: Buffer[] = [];
   private headBytes = 0;
   size = 0;
 
-  constructor(readonly tempPath: string, readonly finalPath: string) {
+  constructor(readonly tempPath: string) {
     super({ highWaterMark: 1 << 20 });
   }
 
@@ -59,21 +64,24 @@ export class ArtifactSink extends Writable {
     fs.writev(this.fd!, buffers, (err) => callback(err));
   }
 
-  override _final(callback: (err?: Error | null) => void): void {
-    const fd = this.fd!;
-    fs.fsync(fd, (syncErr) => {
-      fs.close(fd, (closeErr) => {
-        this.fd = null;
-        callback(syncErr ?? closeErr);
-      });
-    });
+  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+    // After a clean finish the descriptor stays open for commit()'s fsync; otherwise it is closed.
+    if (!err && this.writableFinished) return callback(null);
+    this.closeFd(() => callback(err));
   }
 
-  override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
+  private closeFd(callback: () => void): void {
     const fd = this.fd;
     this.fd = null;
-    if (fd === null) return callback(err);
-    fs.close(fd, () => callback(err));
+    if (fd === null) return callback();
+    fs.close(fd, () => callback());
+  }
+
+  /** sha256 of everything written (hex); only once writing has finished. */
+  get sha256(): string {
+    if (!this.writableFinished) throw new Error('the artifact is still being written');
+    this.digest ??= this.hash.digest('hex');
+    return this.digest;
   }
 
   /** First bytes of the file (for image dimensions). */
@@ -81,15 +89,26 @@ export class ArtifactSink extends Writable {
     return Buffer.concat(this.head);
   }
 
-  /** Move the finished file under its final name; returns its sha256. */
-  async commit(): Promise<string> {
-    await fsp.rename(this.tempPath, this.finalPath);
-    await fsyncDir(path.dirname(this.finalPath));
-    return this.hash.digest('hex');
+  /**
+   * Make the finished file's bytes durable and move it under its final name (fsync, rename). The
+   * caller fsyncs the folder (see commitArtifact), so that fsync can share a journal commit with
+   * the records written beside it.
+   */
+  async place(finalPath: string): Promise<void> {
+    const fd = this.fd;
+    if (fd === null || !this.writableFinished) throw new Error('the artifact is not completely written');
+    this.fd = null;
+    try {
+      await new Promise<void>((resolve, reject) => fs.fsync(fd, (err) => (err ? reject(err) : resolve())));
+    } finally {
+      await new Promise<void>((resolve) => fs.close(fd, () => resolve()));
+    }
+    await fsp.rename(this.tempPath, finalPath);
   }
 
   async discard(): Promise<void> {
     this.destroy();
+    await new Promise<void>((resolve) => this.closeFd(resolve));
     await fsp.rm(this.tempPath, { force: true });
   }
 }
@@ -106,19 +125,37 @@ export class ArtifactStore {
     return path.join(this.root, jobId);
   }
 
-  openSink(jobId: string, type: string, filename: string): ArtifactSink {
+  /** A sink writing under a temp name in the job's folder for `type`; named at commit. */
+  openSink(jobId: string, type: string): ArtifactSink {
+    return new ArtifactSink(tempPathFor(path.join(this.jobDir(jobId), type, 'incoming')));
+  }
+
+  /** Where an artifact named by the server lives. */
+  finalPath(jobId: string, type: string, filename: string): string {
     if (!isArtifactName(filename)) throw new Error('invalid artifact name');
-    const finalPath = path.join(this.jobDir(jobId), type, filename);
-    return new ArtifactSink(tempPathFor(finalPath), finalPath);
+    return path.join(this.jobDir(jobId), type, filename);
   }
 
   relative(absPath: string): string {
     return path.relative(this.dataDir, absPath).split(path.sep).join('/');
   }
 
-  async writeMetadata(meta: ArtifactMetadata): Promise<void> {
+  /**
+   * Commit a finished sink under its final name: `placed` once it is there with durable bytes
+   * (records may point at it from then on), `durable` once its folder entry is fsynced too.
+   */
+  commit(sink: ArtifactSink, finalPath: string): { placed: Promise<void>; durable: Promise<void> } {
+    const placed = sink.place(finalPath);
+    const durable = placed.then(() => fsyncDir(path.dirname(finalPath)));
+    placed.catch(() => undefined);
+    durable.catch(() => undefined);
+    return { placed, durable };
+  }
+
+  /** Write metadata.json; with `after`, it replaces the old one only once `after` succeeded. */
+  async writeMetadata(meta: ArtifactMetadata, after?: Promise<unknown>): Promise<void> {
     await fsp.mkdir(this.jobDir(meta.job_id), { recursive: true });
-    await writeFileAtomic(path.join(this.jobDir(meta.job_id), 'metadata.json'), `${JSON.stringify(ArtifactMetadata.parse(meta), null, 2)}\n`);
+    await writeFileAtomic(path.join(this.jobDir(meta.job_id), 'metadata.json'), `${JSON.stringify(ArtifactMetadata.parse(meta), null, 2)}\n`, after);
   }
 
   async readMetadata(jobId: string): Promise<ArtifactMetadata | null> {

@@ -1,7 +1,7 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { JobHistory } from '../contracts/job.js';
-import { TEMP_SUFFIX, writeFileAtomic } from './atomic-write.js';
+import { TEMP_SUFFIX, writeFileAtomic, writeFileVisible } from './atomic-write.js';
 import { redact } from './redact.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -29,13 +29,30 @@ export class JobStore {
     return path.join(this.jobsDir, `${jobId}.json`);
   }
 
-  save(job: JobHistory): Promise<void> {
+  /**
+   * Write the job durably (atomic, fsynced). With `after`, the new state is prepared at once but
+   * replaces the old one only after `after` succeeded (e.g. the files it lists are durable).
+   */
+  save(job: JobHistory, options: { after?: Promise<unknown> } = {}): Promise<void> {
     // Typed by construction; reads go back through the schema. Compact JSON keeps writes small.
     const text = `${JSON.stringify(redact(job))}\n`;
     const previous = this.chains.get(job.job_id) ?? Promise.resolve();
-    const next = previous.then(() => writeFileAtomic(this.pathFor(job.job_id), text));
+    const next = writeFileAtomic(this.pathFor(job.job_id), text, Promise.all([previous, options.after]));
     this.chains.set(job.job_id, next.catch(() => undefined));
     return next;
+  }
+
+  /**
+   * Write the job so it is on disk (it survives a crash of this process) when this resolves, and
+   * durable against power loss when `durable` resolves. Used for a new job's first record, which
+   * must exist before its prompt is submitted but need only be durable before it is acknowledged.
+   */
+  async saveVisible(job: JobHistory): Promise<{ durable: Promise<void> }> {
+    const text = `${JSON.stringify(redact(job))}\n`;
+    const previous = this.chains.get(job.job_id) ?? Promise.resolve();
+    const written = previous.then(() => writeFileVisible(this.pathFor(job.job_id), text));
+    this.chains.set(job.job_id, written.then(() => undefined, () => undefined));
+    return written;
   }
 
   /** The stored job, or null when absent. A malformed id never touches the disk. */

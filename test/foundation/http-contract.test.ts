@@ -121,10 +121,48 @@ describe('service routes over a real socket', () => {
   });
 
   it('answers CORS preflights for the configured origins only', async () => {
-    const allowed = await fetch(`${svc.url}/api/pipeline/presets`, { method: 'OPTIONS', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'GET' } });
+    const allowed = await fetch(`${svc.url}/api/pipeline/generate/image`, { method: 'OPTIONS', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, idempotency-key' } });
+    expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(allowed.headers.get('access-control-allow-headers')).toEqual(expect.stringContaining('idempotency-key'));
+    expect(allowed.headers.get('access-control-max-age')).toBe('600');
+    expect(allowed.headers.get('vary')).toContain('Origin');
+    const deniedPreflight = await fetch(`${svc.url}/api/pipeline/generate/image`, { method: 'OPTIONS', headers: { origin: 'http://evil.test', 'access-control-request-method': 'POST' } });
+    expect(deniedPreflight.headers.get('access-control-allow-origin')).toBeNull();
+    expect(deniedPreflight.headers.get('access-control-allow-methods')).toBeNull();
     const other = await fetch(`${svc.url}/api/pipeline/presets`, { headers: { origin: 'http://evil.test' } });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect(other.headers.get('vary')).toContain('Origin');
+  });
+
+  it('gives browsers CORS headers on actual responses (errors too) and other clients none', async () => {
+    const ok = await fetch(`${svc.url}/api/pipeline/presets`, { headers: { origin: 'http://localhost:3000' } });
+    expect(ok.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    expect(ok.headers.get('access-control-expose-headers')).toBe('x-request-id, location, retry-after');
+    expect(ok.headers.get('vary')).toContain('Origin');
+    const notFound = await fetch(`${svc.url}/api/pipeline/jobs/nope`, { headers: { origin: 'http://localhost:3000' } });
+    expect(notFound.status).toBe(404);
+    expect(notFound.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    const curl = await fetch(`${svc.url}/api/pipeline/presets`);
+    expect([...curl.headers.keys()].filter((k) => k.startsWith('access-control-'))).toEqual([]);
+    expect(curl.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('multipart bodies are accepted by the upload route only', async () => {
+    const form = new FormData();
+    form.append('preset_id', 'photoreal_portrait_v1');
+    expectEnvelope(await call(svc.url, 'POST', '/api/pipeline/generate/image', { body: form }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+  });
+
+  it('a query string that is absent parses to the same defaults on every request, never shared', async () => {
+    const first = await call(svc.url, 'GET', '/api/pipeline/jobs');
+    const second = await call(svc.url, 'GET', '/api/pipeline/jobs?limit=1');
+    const third = await call(svc.url, 'GET', '/api/pipeline/jobs');
+    expect(first.status).toBe(200);
+    expect(second.status).toBe(200);
+    expect(third.json).toEqual(first.json);
+    expectEnvelope(await call(svc.url, 'GET', '/api/pipeline/jobs?limit=0'), 422, 'CONTRACT_MISMATCH');
   });
 
   it('request logs never contain authorization, cookie or API-key header values', async () => {

@@ -13,7 +13,7 @@ import { ComfySocket } from './socket.js';
 import { comboOptions, findMissing, type ObjectInfo } from './preflight.js';
 import { dependencyError } from './dependencies.js';
 import { submitError } from './submit-errors.js';
-import { outcomeOf, type HistoryEntry } from './history.js';
+import { outcomeOf, outputsOf, type HistoryEntry } from './history.js';
 import { ProgressTracker } from './progress.js';
 import type { ComfyMessage } from './messages.js';
 
@@ -208,6 +208,11 @@ export class LocalComfyAdapter implements EngineAdapter {
         for (const message of inbox.splice(0)) {
           const value = progress.update(message);
           if (value !== null) request.onProgress?.({ progress: value, node: null });
+          // An output node reports its files when it finishes: they are complete on ComfyUI's disk.
+          if (message.type === 'executed' && request.onOutputs && typeof message.data.node === 'string' && message.data.output && typeof message.data.output === 'object') {
+            const files = outputsOf({ outputs: { [message.data.node]: message.data.output as Record<string, unknown> } });
+            if (files.length > 0) request.onOutputs(files);
+          }
           if (TERMINAL.has(message.type) || (message.type === 'executing' && message.data.node === null)) terminalSeen = true;
         }
         const shouldPoll = terminalSeen || reconnected || Date.now() >= nextPollAt;

@@ -1,0 +1,143 @@
+import path from 'node:path';
+import type { ArtifactRecord, Provenance } from '../contracts/job.js';
+import type { EngineAdapter, EngineOutput } from '../engines/engine.js';
+import { PipelineError } from '../errors/pipeline-error.js';
+import type { ArtifactSink, ArtifactStore } from '../store/artifact-store.js';
+import { readPngInfo } from '../util/png.js';
+import { artifactUrl } from './job-state.js';
+
+const KIND_TYPES: Record<string, ArtifactRecord['type']> = { images: 'image', gifs: 'video', videos: 'video', video: 'video', audio: 'audio' };
+const EXT_TYPES: Record<string, ArtifactRecord['type']> = { png: 'image', jpg: 'image', jpeg: 'image', webp: 'image', gif: 'image', mp4: 'video', webm: 'video', mov: 'video', wav: 'audio', mp3: 'audio', flac: 'audio', ogg: 'audio' };
+
+interface Fetched {
+  sink: ArtifactSink;
+  contentType: string;
+  downloadMs: number;
+}
+
+export interface DownloadHooks {
+  /** Persist the outputs recorded so far (every file but the last; the last comes with completion). */
+  update(outputs: ArtifactRecord[]): Promise<void>;
+  log(event: string, fields?: Record<string, unknown>): Promise<unknown>;
+}
+
+function extensionOf(file: EngineOutput): string {
+  return path.extname(file.filename).slice(1).toLowerCase().match(/^[a-z0-9]{1,5}$/)?.[0] ?? 'bin';
+}
+
+function typeOf(file: EngineOutput): ArtifactRecord['type'] {
+  return EXT_TYPES[extensionOf(file)] ?? KIND_TYPES[file.kind] ?? 'file';
+}
+
+const keyOf = (file: EngineOutput) => `${file.type}\u0000${file.subfolder}\u0000${file.filename}`;
+
+/**
+ * A job's output files, from ComfyUI into the artifact store. A file can be fetched as soon as
+ * ComfyUI reports it (the `executed` message), while the rest of the run and its /history entry are
+ * still on their way; the final list then decides which fetched files are kept, in which order
+ * they are named, and fetches whatever was not reported early (cached nodes, older servers).
+ * Files live under temp names until they are committed; abandon() removes every uncommitted one.
+ */
+export class OutputDownloads {
+  private readonly fetches = new Map<string, Promise<Fetched>>();
+  private readonly committed = new Set<ArtifactSink>();
+
+  constructor(
+    private readonly jobId: string,
+    private readonly engine: EngineAdapter,
+    private readonly store: ArtifactStore,
+    private readonly hooks: DownloadHooks,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Start fetching a file (once per file; later calls for it are ignored). */
+  start(file: EngineOutput): void {
+    const key = keyOf(file);
+    if (this.fetches.has(key)) return;
+    const fetching = this.fetch(file);
+    fetching.catch(() => undefined); // awaited by finish() or abandon(); never unhandled
+    this.fetches.set(key, fetching);
+  }
+
+  private async fetch(file: EngineOutput): Promise<Fetched> {
+    const type = typeOf(file);
+    const started = performance.now();
+    // A broken transfer is retried (twice) into a fresh temp file; nothing partial is ever committed.
+    for (let attempt = 0; ; attempt++) {
+      const sink = this.store.openSink(this.jobId, type);
+      try {
+        const downloaded = await this.engine.download(file, sink, this.signal);
+        return { sink, contentType: downloaded.contentType, downloadMs: Math.round(performance.now() - started) };
+      } catch (err) {
+        await sink.discard();
+        const retryable = err instanceof PipelineError && (err.code === 'DOWNLOAD_FAILED' || err.code === 'DOWNLOAD_TIMEOUT') && !this.signal.aborted;
+        if (!retryable || attempt >= 2) throw err;
+        await this.hooks.log('download_retry', { filename: file.filename, attempt: attempt + 1, error_code: err.code });
+      }
+    }
+  }
+
+  /**
+   * The run's final outputs, in its order: each is fetched (or its early fetch awaited), named
+   * `<type>_<nnn>.<ext>`, and committed. Returns the records at once with `committed` (every file
+   * under its name with durable bytes: a record listing them must not replace anything before
+   * that) and `settled` (their folder entries fsynced, metadata.json written): await both before
+   * telling anyone.
+   */
+  async finish(files: EngineOutput[], provenance: Provenance): Promise<{ records: ArtifactRecord[]; committed: Promise<unknown>; settled: Promise<unknown> }> {
+    for (const file of files) this.start(file);
+    const wanted = new Set(files.map(keyOf));
+    for (const [key, fetching] of this.fetches) {
+      if (!wanted.has(key)) void fetching.then((f) => f.sink.discard(), () => undefined);
+    }
+    const records: ArtifactRecord[] = [];
+    const placements: Promise<void>[] = [];
+    const durables: Promise<void>[] = [];
+    const counters: Record<string, number> = {};
+    let settled: Promise<unknown> = Promise.resolve();
+    for (const [i, file] of files.entries()) {
+      const fetched = await this.fetches.get(keyOf(file))!;
+      const type = typeOf(file);
+      counters[type] = (counters[type] ?? 0) + 1;
+      const filename = `${type}_${String(counters[type]).padStart(3, '0')}.${extensionOf(file)}`;
+      const finalPath = this.store.finalPath(this.jobId, type, filename);
+      this.committed.add(fetched.sink);
+      const { placed, durable } = this.store.commit(fetched.sink, finalPath);
+      placements.push(placed);
+      durables.push(durable);
+      const info = type === 'image' ? readPngInfo(fetched.sink.headBuffer) : null;
+      const record: ArtifactRecord = {
+        type, filename, path: this.store.relative(finalPath), url: artifactUrl(this.jobId, filename),
+        content_type: fetched.contentType, size_bytes: fetched.sink.size, sha256: fetched.sink.sha256,
+        width: info?.width ?? null, height: info?.height ?? null,
+        node_id: file.node_id, comfy_filename: file.filename, comfy_subfolder: file.subfolder, created_at: new Date().toISOString(),
+      };
+      records.push(record);
+      void this.hooks.log('artifact', { filename, type, size_bytes: record.size_bytes, sha256: record.sha256, content_type: record.content_type, download_ms: fetched.downloadMs }).catch(() => undefined);
+      // Metadata after each file, so a cancelled or failed job still lists what was complete; it
+      // replaces the previous one only once the file it adds is durable under its name.
+      const metadata = this.store.writeMetadata({ job_id: this.jobId, artifacts: [...records], provenance }, placed);
+      if (i < files.length - 1) {
+        await placed;
+        await Promise.all([durable, metadata, this.hooks.update([...records])]);
+      } else {
+        // The last file's bookkeeping overlaps with the job's completion write, which waits for
+        // `committed` before it replaces the running record.
+        metadata.catch(() => undefined);
+        settled = metadata;
+      }
+    }
+    const committed = Promise.all(placements);
+    committed.catch(() => undefined);
+    // The folder fsyncs run alongside the completion record's own, so they can share a journal commit.
+    return { records, committed, settled: Promise.all([settled, ...durables]) };
+  }
+
+  /** Remove every file fetched but not committed (the run failed or was cancelled). */
+  async abandon(): Promise<void> {
+    await Promise.all([...this.fetches.values()].map((fetching) => fetching.then(
+      (f) => (this.committed.has(f.sink) ? undefined : f.sink.discard()),
+      () => undefined,
+    )));
+  }
+}

@@ -1,0 +1,117 @@
+// Outputs are fetched as soon as ComfyUI reports them (the `executed` message), before the run's
+// /history entry; a run that fails afterwards leaves nothing behind.
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LocalComfyAdapter } from '../../src/engines/comfy/adapter.js';
+import type { EngineOutput, Graph } from '../../src/engines/engine.js';
+import { PipelineError } from '../../src/errors/pipeline-error.js';
+import { OutputDownloads } from '../../src/pipeline/output-downloads.js';
+import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
+import { ArtifactStore } from '../../src/store/artifact-store.js';
+
+let sim: ComfySimulator;
+let adapter: LocalComfyAdapter;
+let dataDir: string;
+
+/** Two output branches: SaveImage "2" runs first, then the ImageInvert branch (which can be made to fail). */
+function twoOutputGraph(prefix: string, color = Math.floor(Math.random() * 0xffffff)): Graph {
+  // A fresh colour each time, so no node comes from the simulator's cache.
+  return {
+    '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 1, color } },
+    '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: `${prefix}/a` } },
+    '3': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
+    '4': { class_type: 'SaveImage', inputs: { images: ['3', 0], filename_prefix: `${prefix}/b` } },
+  };
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = path.join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out.push(path.relative(dir, p));
+    }
+  };
+  try { walk(dir); } catch { /* absent: nothing */ }
+  return out.sort();
+}
+
+const noHooks = { update: async () => undefined, log: async () => undefined };
+const provenance = { preset_id: 'p', preset_sha256: 'x', quality_level: 'low' as const, engine: 'local_comfy', seed: 1, prompt_id: 'x', graph_sha256: 'x', models: {} };
+
+beforeAll(async () => {
+  sim = await startComfySimulator();
+});
+afterAll(async () => {
+  await sim.close();
+});
+afterEach(async () => {
+  await adapter?.close();
+  sim.resetFaults();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('early outputs', () => {
+  it('reports each output node\'s files before the run ends, and the final list matches /history', async () => {
+    adapter = new LocalComfyAdapter({ baseUrl: sim.url, httpTimeoutMs: 5_000, healthTimeoutMs: 1_000 });
+    const early: EngineOutput[] = [];
+    let endedAt = 0;
+    const reportedAt: number[] = [];
+    const result = await adapter.run({
+      graph: twoOutputGraph(`early/${randomUUID()}`), promptId: randomUUID(), deadlineAt: Date.now() + 10_000,
+      onOutputs: (files) => { early.push(...files); reportedAt.push(performance.now()); },
+    });
+    endedAt = performance.now();
+    expect(early.map((f) => f.filename).sort()).toEqual(result.outputs.map((f) => f.filename).sort());
+    expect(early.every((f) => f.type === 'output' && f.kind === 'images')).toBe(true);
+    expect(Math.max(...reportedAt)).toBeLessThanOrEqual(endedAt);
+  });
+
+  it('a run that fails after an output was reported leaves no file behind', async () => {
+    adapter = new LocalComfyAdapter({ baseUrl: sim.url, httpTimeoutMs: 5_000, healthTimeoutMs: 1_000 });
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'early-'));
+    const store = new ArtifactStore(path.join(dataDir, 'artifacts'), dataDir);
+    const jobId = randomUUID();
+    const controller = new AbortController();
+    const downloads = new OutputDownloads(jobId, adapter, store, noHooks, controller.signal);
+    sim.setFaults({ failNodeClasses: ['ImageInvert'] });
+    const reported: EngineOutput[] = [];
+    const err = await adapter.run({
+      graph: twoOutputGraph(`early/${randomUUID()}`), promptId: randomUUID(), deadlineAt: Date.now() + 10_000,
+      onOutputs: (files) => { reported.push(...files); for (const f of files) downloads.start(f); },
+    }).then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(PipelineError);
+    expect((err as PipelineError).code).toBe('ENGINE_EXECUTION_FAILED');
+    expect(reported.length).toBe(1); // SaveImage "2" finished before the failing node
+    await downloads.abandon();
+    expect(filesUnder(path.join(dataDir, 'artifacts'))).toEqual([]);
+  });
+
+  it('names fetched files in the final order, commits them byte-exact and discards unlisted early fetches', async () => {
+    adapter = new LocalComfyAdapter({ baseUrl: sim.url, httpTimeoutMs: 5_000, healthTimeoutMs: 1_000 });
+    dataDir = mkdtempSync(path.join(os.tmpdir(), 'early-'));
+    const store = new ArtifactStore(path.join(dataDir, 'artifacts'), dataDir);
+    const jobId = randomUUID();
+    const downloads = new OutputDownloads(jobId, adapter, store, noHooks, new AbortController().signal);
+    const result = await adapter.run({
+      graph: twoOutputGraph(`early/${randomUUID()}`), promptId: randomUUID(), deadlineAt: Date.now() + 10_000,
+      onOutputs: (files) => { for (const f of files) downloads.start(f); },
+    });
+    // Only the second file is kept (as if /history listed just that one).
+    const kept = [result.outputs[1]!];
+    const { records, committed, settled } = await downloads.finish(kept, provenance);
+    await Promise.all([committed, settled]);
+    expect(records.map((r) => r.filename)).toEqual(['image_001.png']);
+    expect(records[0]!.comfy_filename).toBe(kept[0]!.filename);
+    const bytes = readFileSync(path.join(dataDir, records[0]!.path));
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(records[0]!.sha256);
+    expect(bytes.length).toBe(records[0]!.size_bytes);
+    await downloads.abandon();
+    // The unlisted early fetch is gone, no temp file is left: just the artifact and its metadata.
+    expect(filesUnder(path.join(dataDir, 'artifacts', jobId))).toEqual(['image/image_001.png', 'metadata.json']);
+  });
+});

@@ -1,0 +1,41 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic, writeFileVisible } from '../../src/store/atomic-write.js';
+
+let dir: string;
+beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'atomic-')); });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('atomic writes', () => {
+  it('replaces the target only once `after` succeeded', async () => {
+    const target = path.join(dir, 'job.json');
+    writeFileSync(target, 'old');
+    let release!: () => void;
+    const after = new Promise<void>((r) => { release = r; });
+    const writing = writeFileAtomic(target, 'new', after);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(readFileSync(target, 'utf8')).toBe('old'); // prepared, not yet visible
+    release();
+    await writing;
+    expect(readFileSync(target, 'utf8')).toBe('new');
+    expect(readdirSync(dir)).toEqual(['job.json']);
+  });
+
+  it('keeps the old bytes and leaves no temp file when `after` fails', async () => {
+    const target = path.join(dir, 'job.json');
+    writeFileSync(target, 'old');
+    await expect(writeFileAtomic(target, 'new', Promise.reject(new Error('artifact fsync failed')))).rejects.toThrow('artifact fsync failed');
+    expect(readFileSync(target, 'utf8')).toBe('old');
+    expect(readdirSync(dir)).toEqual(['job.json']);
+  });
+
+  it('a visible write is readable at once and durable later, with no temp file left', async () => {
+    const target = path.join(dir, 'job.json');
+    const { durable } = await writeFileVisible(target, '{"status":"queued"}');
+    expect(readFileSync(target, 'utf8')).toBe('{"status":"queued"}');
+    await durable;
+    expect(readdirSync(dir)).toEqual(['job.json']);
+  });
+});
