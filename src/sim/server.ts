@@ -35,6 +35,8 @@ export interface ComfySimulator {
   resetFaults(): void;
   /** Every POST /prompt body accepted, in order (tests inspect the graphs). */
   received: { prompt_id: string; prompt: PromptGraph; client_id: string | null }[];
+  /** Requests per "METHOD /path" (no query), as received, faults included (tests count fetches). */
+  requestCounts: Map<string, number>;
   executor: SimExecutor;
   /** Simulate a ComfyUI process restart: queue and history are lost, sockets drop. */
   restart(): void;
@@ -53,6 +55,7 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
   const maxUpload = options.maxUploadBytes ?? 100 * 1024 * 1024;
   const extraModels = options.models ?? {};
   const received: ComfySimulator['received'] = [];
+  const requestCounts: ComfySimulator['requestCounts'] = new Map();
 
   const models = (): Record<string, string[]> => {
     const out: Record<string, string[]> = {};
@@ -99,6 +102,7 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
     const url = new URL(req.url ?? '/', 'http://sim');
     const p = url.pathname.startsWith('/api/') ? url.pathname.slice(4) : url.pathname;
     const method = req.method ?? 'GET';
+    requestCounts.set(`${method} ${p}`, (requestCounts.get(`${method} ${p}`) ?? 0) + 1);
 
     // Origin guard (loopback Host + foreign Origin → 403 with an empty body).
     const origin = req.headers.origin;
@@ -333,6 +337,7 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
     dirs,
     faults,
     received,
+    requestCounts,
     executor,
     setFaults(patch) { Object.assign(faults, patch); },
     resetFaults() {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -62,8 +62,11 @@ describe('generation end to end against the simulator', () => {
         const exp = EXPECTED[presetId]![level]!;
         const identity = presetId === 'identity_lock_portrait_v1';
         const refs = identity ? [(await upload(referencePng(0x806040))).json.upload.upload_id] : undefined;
+        const viewsBefore = ctx.sim.requestCounts.get('GET /view') ?? 0;
         const res = await generate({ preset_id: presetId, prompt: 'a monkey with a golden key', quality_level: level, seed: 77, ...(identity ? { identity_reference: refs, consent_given: true } : {}) });
         expect(res.status, res.text).toBe(200);
+        // The output was fetched exactly once (as soon as ComfyUI reported it), and no temp file remains.
+        expect((ctx.sim.requestCounts.get('GET /view') ?? 0) - viewsBefore).toBe(1);
         expect(GenerateResponse.parse(res.json)).toMatchObject({ status: 'completed', preset_id: presetId, error: null });
         const jobId = res.json.job_id as string;
 
@@ -87,6 +90,7 @@ describe('generation end to end against the simulator', () => {
         expect(createHash('sha256').update(original).digest('hex')).toBe(art.sha256);
         const onDisk = readFileSync(path.join(ctx.svc.dataDir, art.path));
         expect(onDisk.equals(original)).toBe(true);
+        expect(readdirSync(path.dirname(path.join(ctx.svc.dataDir, art.path)))).toEqual([art.filename]);
 
         const job = storedJob(jobId);
         expect(job).toMatchObject({ status: 'completed', progress: 1, seed: 77, quality_level: level, engine_used: 'local_comfy' });

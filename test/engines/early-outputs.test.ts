@@ -97,6 +97,7 @@ describe('early outputs', () => {
     const store = new ArtifactStore(path.join(dataDir, 'artifacts'), dataDir);
     const jobId = randomUUID();
     const downloads = new OutputDownloads(jobId, adapter, store, noHooks, new AbortController().signal);
+    const viewsBefore = sim.requestCounts.get('GET /view') ?? 0;
     const result = await adapter.run({
       graph: twoOutputGraph(`early/${randomUUID()}`), promptId: randomUUID(), deadlineAt: Date.now() + 10_000,
       onOutputs: (files) => { for (const f of files) downloads.start(f); },
@@ -106,6 +107,8 @@ describe('early outputs', () => {
     const { records, committed, settled } = await downloads.finish(kept, provenance);
     await Promise.all([committed, settled]);
     expect(records.map((r) => r.filename)).toEqual(['image_001.png']);
+    // Each reported file was fetched once: early, never again after /history.
+    expect((sim.requestCounts.get('GET /view') ?? 0) - viewsBefore).toBe(2);
     expect(records[0]!.comfy_filename).toBe(kept[0]!.filename);
     const bytes = readFileSync(path.join(dataDir, records[0]!.path));
     expect(createHash('sha256').update(bytes).digest('hex')).toBe(records[0]!.sha256);
