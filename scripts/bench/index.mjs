@@ -22,7 +22,7 @@ const { streaming } = await import('./streaming.mjs');
 const { concurrency } = await import('./concurrency.mjs');
 
 const plan = [
-  ['overhead', () => jobOverhead({ jobs: quick ? 12 : 30, rounds: quick ? 3 : 5 })],
+  ['overhead', () => jobOverhead({ jobs: quick ? 12 : 30, rounds: quick ? 3 : 5, clients: 4, perClient: quick ? 5 : 10 })],
   ['read', () => readPath({ seconds: quick ? 3 : 8, rounds: quick ? 3 : 5 })],
   ['history', () => historyScale({ jobs: 100_000, requests: quick ? 50 : 200, rounds: quick ? 1 : 3 })],
   ['streaming', () => streaming({ megabytes: 200, rounds: quick ? 1 : 3 })],
@@ -30,7 +30,7 @@ const plan = [
 ];
 
 const TARGETS = {
-  overhead: [['throughput_ratio', '≥', 0.95], ['added_latency_p50_ms', '≤', 5], ['service_peak_rss_mb', '≤', 120]],
+  overhead: [['throughput_ratio', '≥', 0.95], ['throughput_ratio_concurrent', '≥', 0.95], ['added_latency_p50_ms', '≤', 5], ['service_peak_rss_mb', '≤', 120]],
   read: [['job_ratio', '≥', 0.7], ['presets_ratio', '≥', 0.7]],
   history: [['list_newest_p50_ms', '≤', 20], ['list_by_status_p50_ms', '≤', 20], ['start_to_ready_ms', '≤', 3000], ['index_memory_mb', '≤', 100]],
   streaming: [['rss_growth_mb', '≤', 50], ['throughput_ratio', '≥', 0.5]],

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { RawComfyClient } from './raw-client.mjs';
 import { benchGraphBuilder, json, median, memoryOf, resetPeak, round, startService, startSim } from './lib.mjs';
 
-export async function jobOverhead({ jobs, rounds = 1 }) {
+export async function jobOverhead({ jobs, rounds = 1, clients = 4, perClient = 6 }) {
   const graphFor = await benchGraphBuilder();
 
   const sim = await startSim();
@@ -44,12 +44,25 @@ export async function jobOverhead({ jobs, rounds = 1 }) {
     const diffs = svcMs.map((v, i) => v - rawMs[i]);
     perRound.push({ raw: median(rawMs), svc: median(svcMs), ratio: rawTotal / svcTotal, added: median(diffs) });
     }
+    // Throughput with several clients at once (jobs kept in flight, as a busy install has them):
+    // the raw clients keep ComfyUI's queue full; the service must not leave ComfyUI idle while it
+    // stores the previous job's outputs.
+    const concurrentRatios = [];
+    const wall = async (fn) => { const t = performance.now(); await Promise.all(Array.from({ length: clients }, () => (async () => { for (let j = 0; j < perClient; j++) await fn(); })())); return performance.now() - t; };
+    for (let r = 0; r < rounds; r++) {
+      const rawWall = r % 2 === 0 ? await wall(runRaw) : null;
+      const svcWall = await wall(runSvc);
+      const rawWall2 = rawWall ?? await wall(runRaw);
+      concurrentRatios.push(rawWall2 / svcWall);
+    }
     const mem = memoryOf(svc.child.pid);
     return {
       jobs_per_round: jobs, rounds,
       raw_p50_ms: round(median(perRound.map((p) => p.raw)), 1),
       service_p50_ms: round(median(perRound.map((p) => p.svc)), 1),
       throughput_ratio: round(median(perRound.map((p) => p.ratio)), 3),
+      concurrent_clients: clients, concurrent_jobs_per_client: perClient,
+      throughput_ratio_concurrent: round(median(concurrentRatios), 3),
       added_latency_p50_ms: round(median(perRound.map((p) => p.added)), 1),
       service_peak_rss_mb: round(mem.peakMb, 1),
     };

@@ -35,7 +35,7 @@ export function canonicalJson(value: unknown): string {
  * Runs one job on one engine: uploads identity references, builds the graph, preflights it,
  * submits and follows it, then streams every output into the artifact store.
  */
-export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: EngineAdapter, deps: RunnerDeps, hooks: RunnerHooks, options: { deadlineAt: number; signal: AbortSignal; promptId: string; resume?: boolean; allowResubmit?: boolean; ready?: Promise<unknown>; onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void }): Promise<{ outputs: ArtifactRecord[]; provenance: Provenance; committed: Promise<unknown>; settled: Promise<unknown> }> {
+export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: EngineAdapter, deps: RunnerDeps, hooks: RunnerHooks, options: { deadlineAt: number; signal: AbortSignal; promptId: string; resume?: boolean; allowResubmit?: boolean; ready?: Promise<unknown>; onEngineFinished?: () => void; onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void }): Promise<{ outputs: ArtifactRecord[]; provenance: Provenance; committed: Promise<unknown>; settled: Promise<unknown> }> {
   const inputs = job.inputs as { prompt: string; negative_prompt?: string; identity_reference?: string[] };
   const identityImages: string[] = [];
   for (const uploadId of inputs.identity_reference ?? []) {
@@ -73,6 +73,7 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
         hooks.log(how, { prompt_id: id, engine: engine.engineId }).catch(() => undefined);
       },
     });
+    options.onEngineFinished?.();
     if (result.promptId !== options.promptId) {
       provenance.prompt_id = result.promptId;
       await hooks.update({ engine_prompt_id: result.promptId });

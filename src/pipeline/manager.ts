@@ -296,13 +296,19 @@ export class PipelineManager {
   /** Start a job now (recovered running jobs bypass the queue: they are already in ComfyUI). */
   start(active: ActiveJob): void {
     this.runningCount++;
-    void this.execute(active).finally(() => {
+    // The slot is ComfyUI's: it is released as soon as ComfyUI has finished the run, so the next
+    // job executes while this one's outputs are still being stored (the GPU never waits for disk).
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
       this.runningCount--;
       this.dispatch();
-    });
+    };
+    void this.execute(active, release).finally(release);
   }
 
-  private async execute(active: ActiveJob): Promise<void> {
+  private async execute(active: ActiveJob, engineFinished: () => void): Promise<void> {
     const jobId = active.record.job_id;
     try {
       const engine = this.pickEngine(active.loaded);
@@ -328,6 +334,7 @@ export class PipelineManager {
         deadlineAt: startedMs + this.deps.config.jobDeadlineMs[active.record.quality_level],
         signal: active.controller.signal, promptId, resume: active.resume, ready: running,
         allowResubmit: (active.record.submit_attempts ?? 0) < 2,
+        onEngineFinished: engineFinished,
         onSubmitted: (_id, how) => {
           if (how === 'submitted') void running.then(() => this.persist(active, { ...active.record, submit_attempts: (active.record.submit_attempts ?? 0) + 1 })).catch(() => undefined);
         },

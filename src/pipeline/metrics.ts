@@ -36,7 +36,7 @@ export class Metrics {
       lines.push(`ainfluencer_jobs{status="${esc(status!)}",preset_id="${esc(preset!)}"} ${n}`);
     }
     lines.push('# HELP ainfluencer_queue_depth Jobs waiting for an engine.', '# TYPE ainfluencer_queue_depth gauge', `ainfluencer_queue_depth ${gauges.queueDepth}`);
-    lines.push('# HELP ainfluencer_jobs_running Jobs running now.', '# TYPE ainfluencer_jobs_running gauge', `ainfluencer_jobs_running ${gauges.running}`);
+    lines.push('# HELP ainfluencer_jobs_running Jobs executing in ComfyUI now (jobs storing their outputs are not counted).', '# TYPE ainfluencer_jobs_running gauge', `ainfluencer_jobs_running ${gauges.running}`);
     lines.push('# HELP ainfluencer_job_duration_seconds Run time of completed jobs.', '# TYPE ainfluencer_job_duration_seconds histogram');
     for (const [preset, h] of this.durations) {
       BUCKETS.forEach((b, i) => lines.push(`ainfluencer_job_duration_seconds_bucket{preset_id="${esc(preset)}",le="${b}"} ${h.buckets[i]}`));

@@ -127,6 +127,23 @@ describe('cancel, listing, logs and metrics', () => {
 });
 
 describe('limits', () => {
+  it('a job gives ComfyUI to the next one as soon as its run ends, while its outputs are still downloading', async () => {
+    // Outputs trickle at 1.5 MB/s, so storing job A takes over a second after ComfyUI finished it.
+    ctx.sim.setFaults({ viewBytesPerSecond: 1_500_000 });
+    const a = await submitAsync(ctx.svc.url, body({ seed: 501 }));
+    const b = await submitAsync(ctx.svc.url, body({ seed: 502 }));
+    const promptOf = (jobId: string) => JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${jobId}.json`), 'utf8')).engine_prompt_id as string;
+    const bPrompt = promptOf(b.json.job_id);
+    const end = Date.now() + 20_000;
+    while (runsOf(bPrompt) === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(runsOf(bPrompt)).toBe(1);
+    // B has run in ComfyUI while A was still storing its output (JOB_CONCURRENCY is 1).
+    expect((await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${a.json.job_id}`)).json.status).toBe('running');
+    ctx.sim.resetFaults();
+    await waitStatus(ctx.svc.url, a.json.job_id, (s) => s === 'completed');
+    await waitStatus(ctx.svc.url, b.json.job_id, (s) => s === 'completed');
+  });
+
   it('refuses beyond the queue bound with 503 and Retry-After, and rate-limits generate with 429', async () => {
     const hung = await startComfySimulator({ faults: { hangExecution: true } });
     const bounded = await startService({ COMFYUI_URL: hung.url, QUEUE_MAX_DEPTH: '2', RATE_LIMIT_PER_MINUTE: '4' });
