@@ -24,6 +24,18 @@ import { SERVICE_NAME, SERVICE_VERSION } from './util/version.js';
 /** An incoming X-Request-Id is echoed only when it is short and plain. */
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/**
+ * Fastify gives every request a child logger bound to its id. That costs more than a fast route's
+ * own work, and above info level nothing per-request is logged anyway: then Fastify gets this view
+ * of the root logger whose child() is itself (our error envelopes and error logs carry the
+ * request id explicitly). At info and below, Fastify gets pino itself and real children.
+ */
+function sharedLogger(root: Logger): Logger {
+  const view = Object.create(root) as Logger;
+  view.child = (() => view) as unknown as Logger['child'];
+  return view;
+}
+
 export interface AppDeps {
   config: AppConfig;
   logger: Logger;
@@ -39,15 +51,12 @@ export interface AppDeps {
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const requestLogging = deps.logger.isLevelEnabled('info');
   const app = Fastify({
-    loggerInstance: deps.logger as unknown as FastifyBaseLogger,
+    loggerInstance: (requestLogging ? deps.logger : sharedLogger(deps.logger)) as unknown as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
     genReqId: (req) => {
       const incoming = req.headers['x-request-id'];
       return incoming !== undefined && typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    // A per-request child logger costs more than a fast route's own work; create one only when
-    // request-level logs are enabled (info or lower), else log through the root logger.
-    childLoggerFactory: (logger, bindings, options) => (requestLogging ? logger.child(bindings, options) : logger),
     // Above info, Fastify's own per-request log calls would be discarded anyway: skip them entirely.
     logController: new LogController({ disableRequestLogging: !requestLogging }),
     onProtoPoisoning: 'error',

@@ -23,7 +23,7 @@ const { concurrency } = await import('./concurrency.mjs');
 
 const plan = [
   ['overhead', () => jobOverhead({ jobs: quick ? 12 : 30, rounds: quick ? 3 : 5, clients: 4, perClient: quick ? 5 : 10 })],
-  ['read', () => readPath({ seconds: quick ? 3 : 8, rounds: quick ? 3 : 5 })],
+  ['read', () => readPath({ seconds: 2, rounds: quick ? 8 : 20 })],
   ['history', () => historyScale({ jobs: 100_000, requests: quick ? 50 : 200, rounds: quick ? 1 : 3 })],
   ['streaming', () => streaming({ megabytes: 200, rounds: quick ? 1 : 3 })],
   ['concurrency', () => concurrency({ submissions: 500 })],

@@ -1,5 +1,7 @@
 // Target 2: GET /api/pipeline/jobs/{id} and GET /api/pipeline/presets against a bare Fastify route
-// returning the same body, same load (autocannon), alternating, median of rounds.
+// returning the same body, same load (autocannon). Short runs alternate service/bare (order flipped
+// every round) and the figure is the median of the paired ratios: on a shared VM the speed of the
+// machine drifts within seconds, so only runs close in time are comparable.
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +28,9 @@ export async function readPath({ seconds, rounds }) {
     };
     bare = await startProcess(path.join(root, 'scripts', 'bench', 'bare-fastify.mjs'), [], { BARE_BODIES: JSON.stringify(bodies) }, /^BARE (\S+)/, 'bare fastify');
     const bareUrl = bare.match[1];
+    // Warm-up: JIT and connection pools of both servers.
+    await load(`${svc.url}${jobPath}`, 1); await load(`${bareUrl}/job`, 1);
+    await load(`${svc.url}/api/pipeline/presets`, 1); await load(`${bareUrl}/presets`, 1);
     const results = { job: { svc: [], bare: [] }, presets: { svc: [], bare: [] } };
     for (let r = 0; r < rounds; r++) {
       for (const [name, svcPath, barePath] of [['job', jobPath, '/job'], ['presets', '/api/pipeline/presets', '/presets']]) {
@@ -43,6 +48,8 @@ export async function readPath({ seconds, rounds }) {
       presets_body_bytes: Buffer.byteLength(bodies['/presets']),
       job_rps: round(median(results.job.svc), 0), job_bare_rps: round(median(results.job.bare), 0), job_ratio: ratio('job'),
       presets_rps: round(median(results.presets.svc), 0), presets_bare_rps: round(median(results.presets.bare), 0), presets_ratio: ratio('presets'),
+      job_ratio_rounds: results.job.svc.map((v, i) => round(v / results.job.bare[i], 2)),
+      presets_ratio_rounds: results.presets.svc.map((v, i) => round(v / results.presets.bare[i], 2)),
     };
   } finally {
     await bare?.stop();

@@ -237,3 +237,23 @@ describe('preset files', () => {
     expect(() => loadPresetRegistry(dir)).toThrow(/field "surprise"/);
   });
 });
+
+describe('logging above info level (no per-request child loggers)', () => {
+  let quiet: TestService;
+  beforeAll(async () => { quiet = await startService({ LOG_LEVEL: 'warn' }); });
+  afterAll(async () => { await quiet.close(); });
+
+  it('still logs server-side failures with their request id, and nothing per request', async () => {
+    await call(quiet.url, 'GET', '/api/pipeline/presets');
+    expect(quiet.logLines.join('')).not.toContain('request completed');
+    const res = await call(quiet.url, 'POST', '/api/pipeline/generate/image', {
+      json: { preset_id: 'photoreal_portrait_v1', prompt: 'offline engine', quality_level: 'low' },
+      headers: { 'x-request-id': 'quiet-trace-1', authorization: 'Bearer sk-live-abcdefghijklmnop1234' },
+    });
+    expectEnvelope(res, 503, 'ENGINE_OFFLINE');
+    const lines = quiet.logLines.map((l) => JSON.parse(l));
+    const failure = lines.find((l) => l.msg === 'request failed');
+    expect(failure).toMatchObject({ reqId: 'quiet-trace-1', error_code: 'ENGINE_OFFLINE' });
+    expect(quiet.logLines.join('')).not.toContain('sk-live-abcdefghijklmnop1234');
+  });
+});

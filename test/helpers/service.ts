@@ -31,7 +31,7 @@ export async function startService(env: Record<string, string> = {}, options: Co
   const config = loadConfig({ AINFLUENCER_DATA_DIR: dataDir, LOG_LEVEL: 'debug', COMFYUI_URL: 'http://127.0.0.1:9', RATE_LIMIT_PER_MINUTE: '0', SHUTDOWN_GRACE_SECONDS: '2', ...env });
   const logLines: string[] = [];
   const sink = new Writable({ write(chunk, _e, done) { logLines.push(String(chunk)); done(); } });
-  const deps = await createContainer(config, { logger: createLogger('debug', sink), comfyPollIntervalMs: 200, ...options });
+  const deps = await createContainer(config, { logger: createLogger(config.logLevel, sink), comfyPollIntervalMs: 200, ...options });
   const app = await buildApp(deps);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
