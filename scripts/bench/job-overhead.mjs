@@ -64,6 +64,9 @@ export async function jobOverhead({ jobs, rounds = 1, clients = 4, perClient = 6
       concurrent_clients: clients, concurrent_jobs_per_client: perClient,
       throughput_ratio_concurrent: round(median(concurrentRatios), 3),
       added_latency_p50_ms: round(median(perRound.map((p) => p.added)), 1),
+      added_latency_rounds: perRound.map((p) => round(p.added, 1)),
+      throughput_ratio_rounds: perRound.map((p) => round(p.ratio, 3)),
+      throughput_ratio_concurrent_rounds: concurrentRatios.map((r) => round(r, 3)),
       service_peak_rss_mb: round(mem.peakMb, 1),
     };
   } finally {
