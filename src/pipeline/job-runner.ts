@@ -22,7 +22,6 @@ export interface RunnerHooks {
   progress(value: number): void;
 }
 
-
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {

@@ -23,7 +23,7 @@ export function isArtifactName(name: string): boolean {
 /**
  * A file being received: hashed and counted as it is written, visible under its name only after
  * commit. Writing ends when the stream finishes; making it durable (fsync) and naming it are left to
- * commit(), so the caller can prepare the records that point at the file in the meantime.
+ * ArtifactStore.commit(), so the caller can prepare the records that point at the file meanwhile.
  */
 export class ArtifactSink extends Writable {
   // Callback fs calls: on this hot path they cost noticeably less than the FileHandle promise API.
@@ -91,7 +91,7 @@ export class ArtifactSink extends Writable {
 
   /**
    * Make the finished file's bytes durable and move it under its final name (fsync, rename). The
-   * caller fsyncs the folder (see commitArtifact), so that fsync can share a journal commit with
+   * caller fsyncs the folder (ArtifactStore.commit), so that fsync can share a journal commit with
    * the records written beside it.
    */
   async place(finalPath: string): Promise<void> {
