@@ -84,9 +84,16 @@ export class OutputDownloads {
    * that) and `settled` (their folder entries fsynced, metadata.json written): await both before
    * telling anyone.
    */
-  async finish(files: EngineOutput[], provenance: Provenance): Promise<{ records: ArtifactRecord[]; committed: Promise<unknown>; settled: Promise<unknown> }> {
+  async finish(listed: EngineOutput[], provenance: Provenance): Promise<{ records: ArtifactRecord[]; committed: Promise<unknown>; settled: Promise<unknown> }> {
+    // A file listed twice is stored once.
+    const wanted = new Set<string>();
+    const files: EngineOutput[] = [];
+    for (const file of listed) {
+      if (wanted.has(keyOf(file))) continue;
+      wanted.add(keyOf(file));
+      files.push(file);
+    }
     for (const file of files) this.start(file);
-    const wanted = new Set(files.map(keyOf));
     for (const [key, fetching] of this.fetches) {
       if (!wanted.has(key)) void fetching.then((f) => f.sink.discard(), () => undefined);
     }

@@ -102,8 +102,8 @@ describe('early outputs', () => {
       graph: twoOutputGraph(`early/${randomUUID()}`), promptId: randomUUID(), deadlineAt: Date.now() + 10_000,
       onOutputs: (files) => { for (const f of files) downloads.start(f); },
     });
-    // Only the second file is kept (as if /history listed just that one).
-    const kept = [result.outputs[1]!];
+    // Only the second file is kept (as if /history listed just that one, twice).
+    const kept = [result.outputs[1]!, { ...result.outputs[1]! }];
     const { records, committed, settled } = await downloads.finish(kept, provenance);
     await Promise.all([committed, settled]);
     expect(records.map((r) => r.filename)).toEqual(['image_001.png']);
