@@ -51,17 +51,9 @@ function isEmptyObject(data: unknown): boolean {
 const validate = (schema: ZodType, httpPart: string | undefined) => {
   // Most reads carry no query string, and parsing {} always gives the same result (the defaults):
   // it is computed once per route and copied, instead of running zod on every request.
-  let emptyQuery: { value: Record<string, unknown> } | null | undefined = httpPart === 'querystring' ? undefined : null;
-  return (data: unknown) => {
-    if (emptyQuery !== null && isEmptyObject(data)) {
-      if (emptyQuery === undefined) {
-        const parsed = schema.safeParse({});
-        emptyQuery = parsed.success && parsed.data && typeof parsed.data === 'object' ? { value: parsed.data as Record<string, unknown> } : null;
-      }
-      if (emptyQuery) return { value: { ...emptyQuery.value } };
-    }
-    return check(schema, httpPart, data);
-  };
+  const parsed = httpPart === 'querystring' ? schema.safeParse({}) : null;
+  const emptyQuery = parsed?.success && parsed.data && typeof parsed.data === 'object' ? parsed.data as Record<string, unknown> : null;
+  return (data: unknown) => (emptyQuery && isEmptyObject(data) ? { value: { ...emptyQuery } } : check(schema, httpPart, data));
 };
 
 const check = (schema: ZodType, httpPart: string | undefined, data: unknown) => {
