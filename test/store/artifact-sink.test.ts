@@ -1,0 +1,55 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ArtifactStore } from '../../src/store/artifact-store.js';
+
+let dir: string;
+beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'sink-')); });
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** `total` random bytes in chunks of uneven sizes, as a socket delivers them. */
+function chunked(total: number): Buffer[] {
+  const chunks: Buffer[] = [];
+  for (let left = total; left > 0;) {
+    const n = Math.min(left, 1 + Math.floor(Math.random() * 200_000));
+    chunks.push(randomBytes(n));
+    left -= n;
+  }
+  return chunks;
+}
+
+describe('artifact sink', () => {
+  // 1 KB and 2.3 MB are hashed at the end, during the fsync; 11 MB crosses the hash backlog bound
+  // (part is hashed while it streams). Every path must give the digest of exactly the bytes stored.
+  for (const total of [1_000, 2_300_000, 11_000_000]) {
+    it(`stores ${total} bytes with their sha256 and size, named only at commit`, async () => {
+      const store = new ArtifactStore(path.join(dir, 'artifacts'), dir);
+      const chunks = chunked(total);
+      const sink = store.openSink('job-1', 'image');
+      await pipeline(Readable.from(chunks), sink);
+      const finalPath = store.finalPath('job-1', 'image', 'image_001.png');
+      expect(existsSync(finalPath)).toBe(false);
+      const { placed, durable } = store.commit(sink, finalPath);
+      const expected = createHash('sha256').update(Buffer.concat(chunks)).digest('hex');
+      expect(sink.sha256).toBe(expected);
+      expect(sink.size).toBe(total);
+      await Promise.all([placed, durable]);
+      expect(createHash('sha256').update(readFileSync(finalPath)).digest('hex')).toBe(expected);
+      expect(readdirSync(path.dirname(finalPath))).toEqual(['image_001.png']); // no temp file left
+    });
+  }
+
+  it('refuses the digest before writing has finished', async () => {
+    const store = new ArtifactStore(path.join(dir, 'artifacts'), dir);
+    const sink = store.openSink('job-2', 'image');
+    await new Promise((resolve) => sink.write(Buffer.from('partial'), resolve)); // on disk, under its temp name
+    expect(readdirSync(path.join(dir, 'artifacts', 'job-2', 'image'))).toHaveLength(1);
+    expect(() => sink.sha256).toThrow('still being written');
+    await sink.discard();
+    expect(readdirSync(path.join(dir, 'artifacts', 'job-2', 'image'))).toEqual([]);
+  });
+});
