@@ -58,6 +58,11 @@ export interface RunRequest {
    * over), so they can be fetched early. Advisory: the final list is RunResult.outputs.
    */
   onOutputs?: (files: EngineOutput[]) => void;
+  /**
+   * Called once the engine says it has stopped executing the run (finished, failed or interrupted),
+   * possibly before the outcome is confirmed: from then on the engine is free for the next run.
+   */
+  onIdle?: () => void;
   /** Called when the engine accepted the run ('submitted') or a resumed run is being followed ('resumed'). */
   onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void;
 }

@@ -8,6 +8,7 @@ import { buildGraph } from '../presets/graph.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import { UploadStore } from '../store/upload-store.js';
 import { OutputDownloads } from './output-downloads.js';
+import { nextTurn } from '../util/next-turn.js';
 
 export interface RunnerDeps {
   artifacts: ArtifactStore;
@@ -48,14 +49,22 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
     preset: loaded.preset, quality: job.quality_level, prompt: inputs.prompt, negativePrompt: inputs.negative_prompt,
     seed: job.seed, identityImages, models: deps.models, outputPrefix: `ainfluencer/${job.job_id}/${loaded.preset.id}`,
   });
-  const graphSha = createHash('sha256').update(canonicalJson(built.graph)).digest('hex');
-  hooks.log('graph_built', { steps: built.appliedSteps, nodes: Object.keys(built.graph).length, graph_sha256: graphSha, models: built.models }).catch(() => undefined);
-  await engine.preflight(built.graph);
-
   const provenance: Provenance = {
     preset_id: loaded.preset.id, preset_sha256: loaded.sha256, quality_level: job.quality_level, engine: engine.engineId,
-    seed: job.seed, prompt_id: options.promptId, graph_sha256: graphSha, models: built.models,
+    seed: job.seed, prompt_id: options.promptId, graph_sha256: '', models: built.models,
   };
+  // Hashing and logging the graph is bookkeeping: it runs on the next turn, once the prompt is on
+  // its way to ComfyUI, and is complete before anything reads the provenance.
+  const described = nextTurn().then(() => {
+    provenance.graph_sha256 = createHash('sha256').update(canonicalJson(built.graph)).digest('hex');
+    hooks.log('graph_built', { steps: built.appliedSteps, nodes: Object.keys(built.graph).length, graph_sha256: provenance.graph_sha256, models: built.models }).catch(() => undefined);
+  });
+  try {
+    await engine.preflight(built.graph);
+  } catch (err) {
+    await described;
+    throw err;
+  }
   const downloads = new OutputDownloads(job.job_id, engine, deps.artifacts, {
     update: (outputs) => hooks.update({ outputs }),
     log: (event, fields) => hooks.log(event, fields),
@@ -66,18 +75,19 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
       onProgress: (p) => hooks.progress(p.progress),
       // Outputs are fetched as soon as ComfyUI reports them, not after the run's /history entry.
       onOutputs: (files) => { for (const file of files) downloads.start(file); },
+      onIdle: options.onEngineFinished,
       resume: options.resume, allowResubmit: options.allowResubmit,
       onSubmitted: (id, how) => {
         options.onSubmitted?.(id, how);
         hooks.log(how, { prompt_id: id, engine: engine.engineId }).catch(() => undefined);
       },
     });
-    options.onEngineFinished?.();
+    options.onEngineFinished?.(); // (again: idempotent; the engine may not have said so itself)
     if (result.promptId !== options.promptId) {
       provenance.prompt_id = result.promptId;
       await hooks.update({ engine_prompt_id: result.promptId });
     }
-    await options.ready; // the job's running state is on disk before any output is recorded
+    await Promise.all([options.ready, described]); // the running state is on disk before any output is recorded
     const { records, committed, settled } = await downloads.finish(result.outputs, provenance);
     return { outputs: records, provenance, committed, settled };
   } catch (err) {

@@ -21,6 +21,7 @@ import { Metrics } from './metrics.js';
 import { recoverJobs } from './recovery.js';
 import { sweepRetention } from './retention.js';
 import { validateGenerateRequest } from './validate-request.js';
+import { nextTurn } from '../util/next-turn.js';
 
 export interface ManagerDeps {
   config: AppConfig;
@@ -146,13 +147,13 @@ export class PipelineManager {
     // The first record must be on disk before the prompt can reach ComfyUI (a restart looks the run
     // up by the prompt id in it), but it need only be fsynced before anyone is told the job exists:
     // the fsync runs alongside submission, and acknowledgements wait for it (see durable()).
+    const { durable } = await this.persistVisible(active, record);
+    this.notDurable.set(jobId, durable);
+    void durable.then(() => this.notDurable.delete(jobId), (err: unknown) => this.deps.logger.error({ err, job_id: jobId }, 'could not fsync a new job record'));
     // The job log is appended in order per job, so later events queue behind this one; nothing
     // needs to wait for it.
     this.deps.jobLogger.log(jobId, 'queued', { preset_id: record.preset_id, quality_level: record.quality_level, seed, consent_given: request.consent_given })
       .catch((err: unknown) => this.deps.logger.warn({ err, job_id: jobId }, 'could not append to the job log'));
-    const { durable } = await this.persistVisible(active, record);
-    this.notDurable.set(jobId, durable);
-    void durable.then(() => this.notDurable.delete(jobId), (err: unknown) => this.deps.logger.error({ err, job_id: jobId }, 'could not fsync a new job record'));
     this.waiting.push(jobId);
     this.dispatch();
     return active.record;
@@ -318,11 +319,13 @@ export class PipelineManager {
       if (active.record.status === 'queued') {
         startedMs = Date.now();
         // The prompt id was persisted with the queued record, so submission need not wait for this
-        // write; outputs are only recorded after it (see runJob's `ready`).
-        running = Promise.all([
-          this.persist(active, transition(active.record, 'running', { started_at: new Date(startedMs).toISOString(), engine_used: engine.engineId, engine_prompt_id: promptId })),
+        // write; outputs are only recorded after it (see runJob's `ready`). It is begun on the next
+        // turn of the event loop, once the prompt is on its way to ComfyUI.
+        const started = new Date(startedMs).toISOString();
+        running = nextTurn().then(() => Promise.all([
+          this.persist(active, transition(active.record, 'running', { started_at: started, engine_used: engine.engineId, engine_prompt_id: promptId })),
           this.deps.jobLogger.log(jobId, 'started', { engine: engine.engineId, prompt_id: promptId }),
-        ]);
+        ]));
       }
       const { outputs, provenance, committed, settled } = await runJob(active.record, active.loaded, engine, {
         artifacts: this.deps.artifacts, uploads: this.deps.uploads, models: this.deps.config.models,

@@ -144,6 +144,26 @@ describe('limits', () => {
     await waitStatus(ctx.svc.url, b.json.job_id, (s) => s === 'completed');
   });
 
+  it('hands ComfyUI to the next job on the run\'s final message, before /history has confirmed it', async () => {
+    ctx.sim.setFaults({ stepMs: 5 });
+    const a = await submitAsync(ctx.svc.url, body({ seed: 511 }));
+    const promptOf = (jobId: string) => JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${jobId}.json`), 'utf8')).engine_prompt_id as string;
+    const aPrompt = promptOf(a.json.job_id);
+    // A's /history answers 500 a few times (retried with backoff), so confirming A takes seconds.
+    ctx.sim.setFaults({ stepMs: 5, http500: { [`/history/${aPrompt}`]: 9 } });
+    const b = await submitAsync(ctx.svc.url, body({ seed: 512 }));
+    const bPrompt = promptOf(b.json.job_id);
+    const end = Date.now() + 20_000;
+    while (runsOf(bPrompt) === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    expect(runsOf(bPrompt)).toBe(1);
+    expect(ctx.sim.executor.history.has(aPrompt)).toBe(true); // A ran first, to the end
+    expect((await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${a.json.job_id}`)).json.status).toBe('running');
+    await waitStatus(ctx.svc.url, a.json.job_id, (s) => s === 'completed');
+    await waitStatus(ctx.svc.url, b.json.job_id, (s) => s === 'completed');
+    expect(runsOf(aPrompt)).toBe(1);
+    ctx.sim.resetFaults();
+  });
+
   it('refuses beyond the queue bound with 503 and Retry-After, and rate-limits generate with 429', async () => {
     const hung = await startComfySimulator({ faults: { hangExecution: true } });
     const bounded = await startService({ COMFYUI_URL: hung.url, QUEUE_MAX_DEPTH: '2', RATE_LIMIT_PER_MINUTE: '4' });

@@ -155,7 +155,19 @@ export class LocalComfyAdapter implements EngineAdapter {
     let wake: (() => void) | null = null;
     const notify = () => { const w = wake; wake = null; w?.(); };
     let promptId = request.promptId;
-    let unsubscribe = this.socket.subscribe(promptId, (m) => { inbox.push(m); notify(); });
+    // ComfyUI is done with the prompt once it says so (the outcome is confirmed from /history
+    // after): the caller may hand it the next prompt at once, not after that round trip. Heard
+    // here, not in the loop below, so a slow /history poll cannot hold it back.
+    let idle = false;
+    const receive = (m: ComfyMessage) => {
+      inbox.push(m);
+      if (!idle && (TERMINAL.has(m.type) || (m.type === 'executing' && m.data.node === null))) {
+        idle = true;
+        request.onIdle?.();
+      }
+      notify();
+    };
+    let unsubscribe = this.socket.subscribe(promptId, receive);
     let reconnected = false;
     const offReconnect = this.socket.onReconnect(() => { reconnected = true; notify(); });
     const onAbort = () => notify();
@@ -183,7 +195,7 @@ export class LocalComfyAdapter implements EngineAdapter {
         // Servers that ignore client prompt ids (older builds) assign their own.
         unsubscribe();
         promptId = accepted;
-        unsubscribe = this.socket.subscribe(promptId, (m) => { inbox.push(m); notify(); });
+        unsubscribe = this.socket.subscribe(promptId, receive);
       }
       request.onSubmitted?.(promptId, request.resume ? 'resumed' : 'submitted');
 
