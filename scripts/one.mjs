@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import readline from 'node:readline';
-import { SERVICE_NODE_FLAGS } from './node-flags.mjs';
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from './node-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Set(process.argv.slice(2));
@@ -71,7 +71,7 @@ try {
     const [, simUrl] = await startChild([path.join(root, 'dist', 'sim', 'cli.js'), '--port', '0', '--step-ms', '15'], env, /listening on (http:\/\/\S+)/, 'ComfyUI simulator');
     env.COMFYUI_URL = simUrl;
   }
-  const [, serviceUrl] = await startChild([path.join(root, 'dist', 'server.js')], env, /^READY (\S+)/, 'pipeline service', SERVICE_NODE_FLAGS);
+  const [, serviceUrl] = await startChild([path.join(root, 'dist', 'server.js')], { ...SERVICE_ENV, ...env }, /^READY (\S+)/, 'pipeline service', SERVICE_NODE_FLAGS);
   const comfy = env.COMFYUI_URL ?? DEFAULT_COMFY;
   console.log('');
   console.log(`  AInfluencer pipeline service   ${serviceUrl}`);

@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { SERVICE_NODE_FLAGS } from '../node-flags.mjs';
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../node-flags.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const children = new Set();
@@ -48,9 +48,11 @@ export async function startSim(extraArgs = []) {
 }
 
 export async function startService(env, nodeArgs = SERVICE_NODE_FLAGS) {
-  const p = await startProcess(path.join(root, 'dist', 'server.js'), [], { PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env }, /^READY (\S+)/, 'service', 120_000, nodeArgs);
+  const p = await startProcess(path.join(root, 'dist', 'server.js'), [], { ...SERVICE_ENV, ...pick(process.env, Object.keys(SERVICE_ENV)), PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env }, /^READY (\S+)/, 'service', 120_000, nodeArgs);
   return { ...p, url: p.match[1] };
 }
+
+const pick = (from, keys) => Object.fromEntries(keys.filter((k) => from[k] !== undefined).map((k) => [k, from[k]]));
 
 /** Resident and peak resident memory of a process, in MB (Linux /proc). */
 export function memoryOf(pid) {
