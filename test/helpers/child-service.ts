@@ -2,14 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import readline from 'node:readline';
 import { repoRoot } from '../../src/util/paths.js';
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../../scripts/node-flags.mjs';
 
 export interface ChildService { url: string; child: ChildProcess; exited: Promise<number | null> }
 
-/** The real entry point (dist/server.js) as a child process, for kill and signal tests. */
+/** The real entry point (dist/server.js) as a child process, started as npm start starts it, for kill and signal tests. */
 export function startChildService(env: Record<string, string>): Promise<ChildService> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'server.js')], {
-      env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env },
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, path.join(repoRoot, 'dist', 'server.js')], {
+      env: { ...SERVICE_ENV, ...process.env, PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
