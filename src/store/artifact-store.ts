@@ -20,9 +20,6 @@ export function isArtifactName(name: string): boolean {
   return ARTIFACT_NAME.test(name);
 }
 
-/** Written bytes that may wait to be hashed until the file is complete (see ArtifactSink.unhashed). */
-const HASH_BACKLOG_BYTES = 4 << 20;
-
 /**
  * A file being received: hashed and counted as it is written, visible under its name only after
  * commit. Writing ends when the stream finishes; making it durable (fsync) and naming it are left to
@@ -33,14 +30,6 @@ export class ArtifactSink extends Writable {
   private fd: number | null = null;
   private readonly hash: Hash = createHash('sha256');
   private digest: string | null = null;
-  /**
-   * Written chunks not hashed yet. Hashing is CPU on this thread, and during a download the CPU is
-   * what the transfer itself needs (both ends share the machine with ComfyUI): so up to
-   * HASH_BACKLOG_BYTES are hashed later, at the end, while the disk is busy with the file's fsync.
-   * Large files are hashed as they go once the backlog is full, so memory stays bounded.
-   */
-  private unhashed: Buffer[] = [];
-  private unhashedBytes = 0;
   private readonly head: Buffer[] = [];
   private headBytes = 0;
   size = 0;
@@ -68,19 +57,11 @@ export class ArtifactSink extends Writable {
   override _writev(chunks: { chunk: Buffer }[], callback: (err?: Error | null) => void): void {
     const buffers = chunks.map((c) => c.chunk);
     for (const chunk of buffers) {
-      this.unhashed.push(chunk);
-      this.unhashedBytes += chunk.length;
+      this.hash.update(chunk);
       this.size += chunk.length;
       if (this.headBytes < 64) { this.head.push(chunk.subarray(0, 64)); this.headBytes += Math.min(64, chunk.length); }
     }
-    if (this.unhashedBytes > HASH_BACKLOG_BYTES) this.hashBacklog();
     fs.writev(this.fd!, buffers, (err) => callback(err));
-  }
-
-  private hashBacklog(): void {
-    for (const chunk of this.unhashed) this.hash.update(chunk);
-    this.unhashed = [];
-    this.unhashedBytes = 0;
   }
 
   override _destroy(err: Error | null, callback: (err?: Error | null) => void): void {
@@ -99,10 +80,7 @@ export class ArtifactSink extends Writable {
   /** sha256 of everything written (hex); only once writing has finished. */
   get sha256(): string {
     if (!this.writableFinished) throw new Error('the artifact is still being written');
-    if (this.digest === null) {
-      this.hashBacklog();
-      this.digest = this.hash.digest('hex');
-    }
+    this.digest ??= this.hash.digest('hex');
     return this.digest;
   }
 

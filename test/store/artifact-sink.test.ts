@@ -23,8 +23,8 @@ function chunked(total: number): Buffer[] {
 }
 
 describe('artifact sink', () => {
-  // 1 KB and 2.3 MB are hashed at the end, during the fsync; 11 MB crosses the hash backlog bound
-  // (part is hashed while it streams). Every path must give the digest of exactly the bytes stored.
+  // Chunks arrive in uneven sizes and are written in batches (writev) while one write is in flight:
+  // the digest and size must be those of exactly the bytes stored, whatever the batching.
   for (const total of [1_000, 2_300_000, 11_000_000]) {
     it(`stores ${total} bytes with their sha256 and size, named only at commit`, async () => {
       const store = new ArtifactStore(path.join(dir, 'artifacts'), dir);
