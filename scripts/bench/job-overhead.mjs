@@ -31,7 +31,10 @@ export async function jobOverhead({ jobs, rounds = 1, clients = 4, perClient = 6
     return performance.now() - t;
   };
   try {
-    for (let i = 0; i < 3; i++) { await runRaw(); await runSvc(); } // warm-up: JIT, object_info cache, sockets
+    // Warm-up: JIT, object_info cache, sockets. Both sides need about 15 jobs to reach their steady
+    // speed (the raw client's fetch most of all): with 3, the first round compared a still-cold raw
+    // client with a warm service and came out 15-20 ms better than every later round.
+    for (let i = 0; i < 15; i++) { await runRaw(); await runSvc(); }
     resetPeak(svc.child.pid);
     const perRound = [];
     for (let r = 0; r < rounds; r++) {
