@@ -12,8 +12,8 @@ export function tempPathFor(target: string): string {
 /*
  * Why some calls here are synchronous. Every asynchronous fs call is a hop through libuv's thread
  * pool, and on an idle VM each hop costs 0.1–0.3 ms of thread wake-up, several times the syscall
- * itself (scripts/bench: an idle-then-write of a 3 KB record took 0.87 ms with fs.promises, 0.44 ms
- * with callbacks, 0.11 ms synchronously). On a job's critical path (its record before submission,
+ * itself (on the 2-vCPU VM of BENCHMARKS.md, writing and renaming a 3 KB record after a pause took
+ * 0.87 ms with fs.promises, 0.44 ms with callbacks, 0.11 ms synchronously). On a job's critical path (its record before submission,
  * the renames that publish its outputs) those hops added up to milliseconds per job. So the cheap
  * metadata calls (open, close, rename, and writes of a few KB into the page cache) run inline,
  * while everything that waits for the disk (fsync) or moves real volume stays asynchronous.
@@ -68,8 +68,7 @@ const INLINE_WRITE_BYTES = 64 * 1024;
 
 async function stage(tmp: string, data: string | Buffer): Promise<void> {
   if (data.length <= INLINE_WRITE_BYTES) {
-    // Written inline so its fsync is requested at once: issued while another file's fsync is still
-    // writing data, it can share that fsync's journal commit instead of waiting for one of its own.
+    // Written inline, so its fsync is requested without waiting for two thread-pool hops first.
     const fd = fs.openSync(tmp, 'w', 0o600);
     try {
       fs.writeFileSync(fd, data);

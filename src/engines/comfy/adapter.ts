@@ -33,6 +33,8 @@ export interface LocalComfyOptions {
 }
 
 const TERMINAL = new Set(['execution_success', 'execution_error', 'execution_interrupted']);
+/** ComfyUI has stopped executing the prompt: a terminal message, or the final `executing` with no node. */
+const isFinal = (m: ComfyMessage) => TERMINAL.has(m.type) || (m.type === 'executing' && m.data.node === null);
 /** Errors worth polling through: ComfyUI restarting, a reset connection, a 5xx. */
 const TRANSIENT = new Set(['ENGINE_OFFLINE', 'ENGINE_TIMEOUT', 'CONNECTION_TIMEOUT', 'CONNECTION_REFUSED', 'ENGINE_PROTOCOL_ERROR']);
 
@@ -161,7 +163,7 @@ export class LocalComfyAdapter implements EngineAdapter {
     let idle = false;
     const receive = (m: ComfyMessage) => {
       inbox.push(m);
-      if (!idle && (TERMINAL.has(m.type) || (m.type === 'executing' && m.data.node === null))) {
+      if (!idle && isFinal(m)) {
         idle = true;
         request.onIdle?.();
       }
@@ -225,7 +227,7 @@ export class LocalComfyAdapter implements EngineAdapter {
             const files = outputsOf({ outputs: { [message.data.node]: message.data.output as Record<string, unknown> } });
             if (files.length > 0) request.onOutputs(files);
           }
-          if (TERMINAL.has(message.type) || (message.type === 'executing' && message.data.node === null)) terminalSeen = true;
+          if (isFinal(message)) terminalSeen = true;
         }
         const shouldPoll = terminalSeen || reconnected || Date.now() >= nextPollAt;
         if (shouldPoll) {
