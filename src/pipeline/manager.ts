@@ -35,7 +35,14 @@ export interface ManagerDeps {
 }
 
 export interface ActiveJob {
+  /** The state everyone sees: written (durably) and adopted. */
   record: JobHistory;
+  /**
+   * The newest state handed to the store, possibly still being written. Every next state is derived
+   * from this, never from `record`: a change computed from a state that a newer write is about to
+   * replace would, once written after it, undo that newer state (say, a failure).
+   */
+  latest: JobHistory;
   loaded: LoadedPreset;
   controller: AbortController;
   done: Promise<JobHistory>;
@@ -163,7 +170,7 @@ export class PipelineManager {
   track(record: JobHistory, loaded: LoadedPreset, resume: boolean): ActiveJob {
     let resolveDone!: (job: JobHistory) => void;
     const done = new Promise<JobHistory>((r) => { resolveDone = r; });
-    const active: ActiveJob = { record, loaded, controller: new AbortController(), done, resolveDone, error: null, lastPersistedProgress: Math.floor(record.progress * 4) / 4, resume, progressListeners: new Set() };
+    const active: ActiveJob = { record, latest: record, loaded, controller: new AbortController(), done, resolveDone, error: null, lastPersistedProgress: Math.floor(record.progress * 4) / 4, resume, progressListeners: new Set() };
     this.active.set(record.job_id, active);
     return active;
   }
@@ -322,15 +329,19 @@ export class PipelineManager {
         // write; outputs are only recorded after it (see runJob's `ready`). It is begun on the next
         // turn of the event loop, once the prompt is on its way to ComfyUI.
         const started = new Date(startedMs).toISOString();
-        running = nextTurn().then(() => Promise.all([
-          this.persist(active, transition(active.record, 'running', { started_at: started, engine_used: engine.engineId, engine_prompt_id: promptId })),
-          this.deps.jobLogger.log(jobId, 'started', { engine: engine.engineId, prompt_id: promptId }),
-        ]));
+        running = nextTurn().then(() => {
+          if (isTerminal(active.latest.status)) return; // it already ended (an input vanished, say)
+          return Promise.all([
+            this.persist(active, transition(active.latest, 'running', { started_at: started, engine_used: engine.engineId, engine_prompt_id: promptId })),
+            this.deps.jobLogger.log(jobId, 'started', { engine: engine.engineId, prompt_id: promptId }),
+          ]);
+        });
+        running.catch(() => undefined); // awaited on the way to completion; a failed job need not wait for it
       }
       const { outputs, provenance, committed, settled } = await runJob(active.record, active.loaded, engine, {
         artifacts: this.deps.artifacts, uploads: this.deps.uploads, models: this.deps.config.models,
       }, {
-        update: (patch) => this.persist(active, { ...active.record, ...patch }),
+        update: (patch) => this.persist(active, { ...active.latest, ...patch }),
         log: (event, fields) => this.deps.jobLogger.log(jobId, event, fields),
         progress: (value) => this.progress(active, value),
       }, {
@@ -339,7 +350,7 @@ export class PipelineManager {
         allowResubmit: (active.record.submit_attempts ?? 0) < 2,
         onEngineFinished: engineFinished,
         onSubmitted: (_id, how) => {
-          if (how === 'submitted') void running.then(() => this.persist(active, { ...active.record, submit_attempts: (active.record.submit_attempts ?? 0) + 1 })).catch(() => undefined);
+          if (how === 'submitted') void running.then(() => this.persist(active, { ...active.latest, submit_attempts: (active.latest.submit_attempts ?? 0) + 1 })).catch(() => undefined);
         },
       });
       await running;
@@ -349,7 +360,7 @@ export class PipelineManager {
         settled,
         // Prepared while the artifacts are being fsynced and renamed; replaces the running record
         // only once they are durable under their names.
-        this.persist(active, transition(active.record, 'completed', { finished_at: finished.toISOString(), outputs, provenance, progress: 1 }), { after: committed }),
+        this.persist(active, transition(active.latest, 'completed', { finished_at: finished.toISOString(), outputs, provenance, progress: 1 }), { after: committed }),
         this.deps.jobLogger.log(jobId, 'completed', { outputs: outputs.length, duration_ms: Math.round(seconds * 1000), output_url: outputs[0] ? artifactUrl(jobId, outputs[0].filename) : null }),
       ]);
       this.estimates.record(active.record.preset_id, active.record.quality_level, seconds);
@@ -371,7 +382,7 @@ export class PipelineManager {
   private async finish(active: ActiveJob, status: 'failed' | 'cancelled', error: PipelineError): Promise<void> {
     active.error = error;
     try {
-      await this.persist(active, transition(active.record, status, failurePatch(error)));
+      await this.persist(active, transition(active.latest, status, failurePatch(error)));
       this.metrics.jobFinished(active.record.preset_id, status, null, error.code);
       await this.deps.jobLogger.log(active.record.job_id, status, { error_code: error.code, message: error.message });
     } catch (err) {
@@ -394,6 +405,7 @@ export class PipelineManager {
   }
 
   private async persistVisible(active: ActiveJob, next: JobHistory): Promise<{ durable: Promise<void> }> {
+    active.latest = next;
     const written = await this.deps.jobs.saveVisible(next);
     this.adopt(active, next);
     return written;
@@ -404,6 +416,7 @@ export class PipelineManager {
    * state is prepared at once but written over the old one only once `after` succeeded.
    */
   async persist(active: ActiveJob, next: JobHistory, options: { after?: Promise<unknown> } = {}): Promise<void> {
+    active.latest = next;
     await this.deps.jobs.save(next, options);
     this.adopt(active, next);
   }

@@ -155,6 +155,26 @@ describe('generation end to end against the simulator', () => {
     expect((await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${env.job_id}`)).json.error_code).toBe('ENGINE_EXECUTION_FAILED');
   });
 
+  it('a run failing at once stays failed: no earlier-computed state is written over the failure', async () => {
+    // The sampler fails as it starts (the loaders before it are cached), so the failure arrives while
+    // the job's running state and its submission count may still be being written; both must land
+    // before the failure, never after it.
+    ctx.sim.setFaults({ failNodeClasses: ['KSampler'] });
+    const ids: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low', seed: 97_000 + i }), 502, 'ENGINE_EXECUTION_FAILED');
+      ids.push(env.job_id);
+    }
+    await new Promise((r) => setTimeout(r, 200)); // anything still being written lands
+    for (const id of ids) {
+      expect((await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${id}`)).json).toMatchObject({ status: 'failed', error_code: 'ENGINE_EXECUTION_FAILED' });
+      const onDisk = JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${id}.json`), 'utf8'));
+      expect(onDisk).toMatchObject({ status: 'failed', error_code: 'ENGINE_EXECUTION_FAILED', submit_attempts: 1, engine_used: 'local_comfy' });
+      expect(onDisk.started_at).not.toBeNull();
+    }
+    ctx.sim.resetFaults();
+  });
+
   it('validates before a job exists: unknown preset, missing input, consent, references', async () => {
     const before = ctx.sim.received.length;
     const unknown = expectEnvelope(await generate({ preset_id: 'nope', prompt: 'x' }), 422, 'CONTRACT_MISMATCH');
