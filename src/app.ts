@@ -6,7 +6,9 @@ import { jsonSchemaTransform, type ZodTypeProvider } from 'fastify-type-provider
 import type { Logger } from 'pino';
 import type { AppConfig } from './config.js';
 import { installErrorHandling, zodValidatorCompiler } from './errors/http.js';
+import { clientErrorHandler, frameworkErrors } from './errors/framework.js';
 import { installAuth } from './auth.js';
+import { installRequestGuards, isLoopbackBind } from './request-guards.js';
 import { installResponseHeaders } from './response-headers.js';
 import { healthRoutes } from './routes/health.js';
 import { presetRoutes } from './routes/presets.js';
@@ -65,7 +67,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // Requests waiting on jobs are answered in preClose (see below); after that, keep-alive
     // connections are closed rather than holding the shutdown open for their idle timeout.
     forceCloseConnections: true,
+    // A request's headers and body must arrive within REQUEST_TIMEOUT_MS. Node checks both on a
+    // timer, every second here (its default of 30 s would let a slow body run long past the limit),
+    // and only cuts slow bodies when headersTimeout is no longer than requestTimeout.
+    requestTimeout: deps.config.limits.requestTimeoutMs,
+    http: { headersTimeout: deps.config.limits.requestTimeoutMs, connectionsCheckingInterval: 1_000 },
+    frameworkErrors,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
+  app.server.maxConnections = deps.config.limits.maxConnections;
 
   // Bodies are JSON or multipart only; a text/plain body is a 415, not a string to validate.
   app.removeContentTypeParser('text/plain');
@@ -74,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // zod parse of every response keeps the read path close to bare Fastify (see BENCHMARKS.md).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandling(app);
+  installRequestGuards(app, { loopbackOnly: !deps.config.apiToken && isLoopbackBind(deps.config.host), corsOrigins: deps.config.corsOrigins });
   installAuth(app, deps.config.apiToken);
   installResponseHeaders(app, deps.config.corsOrigins);
   await app.register(swagger, {
@@ -100,9 +111,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(presetRoutes({ presets: deps.presets }));
   await app.register(engineRoutes({ engines: deps.engines }));
   await app.register(generateRoutes({ manager: deps.manager, rateLimitPerMinute: deps.config.rateLimitPerMinute }));
-  await app.register(jobRoutes({ manager: deps.manager, jobLogger: deps.manager.deps.jobLogger }));
+  await app.register(jobRoutes({ manager: deps.manager, jobLogger: deps.manager.deps.jobLogger, sseMaxStreams: deps.config.limits.sseMaxStreams, sseMaxStreamsPerJob: deps.config.limits.sseMaxStreamsPerJob }));
   await app.register(metricsRoutes({ manager: deps.manager, engines: deps.engines }));
-  await app.register(uploadRoutes({ uploads: deps.uploads, uploadLimitBytes: deps.config.uploadLimitBytes }));
+  await app.register(uploadRoutes({ uploads: deps.uploads, uploadLimitBytes: deps.config.uploadLimitBytes, uploadMaxPixels: deps.config.limits.uploadMaxPixels }));
 
   // Jobs end before the server stops taking connections (preClose), so requests waiting on a job are
   // answered instead of holding the close open; engine connections end last.

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from './util/paths.js';
+import { isSecretKey, redactString } from './store/redact.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -54,6 +55,17 @@ export const configSchema = z.object({
   COMFYUI_TONEMAP_LUT: nonEmpty('reinhard_tonemap.cube'),
   COMFYUI_GRADING_LUT: nonEmpty('teal_orange_grade.cube'),
   AINFLUENCER_API_TOKEN: z.string().min(16, 'at least 16 characters (use a random secret)').optional(),
+  OUTPUT_MAX_BYTES: positiveInt(512 * 1_048_576, 'a positive integer number of bytes'),
+  OUTPUT_MAX_COUNT: positiveInt(256, 'a positive integer'),
+  COMFYUI_MAX_JSON_BYTES: positiveInt(64 * 1_048_576, 'a positive integer number of bytes'),
+  COMFYUI_WS_MAX_PAYLOAD_BYTES: positiveInt(4 * 1_048_576, 'a positive integer number of bytes'),
+  COMFYUI_DOWNLOAD_CONCURRENCY: positiveInt(4, 'a positive integer'),
+  HEALTH_CACHE_MS: z.coerce.number({ error: 'a non-negative integer number of milliseconds' }).int('a non-negative integer number of milliseconds').min(0, 'a non-negative integer number of milliseconds').default(1_500),
+  REQUEST_TIMEOUT_MS: positiveInt(30_000, 'a positive integer number of milliseconds'),
+  MAX_CONNECTIONS: positiveInt(1_024, 'a positive integer'),
+  SSE_MAX_STREAMS: positiveInt(256, 'a positive integer'),
+  SSE_MAX_STREAMS_PER_JOB: positiveInt(16, 'a positive integer'),
+  UPLOAD_MAX_PIXELS: positiveInt(40_000_000, 'a positive integer number of pixels'),
   COMFYUI_INSIGHTFACE_PROVIDER: z.enum(['CPU', 'CUDA', 'ROCM', 'CoreML'], { error: 'one of CPU, CUDA, ROCM, CoreML' }).default('CUDA'),
 });
 
@@ -82,6 +94,22 @@ export interface AppConfig {
   models: ModelDefaults;
   /** When set, every route but /api/health requires `Authorization: Bearer <token>`. */
   apiToken: string | null;
+  limits: Limits;
+}
+
+/** Bounds on what ComfyUI and clients may make the service hold or wait for. */
+export interface Limits {
+  outputMaxBytes: number;
+  outputMaxCount: number;
+  comfyMaxJsonBytes: number;
+  comfyWsMaxPayloadBytes: number;
+  comfyDownloadConcurrency: number;
+  healthCacheMs: number;
+  requestTimeoutMs: number;
+  maxConnections: number;
+  sseMaxStreams: number;
+  sseMaxStreamsPerJob: number;
+  uploadMaxPixels: number;
 }
 
 /** Model file names the graph builder uses unless a preset overrides them. */
@@ -115,9 +143,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    throw new ConfigError(`Invalid configuration: ${name} must be ${issue.message} (got ${JSON.stringify(relevant[name])})`);
+    throw new ConfigError(`Invalid configuration: ${name} must be ${issue.message} (got ${describeGiven(name, relevant[name])})`);
   }
   return fromRaw(parsed.data);
+}
+
+/** What a refused value was, without echoing a credential: secrets by length only, URLs without user:password. */
+function describeGiven(name: string, value: string | undefined): string {
+  if (value === undefined) return 'nothing';
+  if (isSecretKey(name)) return `a value of ${value.length} characters`;
+  return redactString(JSON.stringify(value));
 }
 
 function fromRaw(raw: RawConfig): AppConfig {
@@ -147,6 +182,19 @@ function fromRaw(raw: RawConfig): AppConfig {
     comfyHttpTimeoutMs: raw.COMFYUI_HTTP_TIMEOUT_MS,
     comfyHealthTimeoutMs: raw.COMFYUI_HEALTH_TIMEOUT_MS,
     apiToken: raw.AINFLUENCER_API_TOKEN ?? null,
+    limits: {
+      outputMaxBytes: raw.OUTPUT_MAX_BYTES,
+      outputMaxCount: raw.OUTPUT_MAX_COUNT,
+      comfyMaxJsonBytes: raw.COMFYUI_MAX_JSON_BYTES,
+      comfyWsMaxPayloadBytes: raw.COMFYUI_WS_MAX_PAYLOAD_BYTES,
+      comfyDownloadConcurrency: raw.COMFYUI_DOWNLOAD_CONCURRENCY,
+      healthCacheMs: raw.HEALTH_CACHE_MS,
+      requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
+      maxConnections: raw.MAX_CONNECTIONS,
+      sseMaxStreams: raw.SSE_MAX_STREAMS,
+      sseMaxStreamsPerJob: raw.SSE_MAX_STREAMS_PER_JOB,
+      uploadMaxPixels: raw.UPLOAD_MAX_PIXELS,
+    },
     models: {
       checkpoint: raw.COMFYUI_CHECKPOINT,
       upscale_model: raw.COMFYUI_UPSCALE_MODEL,

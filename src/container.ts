@@ -31,6 +31,10 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
       httpTimeoutMs: config.comfyHttpTimeoutMs,
       healthTimeoutMs: config.comfyHealthTimeoutMs,
       pollIntervalMs: options.comfyPollIntervalMs,
+      maxJsonBytes: config.limits.comfyMaxJsonBytes,
+      wsMaxPayloadBytes: config.limits.comfyWsMaxPayloadBytes,
+      downloadConcurrency: config.limits.comfyDownloadConcurrency,
+      healthCacheMs: config.limits.healthCacheMs,
       onLog: (level, msg, extra) => logger[level]({ engine: 'local_comfy', ...extra }, msg),
     }),
   ]);

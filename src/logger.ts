@@ -1,8 +1,27 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { redact } from './store/redact.js';
+import { REDACTED, isSecretKey, redact } from './store/redact.js';
 
 /** Header names whose values never reach a log line. */
 const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key', 'x-auth-token'];
+
+/** Query parameters whose values are credentials even though their names are short. */
+const SECRET_QUERY_NAMES = /^(?:key|sig|signature|auth|jwt|code|session|sid)$/i;
+
+/** A request URL with the values of credential-named query parameters replaced. */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const parts = url.slice(q + 1).split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    if (eq < 0) return pair;
+    let name = pair.slice(0, eq);
+    try { name = decodeURIComponent(name.replace(/\+/g, ' ')); } catch { /* keep it raw */ }
+    return isSecretKey(name) || SECRET_QUERY_NAMES.test(name) ? `${pair.slice(0, eq)}=${REDACTED}` : pair;
+  });
+  return `${url.slice(0, q)}?${parts.join('&')}`;
+}
+
+interface LoggedRequest { method?: string; url?: string; hostname?: string; ip?: string; socket?: { remotePort?: number }; id?: unknown }
 
 /**
  * pino with the same redaction as the stores: headers by name (pino's fast path) plus every logged
@@ -17,6 +36,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
     },
     serializers: {
       err: (err: unknown) => redact(pino.stdSerializers.err(err as Error)),
+      // Fastify's request log: the URL without credential-named query values (?token=…).
+      req: (req: LoggedRequest) => ({ method: req.method, url: typeof req.url === 'string' ? redactUrl(req.url) : req.url, host: req.hostname, remoteAddress: req.ip, remotePort: req.socket?.remotePort }),
     },
   }, destination);
 }

@@ -2,8 +2,9 @@ import { ConfigError, loadConfig } from './config.js';
 import { createContainer } from './container.js';
 import { buildApp } from './app.js';
 import { PresetLoadError } from './presets/registry.js';
+import { installLastResort } from './process-guard.js';
+import { isLoopbackBind } from './request-guards.js';
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 async function main(): Promise<void> {
   let config;
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
     throw err;
   }
   const app = await buildApp(deps);
+  // Jobs are detached at once (no grace): they stay running on disk and resume at the next start.
+  installLastResort(deps.logger, () => deps.manager.shutdown(0));
 
   let closing = false;
   const shutdown = (signal: string) => {
@@ -41,7 +44,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
 
-  if (!LOOPBACK.has(config.host) && !config.apiToken) {
+  if (!isLoopbackBind(config.host) && !config.apiToken) {
     const warning = `WARNING: HOST=${config.host} exposes the service beyond this machine and AINFLUENCER_API_TOKEN is not set: anyone who can reach it can run jobs.`;
     process.stderr.write(`\n${'!'.repeat(warning.length)}\n${warning}\n${'!'.repeat(warning.length)}\n\n`);
     app.log.warn(warning);

@@ -25,7 +25,7 @@ export const ArtifactRecord = z.object({
   filename: z.string().describe('Server-chosen file name inside the job folder'),
   path: z.string().describe('Path relative to the data folder'),
   url: z.string().describe('Download URL on this service'),
-  content_type: z.string().describe('MIME type as served by ComfyUI'),
+  content_type: z.string().describe('MIME type recognised from the bytes (application/octet-stream when unrecognised); not what ComfyUI claimed'),
   size_bytes: z.number().int().nonnegative().describe('Size of the stored file'),
   sha256: z.string().describe('Hex SHA-256 of the stored bytes'),
   width: z.number().int().nullable().describe('Image width, null for non-images'),

@@ -65,6 +65,8 @@ export interface RunRequest {
   onIdle?: () => void;
   /** Called when the engine accepted the run ('submitted') or a resumed run is being followed ('resumed'). */
   onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void;
+  /** The most output files a run may list (OUTPUT_MAX_COUNT); more is OUTPUT_TOO_LARGE. */
+  maxOutputs?: number;
 }
 
 export interface RunResult {
@@ -72,6 +74,13 @@ export interface RunResult {
   outputs: EngineOutput[];
   /** Every node came from the engine's cache (no new files were written). */
   fullyCached: boolean;
+}
+
+export interface DownloadOptions {
+  /** Aborts the transfer (the job's cancel and deadline). */
+  signal?: AbortSignal;
+  /** The most bytes the output may have (OUTPUT_MAX_BYTES); more is OUTPUT_TOO_LARGE. */
+  maxBytes?: number;
 }
 
 export interface DownloadResult {
@@ -101,14 +110,14 @@ export interface EngineAdapter {
   preflight(graph: Graph): Promise<void>;
   /** Submit and follow a run to its end. Rejects on failure, deadline or abort. */
   run(request: RunRequest): Promise<RunResult>;
-  /** Stream one output into `sink` without buffering it whole. */
-  download(output: EngineOutput, sink: Writable, signal?: AbortSignal): Promise<DownloadResult>;
+  /** Stream one output into `sink` without buffering it whole; one attempt, errors classified. */
+  download(output: EngineOutput, sink: Writable, options?: DownloadOptions): Promise<DownloadResult>;
   /** Remove a queued run or interrupt a running one (only that one). */
-  cancel(promptId: string): Promise<CancelOutcome>;
+  cancel(promptId: string, signal?: AbortSignal): Promise<CancelOutcome>;
   /** Look up a run submitted earlier (e.g. before a restart). */
-  lookup(promptId: string): Promise<'queued' | 'running' | 'finished' | 'unknown'>;
+  lookup(promptId: string, signal?: AbortSignal): Promise<'queued' | 'running' | 'finished' | 'unknown'>;
   /** Upload an input image; returns the name to bind in LoadImage. */
-  uploadImage(name: string, bytes: Buffer, contentType: string): Promise<string>;
+  uploadImage(name: string, bytes: Buffer, contentType: string, signal?: AbortSignal): Promise<string>;
   close(): Promise<void>;
 }
 

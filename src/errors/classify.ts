@@ -121,7 +121,26 @@ export function classifyError(err: unknown): PipelineError {
   if (err instanceof SyntaxError && (err as Coded).statusCode === 400) {
     return new PipelineError('INVALID_JSON', 'The request body is not valid JSON', { cause: err });
   }
+  // Plugins' client errors in the http-errors convention (a 4xx status, `expose: true`), e.g. the
+  // static file server refusing a path outside its folder.
+  const status = (err as Coded)?.statusCode ?? (err as { status?: unknown })?.status;
+  if ((err as { expose?: unknown })?.expose === true && typeof status === 'number' && status >= 400 && status < 500) {
+    return clientStatusError(status, err);
+  }
   return new PipelineError('UNKNOWN_ERROR', 'An unexpected error occurred', { cause: err });
+}
+
+function clientStatusError(status: number, cause: unknown): PipelineError {
+  switch (status) {
+    case 401: return new PipelineError('AUTH_MISSING', 'This route needs credentials', { cause });
+    case 403:
+    case 404: return new PipelineError('FILE_NOT_FOUND', 'No such file', { status: 404, cause });
+    case 408: return new PipelineError('REQUEST_TIMEOUT', 'The request did not arrive in time', { cause });
+    case 413: return new PipelineError('PAYLOAD_TOO_LARGE', 'The request body is larger than the limit', { cause });
+    case 415: return new PipelineError('UNSUPPORTED_MEDIA_TYPE', 'The request content type is not supported on this route', { cause });
+    case 429: return new PipelineError('RATE_LIMIT_EXCEEDED', 'Too many requests', { cause });
+    default: return new PipelineError('VALIDATION_ERROR', 'The request could not be served as sent', { status, cause });
+  }
 }
 
 function fastifyMessage(code: ErrorCode): string {

@@ -75,6 +75,10 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((rawError: FastifyError | PipelineError, request: FastifyRequest, reply: FastifyReply) => {
     const err = classifyError(rawError);
     const extra = (rawError as { jobId?: string }).jobId ? { job_id: (rawError as { jobId?: string }).jobId } : {};
+    // Answered before the body was read (a 401, a 413 at the limit, a refused origin): the rest of
+    // the body is not waited for. The connection closes once the answer is out, so a slow or
+    // endless upload cannot hold it.
+    if (!request.raw.complete) reply.header('connection', 'close');
     if (err.status >= 500) {
       request.log.error({ err: rawError, error_code: err.code, reqId: request.id }, 'request failed');
     } else {

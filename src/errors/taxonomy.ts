@@ -147,6 +147,28 @@ export const ERROR_TAXONOMY = {
   PAYLOAD_TOO_LARGE: spec(413, false,
     'Send a smaller body: the limits are BODY_LIMIT_BYTES for JSON and UPLOAD_LIMIT_BYTES for uploads.',
     'Shrink reference images before uploading them.'),
+  // Added for hostile upstreams and clients.
+  ENGINE_OUTPUT_MISSING: spec(502, false,
+    'ComfyUI no longer has the output file (it answered 404 for /view): it was removed by a restart or a clean-up of its output folder.',
+    'Submit the job again; the next run writes a fresh file.',
+    'Check that nothing deletes ComfyUI\'s output/ folder while jobs run.'),
+  OUTPUT_TOO_LARGE: spec(502, false,
+    'An output was larger than OUTPUT_MAX_BYTES, or the run listed more files than OUTPUT_MAX_COUNT; nothing of it was kept.',
+    'Raise OUTPUT_MAX_BYTES or OUTPUT_MAX_COUNT if such outputs are expected.',
+    'Check the preset: a batch size or frame count may be far larger than intended.'),
+  HOST_NOT_ALLOWED: spec(403, false,
+    'Without AINFLUENCER_API_TOKEN the service answers only requests addressed to a loopback name (localhost, 127.0.0.1, [::1]).',
+    'Use http://127.0.0.1:<PORT> or http://localhost:<PORT> in the client.',
+    'To serve other names, set AINFLUENCER_API_TOKEN (and HOST to the interface to listen on).'),
+  ORIGIN_NOT_ALLOWED: spec(403, false,
+    'Browsers may change state (POST) only from origins listed in CORS_ORIGINS.',
+    'Add the web page\'s origin (scheme://host:port) to CORS_ORIGINS and restart the service.'),
+  REQUEST_TIMEOUT: spec(408, true,
+    'Send the whole request within REQUEST_TIMEOUT_MS; the body arrived too slowly.',
+    'Check the client\'s network, or raise REQUEST_TIMEOUT_MS for very slow links.'),
+  INVALID_IMAGE: spec(422, false,
+    'Upload a complete PNG, JPEG or WebP image: the bytes did not parse as one.',
+    'Images larger than UPLOAD_MAX_PIXELS (width × height) are refused: shrink the image first.'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TAXONOMY;

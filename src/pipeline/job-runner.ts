@@ -14,6 +14,8 @@ export interface RunnerDeps {
   artifacts: ArtifactStore;
   uploads: UploadStore;
   models: ModelDefaults;
+  /** OUTPUT_MAX_BYTES and OUTPUT_MAX_COUNT. */
+  outputs: { maxBytes: number; maxCount: number };
 }
 
 export interface RunnerHooks {
@@ -43,7 +45,7 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
     if (!upload) throw new PipelineError('FILE_NOT_FOUND', `Upload ${uploadId} no longer exists`, { detail: { upload_id: uploadId } });
     // Named by content, so the same reference maps to one ComfyUI input file across jobs.
     const name = `ainfluencer_${upload.record.sha256.slice(0, 24)}.${UploadStore.extension(upload.record.content_type)}`;
-    identityImages.push(await engine.uploadImage(name, upload.bytes, upload.record.content_type));
+    identityImages.push(await engine.uploadImage(name, upload.bytes, upload.record.content_type, options.signal));
   }
   const built = buildGraph({
     preset: loaded.preset, quality: job.quality_level, prompt: inputs.prompt, negativePrompt: inputs.negative_prompt,
@@ -68,7 +70,7 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
   const downloads = new OutputDownloads(job.job_id, engine, deps.artifacts, {
     update: (outputs) => hooks.update({ outputs }),
     log: (event, fields) => hooks.log(event, fields),
-  }, options.signal);
+  }, options.signal, { deadlineAt: options.deadlineAt, maxBytes: deps.outputs.maxBytes, maxCount: deps.outputs.maxCount });
   try {
     const result = await engine.run({
       graph: built.graph, promptId: options.promptId, deadlineAt: options.deadlineAt, signal: options.signal,
@@ -76,7 +78,7 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
       // Outputs are fetched as soon as ComfyUI reports them, not after the run's /history entry.
       onOutputs: (files) => { for (const file of files) downloads.start(file); },
       onIdle: options.onEngineFinished,
-      resume: options.resume, allowResubmit: options.allowResubmit,
+      resume: options.resume, allowResubmit: options.allowResubmit, maxOutputs: deps.outputs.maxCount,
       onSubmitted: (id, how) => {
         options.onSubmitted?.(id, how);
         hooks.log(how, { prompt_id: id, engine: engine.engineId }).catch(() => undefined);
@@ -89,6 +91,7 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
     }
     await Promise.all([options.ready, described]); // the running state is on disk before any output is recorded
     const { records, committed, settled } = await downloads.finish(result.outputs, provenance);
+    downloads.close();
     return { outputs: records, provenance, committed, settled };
   } catch (err) {
     await downloads.abandon();

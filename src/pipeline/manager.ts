@@ -313,7 +313,9 @@ export class PipelineManager {
       this.runningCount--;
       this.dispatch();
     };
-    void this.execute(active, release).finally(release);
+    void this.execute(active, release)
+      .catch((err: unknown) => this.deps.logger.error({ err, job_id: active.record.job_id }, 'job execution failed outside its error handling'))
+      .finally(release);
   }
 
   private async execute(active: ActiveJob, engineFinished: () => void): Promise<void> {
@@ -340,6 +342,7 @@ export class PipelineManager {
       }
       const { outputs, provenance, committed, settled } = await runJob(active.record, active.loaded, engine, {
         artifacts: this.deps.artifacts, uploads: this.deps.uploads, models: this.deps.config.models,
+        outputs: { maxBytes: this.deps.config.limits.outputMaxBytes, maxCount: this.deps.config.limits.outputMaxCount },
       }, {
         update: (patch) => this.persist(active, { ...active.latest, ...patch }),
         log: (event, fields) => this.deps.jobLogger.log(jobId, event, fields),
@@ -381,22 +384,53 @@ export class PipelineManager {
 
   private async finish(active: ActiveJob, status: 'failed' | 'cancelled', error: PipelineError): Promise<void> {
     active.error = error;
+    if (isTerminal(active.latest.status)) return this.settle(active);
+    const next = transition(active.latest, status, failurePatch(error));
     try {
-      await this.persist(active, transition(active.latest, status, failurePatch(error)));
-      this.metrics.jobFinished(active.record.preset_id, status, null, error.code);
-      await this.deps.jobLogger.log(active.record.job_id, status, { error_code: error.code, message: error.message });
+      await this.persist(active, next);
     } catch (err) {
-      this.deps.logger.error({ err, job_id: active.record.job_id }, 'could not persist the end of a job');
+      // The job has ended whether or not its file can say so yet: it is never left running in
+      // memory (nor cancellable as if it ran). The write is retried until it lands.
+      this.adopt(active, next);
+      this.deps.logger.error({ err, job_id: next.job_id, status }, 'could not write the end of a job; its state is kept in memory and the write is retried');
+      this.retryEndWrite(active, next);
     }
+    this.metrics.jobFinished(active.record.preset_id, status, null, error.code);
+    await this.deps.jobLogger.log(active.record.job_id, status, { error_code: error.code, message: error.message })
+      .catch((err: unknown) => this.deps.logger.warn({ err, job_id: active.record.job_id }, 'could not append to the job log'));
     this.settle(active);
+  }
+
+  /** Jobs whose terminal record is not on disk yet; they stay in memory until it is. */
+  private readonly endWrites = new Map<string, NodeJS.Timeout>();
+
+  private retryEndWrite(active: ActiveJob, next: JobHistory, attempt = 1): void {
+    const jobId = next.job_id;
+    const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+    const timer = setTimeout(() => {
+      if (active.latest !== next) return; // a newer state was handed to the store meanwhile
+      this.deps.jobs.save(next).then(() => {
+        this.endWrites.delete(jobId);
+        this.deps.logger.info({ job_id: jobId, attempts: attempt + 1 }, 'the end of the job is written now');
+        if (isTerminal(active.record.status)) setTimeout(() => this.active.delete(jobId), 2_000).unref();
+      }, (err: unknown) => {
+        this.deps.logger.warn({ err, job_id: jobId, attempt }, 'the end of the job still cannot be written');
+        this.retryEndWrite(active, next, attempt + 1);
+      });
+    }, delay);
+    timer.unref();
+    this.endWrites.set(jobId, timer);
   }
 
   private settle(active: ActiveJob): void {
     active.resolveDone(active.record);
     void this.deps.jobLogger.release(active.record.job_id);
     active.progressListeners.clear();
-    // Finished jobs are served from the index and disk from now on; keep the entry briefly for waiters.
-    setTimeout(() => { if (isTerminal(active.record.status)) this.active.delete(active.record.job_id); }, 2_000).unref();
+    // Finished jobs are served from the index and disk from now on; keep the entry briefly for waiters
+    // (and for as long as its end is not on disk yet).
+    setTimeout(() => {
+      if (isTerminal(active.record.status) && !this.endWrites.has(active.record.job_id)) this.active.delete(active.record.job_id);
+    }, 2_000).unref();
   }
 
   /** Resolves once the job's first record is durable (immediately for older jobs). */
@@ -416,8 +450,16 @@ export class PipelineManager {
    * state is prepared at once but written over the old one only once `after` succeeded.
    */
   async persist(active: ActiveJob, next: JobHistory, options: { after?: Promise<unknown> } = {}): Promise<void> {
+    const previous = active.latest;
     active.latest = next;
-    await this.deps.jobs.save(next, options);
+    try {
+      await this.deps.jobs.save(next, options);
+    } catch (err) {
+      // Not stored, so not the state the next one is derived from (a failed completion write
+      // must leave the job able to fail, not "completed" in the store's eyes).
+      if (active.latest === next) active.latest = previous;
+      throw err;
+    }
     this.adopt(active, next);
   }
 
@@ -485,7 +527,13 @@ export class PipelineManager {
       }
     }
     await Promise.allSettled([...this.active.values()].map((a) => a.done));
-    await this.index.flush();
+    for (const [jobId, timer] of this.endWrites) {
+      clearTimeout(timer);
+      const a = this.active.get(jobId);
+      if (a) await this.deps.jobs.save(a.latest).catch((err: unknown) => this.deps.logger.error({ err, job_id: jobId }, 'the end of the job could not be written before shutdown; the next start follows it up in ComfyUI'));
+    }
+    this.endWrites.clear();
+    await this.index.flush().catch((err: unknown) => this.deps.logger.warn({ err }, 'job index flush failed'));
     await this.deps.jobLogger.closeAll();
     this.metrics.close();
   }

@@ -3,7 +3,10 @@ import type { ArtifactRecord, Provenance } from '../contracts/job.js';
 import type { EngineAdapter, EngineOutput } from '../engines/engine.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import type { ArtifactSink, ArtifactStore } from '../store/artifact-store.js';
+import { boundedSignal, msUntil, type BoundedSignal } from '../util/deadline.js';
+import { sniffMedia } from '../util/media-type.js';
 import { readPngInfo } from '../util/png.js';
+import { sleep } from '../util/sleep.js';
 import { artifactUrl } from './job-state.js';
 
 const KIND_TYPES: Record<string, ArtifactRecord['type']> = { images: 'image', gifs: 'video', videos: 'video', video: 'video', audio: 'audio' };
@@ -11,9 +14,24 @@ const EXT_TYPES: Record<string, ArtifactRecord['type']> = { png: 'image', jpg: '
 
 interface Fetched {
   sink: ArtifactSink;
-  contentType: string;
   downloadMs: number;
 }
+
+interface Fetch {
+  result: Promise<Fetched>;
+  /** Stops this one transfer (the file is not wanted, or the job is over). */
+  stop: AbortController;
+}
+
+export interface DownloadLimits {
+  /** Absolute time (epoch ms) by which every transfer ends: the job's deadline. */
+  deadlineAt: number;
+  maxBytes: number;
+  maxCount: number;
+}
+
+/** Attempts per file for transient failures (5xx, a broken transfer); anything else is final. */
+const ATTEMPTS = 3;
 
 export interface DownloadHooks {
   /** Persist the outputs recorded so far (every file but the last; the last comes with completion). */
@@ -25,9 +43,12 @@ function extensionOf(file: EngineOutput): string {
   return path.extname(file.filename).slice(1).toLowerCase().match(/^[a-z0-9]{1,5}$/)?.[0] ?? 'bin';
 }
 
-function typeOf(file: EngineOutput): ArtifactRecord['type'] {
+/** Where a file's bytes are received, guessed from ComfyUI's claim; the stored type follows the bytes. */
+function guessedType(file: EngineOutput): ArtifactRecord['type'] {
   return EXT_TYPES[extensionOf(file)] ?? KIND_TYPES[file.kind] ?? 'file';
 }
+
+const isTransient = (err: unknown) => err instanceof PipelineError && (err.code === 'DOWNLOAD_TIMEOUT' || (err.code === 'DOWNLOAD_FAILED' && err.detail?.transient === true));
 
 const keyOf = (file: EngineOutput) => `${file.type}\u0000${file.subfolder}\u0000${file.filename}`;
 
@@ -39,41 +60,55 @@ const keyOf = (file: EngineOutput) => `${file.type}\u0000${file.subfolder}\u0000
  * Files live under temp names until they are committed; abandon() removes every uncommitted one.
  */
 export class OutputDownloads {
-  private readonly fetches = new Map<string, Promise<Fetched>>();
+  private readonly fetches = new Map<string, Fetch>();
   private readonly committed = new Set<ArtifactSink>();
+  /** The job's signal and deadline, shared by every transfer of the job. */
+  private readonly bound: BoundedSignal;
 
   constructor(
     private readonly jobId: string,
     private readonly engine: EngineAdapter,
     private readonly store: ArtifactStore,
     private readonly hooks: DownloadHooks,
-    private readonly signal: AbortSignal,
-  ) {}
-
-  /** Start fetching a file (once per file; later calls for it are ignored). */
-  start(file: EngineOutput): void {
-    const key = keyOf(file);
-    if (this.fetches.has(key)) return;
-    const fetching = this.fetch(file);
-    fetching.catch(() => undefined); // awaited by finish() or abandon(); never unhandled
-    this.fetches.set(key, fetching);
+    signal: AbortSignal,
+    private readonly limits: DownloadLimits,
+  ) {
+    this.bound = boundedSignal([signal], msUntil(limits.deadlineAt));
   }
 
-  private async fetch(file: EngineOutput): Promise<Fetched> {
-    const type = typeOf(file);
+  /**
+   * Start fetching a file (once per file; later calls for it are ignored). Announcements past
+   * OUTPUT_MAX_COUNT start nothing: the final list decides whether the run is refused.
+   */
+  start(file: EngineOutput): void {
+    const key = keyOf(file);
+    if (this.fetches.has(key) || this.fetches.size >= this.limits.maxCount) return;
+    const stop = new AbortController();
+    const result = this.fetch(file, stop.signal);
+    result.catch(() => undefined); // awaited by finish() or abandon(); never unhandled
+    this.fetches.set(key, { result, stop });
+  }
+
+  private async fetch(file: EngineOutput, stopSignal: AbortSignal): Promise<Fetched> {
+    const type = guessedType(file);
     const started = performance.now();
-    // A broken transfer is retried (twice) into a fresh temp file; nothing partial is ever committed.
-    for (let attempt = 0; ; attempt++) {
-      const sink = this.store.openSink(this.jobId, type);
-      try {
-        const downloaded = await this.engine.download(file, sink, this.signal);
-        return { sink, contentType: downloaded.contentType, downloadMs: Math.round(performance.now() - started) };
-      } catch (err) {
-        await sink.discard();
-        const retryable = err instanceof PipelineError && (err.code === 'DOWNLOAD_FAILED' || err.code === 'DOWNLOAD_TIMEOUT') && !this.signal.aborted;
-        if (!retryable || attempt >= 2) throw err;
-        await this.hooks.log('download_retry', { filename: file.filename, attempt: attempt + 1, error_code: err.code });
+    const transfer = boundedSignal([this.bound.signal, stopSignal], msUntil(this.limits.deadlineAt));
+    try {
+      // A transient failure is retried into a fresh temp file; nothing partial is ever committed.
+      for (let attempt = 1; ; attempt++) {
+        const sink = this.store.openSink(this.jobId, type);
+        try {
+          await this.engine.download(file, sink, { signal: transfer.signal, maxBytes: this.limits.maxBytes });
+          return { sink, downloadMs: Math.round(performance.now() - started) };
+        } catch (err) {
+          await sink.discard();
+          if (!isTransient(err) || attempt >= ATTEMPTS || transfer.signal.aborted) throw err;
+          await this.hooks.log('download_retry', { filename: file.filename, attempt, error_code: (err as PipelineError).code, status: (err as PipelineError).detail?.status ?? null }).catch(() => undefined);
+          await sleep(200 * 2 ** (attempt - 1) * (0.5 + Math.random()), transfer.signal);
+        }
       }
+    } finally {
+      transfer.dispose();
     }
   }
 
@@ -93,20 +128,29 @@ export class OutputDownloads {
       wanted.add(keyOf(file));
       files.push(file);
     }
-    for (const file of files) this.start(file);
-    for (const [key, fetching] of this.fetches) {
-      if (!wanted.has(key)) void fetching.then((f) => f.sink.discard(), () => undefined);
+    if (files.length > this.limits.maxCount) {
+      throw new PipelineError('OUTPUT_TOO_LARGE', `ComfyUI listed ${files.length} output files; at most ${this.limits.maxCount} are stored per job (OUTPUT_MAX_COUNT)`, { detail: { outputs: files.length, max: this.limits.maxCount } });
     }
+    // Files reported early that the final list does not name stop downloading now.
+    for (const [key, fetching] of this.fetches) {
+      if (wanted.has(key)) continue;
+      fetching.stop.abort();
+      void fetching.result.then((f) => f.sink.discard(), () => undefined);
+    }
+    for (const file of files) this.start(file);
     const records: ArtifactRecord[] = [];
     const placements: Promise<void>[] = [];
     const durables: Promise<void>[] = [];
     const counters: Record<string, number> = {};
     let settled: Promise<unknown> = Promise.resolve();
     for (const [i, file] of files.entries()) {
-      const fetched = await this.fetches.get(keyOf(file))!;
-      const type = typeOf(file);
+      const fetched = await this.fetches.get(keyOf(file))!.result;
+      // Stored as what the bytes are, whatever ComfyUI named it: a file claiming to be .png that is
+      // HTML is an opaque .bin, served as an attachment.
+      const media = sniffMedia(fetched.sink.headBuffer);
+      const type = media.kind;
       counters[type] = (counters[type] ?? 0) + 1;
-      const filename = `${type}_${String(counters[type]).padStart(3, '0')}.${extensionOf(file)}`;
+      const filename = `${type}_${String(counters[type]).padStart(3, '0')}.${media.extension}`;
       const finalPath = this.store.finalPath(this.jobId, type, filename);
       this.committed.add(fetched.sink);
       const { placed, durable } = this.store.commit(fetched.sink, finalPath);
@@ -115,7 +159,7 @@ export class OutputDownloads {
       const info = type === 'image' ? readPngInfo(fetched.sink.headBuffer) : null;
       const record: ArtifactRecord = {
         type, filename, path: this.store.relative(finalPath), url: artifactUrl(this.jobId, filename),
-        content_type: fetched.contentType, size_bytes: fetched.sink.size, sha256: fetched.sink.sha256,
+        content_type: media.contentType, size_bytes: fetched.sink.size, sha256: fetched.sink.sha256,
         width: info?.width ?? null, height: info?.height ?? null,
         node_id: file.node_id, comfy_filename: file.filename, comfy_subfolder: file.subfolder, created_at: new Date().toISOString(),
       };
@@ -140,11 +184,18 @@ export class OutputDownloads {
     return { records, committed, settled: Promise.all([settled, ...durables]) };
   }
 
-  /** Remove every file fetched but not committed (the run failed or was cancelled). */
+  /** Stop every transfer and remove every file fetched but not committed (the run failed or was cancelled). */
   async abandon(): Promise<void> {
-    await Promise.all([...this.fetches.values()].map((fetching) => fetching.then(
+    for (const fetching of this.fetches.values()) fetching.stop.abort();
+    await Promise.all([...this.fetches.values()].map((fetching) => fetching.result.then(
       (f) => (this.committed.has(f.sink) ? undefined : f.sink.discard()),
       () => undefined,
     )));
+    this.bound.dispose();
+  }
+
+  /** Release the job's timer once every file is committed. */
+  close(): void {
+    this.bound.dispose();
   }
 }

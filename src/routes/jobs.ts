@@ -9,7 +9,10 @@ import { notFound, type PipelineManager } from '../pipeline/manager.js';
 import { isArtifactName } from '../store/artifact-store.js';
 import type { JobLogger } from '../store/job-logger.js';
 import { isJobId } from '../store/job-store.js';
-import { streamJobEvents } from './job-events.js';
+import { StreamBudget, streamJobEvents } from './job-events.js';
+import { servedAs } from '../util/media-type.js';
+
+const ARTIFACT_CSP = "default-src 'none'; sandbox";
 
 const ListQuery = z.object({
   status: JobStatusValue.optional(),
@@ -33,7 +36,8 @@ const LogEvent = z.object({
   event: z.string().describe('queued, started, graph_built, submitted, progress, artifact, completed, failed, cancelled…'),
 }).catchall(z.unknown()).describe('One redacted log event');
 
-export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger }): FastifyPluginAsyncZod => async (app) => {
+export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger; sseMaxStreams: number; sseMaxStreamsPerJob: number }): FastifyPluginAsyncZod => async (app) => {
+  const streams = new StreamBudget(deps.sseMaxStreams, deps.sseMaxStreamsPerJob);
   const checkId = (id: string) => { if (!isJobId(id)) throw notFound(id); };
 
   app.get('/api/pipeline/jobs', {
@@ -81,13 +85,13 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
       description: 'Events: state (current status, first), log (id = seq; resume with Last-Event-ID), progress (throttled), end (terminal status; the stream then closes).',
       params: JobIdParams,
       querystring: z.object({ since: z.coerce.number().int().min(0).optional().describe('Like Last-Event-ID') }).strict(),
-      response: { 200: z.string().describe('text/event-stream'), 404: ErrorEnvelope },
+      response: { 200: z.string().describe('text/event-stream'), 404: ErrorEnvelope, 503: ErrorEnvelope },
     },
   }, async (request, reply) => {
     checkId(request.params.job_id);
     const header = Number(request.headers['last-event-id']);
     const since = Number.isInteger(header) && header >= 0 ? header : request.query.since ?? 0;
-    await streamJobEvents(request, reply, request.params.job_id, since, deps);
+    await streamJobEvents(request, reply, request.params.job_id, since, { ...deps, streams });
   });
 
   app.get('/api/pipeline/jobs/:job_id/artifacts', {
@@ -111,11 +115,16 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
     if (!isArtifactName(filename)) throw new PipelineError('FILE_NOT_FOUND', 'No such artifact', { detail: { job_id: jobId } });
     const file = await deps.manager.openArtifact(jobId, filename);
     const etag = `"${file.record.sha256}"`;
-    reply.header('etag', etag).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=31536000, immutable');
+    // An artifact is whatever ComfyUI wrote: it never runs as a page of this origin. Only media types
+    // from the allow-list are served inline; anything else (HTML, SVG, scripts, unknown) is an
+    // opaque attachment, and the sandbox CSP holds even if a browser renders it anyway.
+    reply.header('etag', etag).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=31536000, immutable')
+      .header('content-security-policy', ARTIFACT_CSP);
     if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
-    reply.header('content-type', file.record.content_type)
+    const served = servedAs(file.record.content_type);
+    reply.header('content-type', served.contentType)
       .header('content-length', String(file.size))
-      .header('content-disposition', `inline; filename="${filename}"`);
+      .header('content-disposition', `${served.disposition}; filename="${filename}"`);
     return reply.send(createReadStream(file.path));
   });
 };

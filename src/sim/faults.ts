@@ -1,3 +1,37 @@
+/**
+ * What a broken or hostile ComfyUI (or a proxy in front of one) answers instead of the real thing.
+ * Each is something seen from real servers: error pages, purged outputs, resets, stalls, bodies that
+ * never end or are far too big, and JSON of the wrong shape.
+ */
+export type HostileAnswer =
+  /** This status with this body (default: empty) instead of the answer; `times` limits it (default always). */
+  | { kind: 'status'; status: number; body?: string; contentType?: string; times?: number }
+  /** The connection is destroyed before anything is sent. */
+  | { kind: 'reset'; times?: number }
+  /** 200 announcing 100 000 bytes, 10 sent, then the connection is destroyed. */
+  | { kind: 'reset-mid-body'; times?: number }
+  /** 200 whose body arrives one byte a second, for ever (a valid JSON start, or the file for /view). */
+  | { kind: 'trickle'; times?: number }
+  /** 200 chunked body that never ends, sent as fast as the client reads. */
+  | { kind: 'endless'; times?: number }
+  /** 200 with a valid JSON body of about this many bytes (Content-Length set). */
+  | { kind: 'oversized'; bytes: number; times?: number }
+  /** 200 text/html that is not JSON (a proxy's error page, a captive portal). */
+  | { kind: 'garbage'; times?: number }
+  /** 200 JSON whose fields have the wrong types for this route. */
+  | { kind: 'wrong-shape'; times?: number };
+
+/** WebSocket misbehaviour. */
+export type HostileSocket =
+  /** Before every real message: malformed JSON, wrong types in every field, random binary frames. */
+  | 'garbage'
+  /** A text message larger than any client should accept, right after connecting. */
+  | 'oversized'
+  /** The upgrade is answered with HTTP 500. */
+  | 'refuse-upgrade'
+  /** The upgrade is never answered. */
+  | 'hang-upgrade';
+
 /** Fault switches of the simulator; change them at runtime with sim.setFaults({...}). */
 export interface SimFaults {
   /** Milliseconds per sampler step / upscale tile. */
@@ -35,6 +69,9 @@ export interface SimFaults {
   strictPromptId: boolean;
   /** Support targeted /interrupt {prompt_id} (2025+); false = always a global interrupt. */
   targetedInterrupt: boolean;
+  /** Hostile answers by path without the /api prefix ("/view", "/history/*" matches by prefix). */
+  hostile: Record<string, HostileAnswer>;
+  hostileSocket: HostileSocket | null;
 }
 
 export const DEFAULT_FAULTS: SimFaults = {
@@ -54,4 +91,11 @@ export const DEFAULT_FAULTS: SimFaults = {
   padOutputBytes: null,
   strictPromptId: true,
   targetedInterrupt: true,
+  hostile: {},
+  hostileSocket: null,
 };
+
+/** A fresh copy of the defaults with `overrides`: nothing nested is shared between simulators. */
+export function faultsWith(overrides: Partial<SimFaults> = {}): SimFaults {
+  return structuredClone({ ...DEFAULT_FAULTS, ...overrides });
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import type { SimFaults } from './faults.js';
+import { garbageFrames } from './hostile.js';
 
 /**
  * WebSocket clients of the simulator, keyed by clientId, with ComfyUI's routing rules (§2.4):
@@ -56,6 +57,7 @@ export class ClientHub {
     if (faults.silentSocket || ws.readyState !== ws.OPEN) return;
     const count = (this.sentCount.get(ws) ?? 0) + 1;
     this.sentCount.set(ws, count);
+    if (faults.hostileSocket === 'garbage') for (const frame of garbageFrames(String(payload))) ws.send(frame);
     ws.send(payload);
     if (faults.dropSocketAfterMessages !== null && count >= faults.dropSocketAfterMessages) ws.terminate();
   }

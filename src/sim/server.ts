@@ -9,7 +9,8 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Busboy } from '@fastify/busboy';
 import { WebSocketServer } from 'ws';
 import { DEFAULT_MODELS, NODE_SPECS, NODE_SPEC_BY_NAME, objectInfoEntry } from './catalogue.js';
-import { DEFAULT_FAULTS, type SimFaults } from './faults.js';
+import { faultsWith, type SimFaults } from './faults.js';
+import { hostileAnswerFor, writeHostile } from './hostile.js';
 import { ClientHub } from './hub.js';
 import { SimExecutor, type SimDirs } from './executor.js';
 import { validatePrompt, validatePromptId, type PromptGraph } from './validate.js';
@@ -51,7 +52,7 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
   const baseDir = options.baseDir ?? mkdtempSync(path.join(os.tmpdir(), 'comfy-sim-'));
   const dirs: SimDirs = { output: path.join(baseDir, 'output'), input: path.join(baseDir, 'input'), temp: path.join(baseDir, 'temp') };
   for (const d of Object.values(dirs)) await fsp.mkdir(d, { recursive: true });
-  const faults: SimFaults = { ...DEFAULT_FAULTS, ...options.faults };
+  const faults: SimFaults = faultsWith(options.faults);
   const maxUpload = options.maxUploadBytes ?? 100 * 1024 * 1024;
   const extraModels = options.models ?? {};
   const received: ComfySimulator['received'] = [];
@@ -113,6 +114,8 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
       if (['127.0.0.1', 'localhost', '[::1]', '::1'].includes(host!) && originHost !== host) return empty(res, 403);
     }
     if (faults.hangPaths.includes(p)) return; // never answered
+    const hostile = hostileAnswerFor(faults, p);
+    if (hostile) return writeHostile(req, res, hostile, p, p === '/view' ? () => void serveView(url, req, res, 1) : undefined);
     const remaining500 = faults.http500[p];
     if (remaining500 !== undefined && remaining500 !== 0) {
       if (remaining500 > 0) faults.http500[p] = remaining500 - 1;
@@ -219,7 +222,7 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
     res.end('405: Method Not Allowed');
   }
 
-  async function serveView(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function serveView(url: URL, req: IncomingMessage, res: ServerResponse, bytesPerSecond: number | null = faults.viewBytesPerSecond): Promise<void> {
     let filename = url.searchParams.get('filename');
     let type = url.searchParams.get('type') ?? 'output';
     if (!filename) { res.writeHead(404); res.end(); return; }
@@ -252,7 +255,7 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
       return;
     }
     const source = createReadStream(file);
-    const rate = faults.viewBytesPerSecond;
+    const rate = bytesPerSecond;
     if (rate) await pipeline(source, throttle(rate), res).catch(() => res.destroy());
     else await pipeline(source, res).catch(() => res.destroy());
   }
@@ -307,9 +310,12 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://sim');
     if (url.pathname !== '/ws' && url.pathname !== '/api/ws') { socket.destroy(); return; }
+    if (faults.hostileSocket === 'hang-upgrade') return;
+    if (faults.hostileSocket === 'refuse-upgrade') { socket.end('HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\n\r\n'); return; }
     wss.handleUpgrade(req, socket, head, (ws) => {
       const sid = hub.register(ws, url.searchParams.get('clientId'));
       hub.sendDirect(ws, 'status', { status: { exec_info: { queue_remaining: executor.queueRemaining() } }, sid });
+      if (faults.hostileSocket === 'oversized') ws.send(JSON.stringify({ type: 'status', data: { padding: 'x'.repeat(16 * 1024 * 1024) } }));
       if (executor.running && executor.running.extraData.client_id === sid && executor.currentNode) {
         hub.sendDirect(ws, 'executing', { node: executor.currentNode });
       }
@@ -339,9 +345,9 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
     received,
     requestCounts,
     executor,
-    setFaults(patch) { Object.assign(faults, patch); },
+    setFaults(patch) { Object.assign(faults, structuredClone(patch)); },
     resetFaults() {
-      Object.assign(faults, structuredClone({ ...DEFAULT_FAULTS, ...options.faults }));
+      Object.assign(faults, faultsWith(options.faults));
     },
     restart() {
       executor.restart();
@@ -382,13 +388,13 @@ function throttle(bytesPerSecond: number): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, done) {
       const slices: Buffer[] = [];
-      const slice = Math.max(1024, Math.floor(bytesPerSecond / 20));
+      const slice = Math.max(1, Math.floor(bytesPerSecond / 20));
       for (let i = 0; i < chunk.length; i += slice) slices.push(chunk.subarray(i, i + slice));
       const push = () => {
         const next = slices.shift();
         if (!next) return done();
         this.push(next);
-        setTimeout(push, (next.length / bytesPerSecond) * 1000);
+        setTimeout(push, (next.length / bytesPerSecond) * 1000).unref();
       };
       push();
     },

@@ -103,6 +103,8 @@ export class ArtifactSink extends Writable {
     } finally {
       fs.closeSync(fd);
     }
+    // The stored type follows the bytes, so the final folder may not be the one received into.
+    if (path.dirname(finalPath) !== path.dirname(this.tempPath)) fs.mkdirSync(path.dirname(finalPath), { recursive: true });
     // Synchronous: no thread-pool hop between the bytes being durable and the file being named.
     fs.renameSync(this.tempPath, finalPath);
   }

@@ -19,37 +19,55 @@ export function isSecretKey(key: string): boolean {
 
 interface ValueRule { pattern: RegExp; replace: string | ((...m: string[]) => string) }
 
+/*
+ * Every rule is linear in the length of its input, whatever the input: hostile upstream texts (a
+ * 300 KB exception_message, say) pass through here. Two habits make it so:
+ *  - a token starts only where its character class starts (a lookbehind for "no class character
+ *    before"), so each run of token characters is scanned by one attempt, not by one per position;
+ *  - a repetition followed by something that may fail to match is bounded, or stops at a character
+ *    that the next part needs, so a failed attempt cannot scan (or backtrack through) the rest.
+ * test/store/redact.test.ts feeds each rule adversarial megabytes and checks the time.
+ */
 const VALUE_RULES: ValueRule[] = [
-  // PEM private key blocks (any algorithm).
-  { pattern: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----[\s\S]*?-----END (?:[A-Z0-9]+ )*PRIVATE KEY-----/g, replace: REDACTED },
+  // PEM private key blocks (any algorithm); a block cut off before its END line is redacted to the end.
+  { pattern: /-----BEGIN (?:[A-Z0-9]{1,32} ){0,4}PRIVATE KEY-----[^-]*(?:-(?!----)[^-]*)*(?:-----END (?:[A-Z0-9]{1,32} ){0,4}PRIVATE KEY-----|$)/g, replace: REDACTED },
   // Credentials inside URLs: scheme://user:pass@host → scheme://[REDACTED]@host
-  { pattern: /\b([a-z][a-z0-9+.-]*:\/\/)[^\s:@/?#]+:[^\s@/?#]+@/gi, replace: (_m, scheme) => `${scheme}${REDACTED}@` },
+  { pattern: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s:@/?#]{1,256}:[^\s@/?#]{1,256}@/gi, replace: (_m, scheme) => `${scheme}${REDACTED}@` },
   // Authorization header values.
   // A plain word after "Bearer"/"Token" is prose ("Token appreciation"), so the value must look
   // machine-made: a digit or symbol in it, or 24+ characters.
   {
-    pattern: /\b(Bearer|Basic|Token)\s+([A-Za-z0-9\-._~+/]{8,}=*)/gi,
+    pattern: /\b(Bearer|Basic|Token)\s{1,16}([A-Za-z0-9\-._~+/]{8,}=*)/gi,
     replace: (m, scheme, cred) => (/[0-9\-._~+/=]/.test(cred) || cred.length >= 24 ? `${scheme} ${REDACTED}` : m),
   },
   // JSON Web Tokens: three base64url parts, the first two decode to JSON objects ("eyJ").
-  { pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, replace: REDACTED },
+  { pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, replace: REDACTED },
   // Provider keys with well-known prefixes.
-  { pattern: /\bsk-(?:proj-|ant-|live-|test-)?[A-Za-z0-9_-]{16,}/g, replace: REDACTED },
-  { pattern: /\bhf_[A-Za-z0-9]{20,}/g, replace: REDACTED },
-  { pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/g, replace: REDACTED },
-  { pattern: /\bgithub_pat_[A-Za-z0-9_]{22,}/g, replace: REDACTED },
-  { pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}/g, replace: REDACTED },
-  { pattern: /\bAIza[0-9A-Za-z_-]{35}/g, replace: REDACTED },
+  { pattern: /(?<![A-Za-z0-9_-])sk-(?:proj-|ant-|live-|test-)?[A-Za-z0-9_-]{16,}/g, replace: REDACTED },
+  { pattern: /(?<![A-Za-z0-9_])hf_[A-Za-z0-9]{20,}/g, replace: REDACTED },
+  { pattern: /(?<![A-Za-z0-9_])(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{20,}/g, replace: REDACTED },
+  { pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{22,}/g, replace: REDACTED },
+  { pattern: /(?<![A-Za-z0-9-])xox[abprs]-[A-Za-z0-9-]{10,}/g, replace: REDACTED },
+  { pattern: /(?<![0-9A-Za-z_-])AIza[0-9A-Za-z_-]{35}/g, replace: REDACTED },
   { pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}\b/g, replace: REDACTED },
   // key=value / key: value assignments of credential-named keys (e.g. in upstream error bodies).
   {
-    pattern: /\b(api[-_]?key|apikey|access[-_]?token|auth[-_]?token|refresh[-_]?token|client[-_]?secret|secret[-_]?key|aws[-_]secret[-_]access[-_]key|password|passwd)(["']?\s*[=:]\s*["']?)[^\s"',;&]+/gi,
+    pattern: /\b(api[-_]?key|apikey|access[-_]?token|auth[-_]?token|refresh[-_]?token|client[-_]?secret|secret[-_]?key|aws[-_]secret[-_]access[-_]key|password|passwd)(["']?\s{0,8}[=:]\s{0,8}["']?)[^\s"',;&]+/gi,
     replace: (_m, key, sep) => `${key}${sep}${REDACTED}`,
   },
 ];
 
 // Cheap pre-check so ordinary strings (nearly all of them) skip the rule loop.
 const MAYBE_SECRET = /-----BEGIN|:\/\/[^\s/]*@|Bearer|Basic|Token|eyJ|sk-|hf_|gh[pousr]_|github_pat_|xox|AIza|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|[=:]/i;
+
+/**
+ * Redact a text that will be stored or shown cut to `max` characters. It is cut first (a hostile
+ * megabyte is never scanned whole), with a margin so a credential straddling the cut is still
+ * recognised before the second cut removes what is left of it.
+ */
+export function redactClipped(value: string, max: number): string {
+  return redactString(value.slice(0, max + 512)).slice(0, max);
+}
 
 export function redactString(value: string): string {
   if (!MAYBE_SECRET.test(value)) return value;

@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { readPngInfo } from '../util/png.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 export const UploadRecord = z.object({
@@ -10,8 +9,8 @@ export const UploadRecord = z.object({
   content_type: z.enum(['image/png', 'image/jpeg', 'image/webp']).describe('Type recognised from the bytes'),
   size_bytes: z.number().int().describe('Size in bytes'),
   sha256: z.string().describe('SHA-256 of the bytes'),
-  width: z.number().int().nullable().describe('Width (PNG only), else null'),
-  height: z.number().int().nullable().describe('Height (PNG only), else null'),
+  width: z.number().int().nullable().describe('Width in pixels, read from the image'),
+  height: z.number().int().nullable().describe('Height in pixels, read from the image'),
   created_at: z.string().describe('Upload time (ISO 8601)'),
 });
 export type UploadRecord = z.infer<typeof UploadRecord>;
@@ -19,30 +18,30 @@ export type UploadRecord = z.infer<typeof UploadRecord>;
 const EXT: Record<UploadRecord['content_type'], string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The image type by its magic bytes; the client's declared type and file name are not trusted. */
-export function sniffImage(bytes: Buffer): UploadRecord['content_type'] | null {
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg';
-  if (bytes.length >= 12 && bytes.toString('ascii', 0, 4) === 'RIFF' && bytes.toString('ascii', 8, 12) === 'WEBP') return 'image/webp';
-  return null;
-}
 
 /** uploads/{upload_id}/image.{ext} + meta.json. Clients refer to uploads by id only, never by path. */
 export class UploadStore {
   constructor(readonly root: string) {}
 
-  async save(bytes: Buffer, contentType: UploadRecord['content_type']): Promise<UploadRecord> {
+  /** Store a checked image; a failure part-way (a full disk) leaves nothing behind. */
+  async save(bytes: Buffer, image: { type: UploadRecord['content_type']; width: number; height: number }): Promise<UploadRecord> {
     const id = randomUUID();
     const dir = path.join(this.root, id);
-    await fsp.mkdir(dir, { recursive: true });
-    const info = contentType === 'image/png' ? readPngInfo(bytes) : null;
+    const contentType = image.type;
     const record: UploadRecord = {
       upload_id: id, content_type: contentType, size_bytes: bytes.length,
       sha256: createHash('sha256').update(bytes).digest('hex'),
-      width: info?.width ?? null, height: info?.height ?? null, created_at: new Date().toISOString(),
+      width: image.width, height: image.height, created_at: new Date().toISOString(),
     };
-    await writeFileAtomic(path.join(dir, `image.${EXT[contentType]}`), bytes);
-    await writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify(record));
+    try {
+      await fsp.mkdir(dir, { recursive: true });
+      await writeFileAtomic(path.join(dir, `image.${EXT[contentType]}`), bytes);
+      // meta.json last: an upload exists (get() finds it) only once both files are in place.
+      await writeFileAtomic(path.join(dir, 'meta.json'), JSON.stringify(record));
+    } catch (err) {
+      await fsp.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+      throw err;
+    }
     return record;
   }
 

@@ -12,7 +12,7 @@ import { QUALITY_LEVELS } from '../../src/contracts/common.js';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { repoRoot } from '../../src/util/paths.js';
 import { call, expectEnvelope } from '../helpers/http.js';
-import { referencePng } from '../helpers/png-fixture.js';
+import { referenceJpeg, referencePng } from '../helpers/png-fixture.js';
 import { startService, useSimulatedService } from '../helpers/service.js';
 
 const ctx = useSimulatedService();
@@ -232,8 +232,8 @@ describe('generation end to end against the simulator', () => {
     expect(ok.status).toBe(201);
     expect(ok.json.upload).toMatchObject({ content_type: 'image/png', width: 32, height: 32 });
     expectEnvelope(await upload(Buffer.from('<svg></svg>'), 'x.png', 'image/png'), 400, 'VALIDATION_ERROR');
-    const jpeg = await upload(Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(100)]), 'x.jpg', 'image/jpeg');
-    expect(jpeg.json.upload.content_type).toBe('image/jpeg');
+    const jpeg = await upload(referenceJpeg(24, 16), 'x.jpg', 'image/jpeg');
+    expect(jpeg.json.upload).toMatchObject({ content_type: 'image/jpeg', width: 24, height: 16 });
     expectEnvelope(await upload(Buffer.alloc(11 * 1024 * 1024, 1)), 413, 'PAYLOAD_TOO_LARGE');
     expectEnvelope(await call(ctx.svc.url, 'POST', '/api/pipeline/uploads', { json: { path: '/etc/passwd' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
   });

@@ -55,6 +55,8 @@ afterEach(async () => {
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 });
 
+const limits = () => ({ deadlineAt: Date.now() + 60_000, maxBytes: 1 << 30, maxCount: 100 });
+
 describe('early outputs', () => {
   it('reports each output node\'s files before the run ends, and the final list matches /history', async () => {
     adapter = new LocalComfyAdapter({ baseUrl: sim.url, httpTimeoutMs: 5_000, healthTimeoutMs: 1_000 });
@@ -77,7 +79,7 @@ describe('early outputs', () => {
     const store = new ArtifactStore(path.join(dataDir, 'artifacts'), dataDir);
     const jobId = randomUUID();
     const controller = new AbortController();
-    const downloads = new OutputDownloads(jobId, adapter, store, noHooks, controller.signal);
+    const downloads = new OutputDownloads(jobId, adapter, store, noHooks, controller.signal, limits());
     sim.setFaults({ failNodeClasses: ['ImageInvert'] });
     const reported: EngineOutput[] = [];
     const err = await adapter.run({
@@ -96,7 +98,7 @@ describe('early outputs', () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'early-'));
     const store = new ArtifactStore(path.join(dataDir, 'artifacts'), dataDir);
     const jobId = randomUUID();
-    const downloads = new OutputDownloads(jobId, adapter, store, noHooks, new AbortController().signal);
+    const downloads = new OutputDownloads(jobId, adapter, store, noHooks, new AbortController().signal, limits());
     const viewsBefore = sim.requestCounts.get('GET /view') ?? 0;
     const result = await adapter.run({
       graph: twoOutputGraph(`early/${randomUUID()}`), promptId: randomUUID(), deadlineAt: Date.now() + 10_000,

@@ -4,12 +4,20 @@ import readline from 'node:readline';
 import { repoRoot } from '../../src/util/paths.js';
 import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../../scripts/node-flags.mjs';
 
-export interface ChildService { url: string; child: ChildProcess; exited: Promise<number | null> }
+export interface ChildService {
+  url: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** Every stdout line so far (pino's JSON log lines among them). */
+  stdout: string[];
+  /** Everything written to stderr so far. */
+  stderr(): string;
+}
 
 /** The real entry point (dist/server.js) as a child process, started as npm start starts it, for kill and signal tests. */
-export function startChildService(env: Record<string, string>): Promise<ChildService> {
+export function startChildService(env: Record<string, string>, extraNodeFlags: string[] = []): Promise<ChildService> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, path.join(repoRoot, 'dist', 'server.js')], {
+    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...extraNodeFlags, path.join(repoRoot, 'dist', 'server.js')], {
       env: { ...SERVICE_ENV, ...process.env, PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -17,10 +25,12 @@ export function startChildService(env: Record<string, string>): Promise<ChildSer
     let stderr = '';
     child.stderr!.on('data', (c) => { stderr += String(c); });
     const lines = readline.createInterface({ input: child.stdout! });
+    const stdout: string[] = [];
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`service did not start: ${stderr}`)); }, 20_000);
     lines.on('line', (line) => {
+      stdout.push(line);
       const m = /^READY (\S+)/.exec(line);
-      if (m) { clearTimeout(timer); resolve({ url: m[1]!, child, exited }); }
+      if (m) { clearTimeout(timer); resolve({ url: m[1]!, child, exited, stdout, stderr: () => stderr }); }
     });
     void exited.then((code) => { clearTimeout(timer); reject(new Error(`service exited (${code}) before ready: ${stderr}`)); });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redact, redactString } from '../../src/store/redact.js';
+import { REDACTED, redact, redactClipped, redactString } from '../../src/store/redact.js';
 
 /** Deterministic fake secrets of each kind (shapes only; none is real). */
 function corpus(n: number) {
@@ -63,4 +63,53 @@ describe('redaction', () => {
     const b = new Big();
     expect(redact({ b }).b).toBe(b);
   });
+
+  // Fragments that each rule starts on or fails late on; repeated to a megabyte, each would make a
+  // backtracking or rescanning pattern quadratic (the URL rule took 3.6 s on 128 KB before).
+  const ADVERSARIAL = [
+    'a.', 'a-', 'x://', 'a://a:', 'http://a:a', '://a:b', 'sk-', 'eyJ-', 'eyJaaaaa.', 'eyJaaaaa.eyJaaaaa.', 'hf_',
+    'ghp_', 'xoxb-', 'AIza', 'AKIA', 'Bearer ', 'Token a', 'password ', 'password=', 'api_key:"', '-----BEGIN PRIVATE KEY-----',
+    '-----BEGIN RSA PRIVATE KEY-----\nMIIE', '----', 'a:', '=', ' ',
+  ];
+  const MB = 1 << 20;
+  const fastest = (text: string) => {
+    let best = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t0 = performance.now();
+      redactString(text);
+      best = Math.min(best, performance.now() - t0);
+    }
+    return best;
+  };
+
+  it.each(ADVERSARIAL)('redacts a megabyte of %j repeated in linear time (well under 100 ms)', (fragment) => {
+    const text = fragment.repeat(Math.ceil(MB / fragment.length)).slice(0, MB);
+    expect(fastest(text), fragment).toBeLessThan(100);
+  });
+
+  it('redacts a megabyte of mixed adversarial fragments in linear time', () => {
+    const seed = 20261201;
+    console.log(`[seed] redaction mix seed ${seed}`);
+    let state = seed;
+    const next = () => { state = (state * 1103515245 + 12345) & 0x7fffffff; return state; };
+    const parts: string[] = [];
+    let size = 0;
+    while (size < MB) {
+      const piece = ADVERSARIAL[next() % ADVERSARIAL.length]!.repeat(1 + (next() % 50));
+      parts.push(piece);
+      size += piece.length;
+    }
+    expect(fastest(parts.join('').slice(0, MB))).toBeLessThan(100);
+  });
+
+  it('a clipped text is cut before it is scanned, and a credential across the cut does not leak', () => {
+    const secret = `sk-${'A1b2C3d4'.repeat(4)}`;
+    const text = `${'x'.repeat(490)} ${secret} ${'y'.repeat(5 * MB)}`;
+    const out = redactClipped(text, 500);
+    expect(out.length).toBeLessThanOrEqual(500);
+    expect(out).not.toContain('A1b2C3d4');
+    const pem = `error: -----BEGIN PRIVATE KEY-----\nMIIE${'Q'.repeat(2000)}`;
+    expect(redactClipped(pem, 300)).not.toContain('MIIE');
+  });
 });
+

@@ -2,18 +2,21 @@ import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
+import { classifyError } from '../../errors/classify.js';
 import { PipelineError } from '../../errors/pipeline-error.js';
+import { boundedSignal, msUntil, timedOut, withTimeLimit } from '../../util/deadline.js';
+import { Semaphore } from '../../util/semaphore.js';
 import { DETACH } from '../engine.js';
 import type {
-  CancelOutcome, DownloadResult, EngineAdapter, EngineCapabilities, EngineHealth, EngineOutput, Graph, RunRequest, RunResult,
+  CancelOutcome, DownloadOptions, DownloadResult, EngineAdapter, EngineCapabilities, EngineHealth, EngineOutput, Graph, RunRequest, RunResult,
 } from '../engine.js';
 import { FormData } from 'undici';
-import { ComfyHttpClient, sleep } from './client.js';
+import { ComfyHttpClient, discardBody, sleep } from './client.js';
 import { ComfySocket } from './socket.js';
 import { comboOptions, findMissing, type ObjectInfo } from './preflight.js';
 import { dependencyError } from './dependencies.js';
 import { submitError } from './submit-errors.js';
-import { outcomeOf, outputsOf, type HistoryEntry } from './history.js';
+import { outcomeOf, outputsOf, parseHistoryEntry, type HistoryEntry } from './history.js';
 import { ProgressTracker } from './progress.js';
 import type { ComfyMessage } from './messages.js';
 
@@ -30,7 +33,25 @@ export interface LocalComfyOptions {
   /** Resubmissions of a prompt that ComfyUI lost (e.g. it restarted). */
   maxResubmits?: number;
   onLog?: (level: 'debug' | 'warn', msg: string, extra?: Record<string, unknown>) => void;
+  /** The most bytes a JSON answer of ComfyUI may have. */
+  maxJsonBytes?: number;
+  /** The largest WebSocket message accepted from ComfyUI. */
+  wsMaxPayloadBytes?: number;
+  /** Output downloads in flight at once, over all jobs (also the transfer pool's connections). */
+  downloadConcurrency?: number;
+  /** A health probe's answer is reused for this long (a burst of health calls is one probe). */
+  healthCacheMs?: number;
+  /** Budget of the upstream cancel (queue delete or interrupt) sent when a job is cancelled. */
+  cancelTimeoutMs?: number;
 }
+
+const FS_SYSCALLS = new Set(['open', 'write', 'writev', 'fsync', 'fdatasync', 'close', 'mkdir', 'rename']);
+const isFileSystemError = (err: unknown) => typeof (err as { syscall?: unknown })?.syscall === 'string' && FS_SYSCALLS.has((err as { syscall: string }).syscall);
+
+/** Answers to /system_stats are small; a bigger one is not ComfyUI. */
+const SYSTEM_STATS_MAX_BYTES = 1024 * 1024;
+/** One prompt's /history entry: the graph plus outputs and messages. */
+const HISTORY_ENTRY_MAX_BYTES = 16 * 1024 * 1024;
 
 const TERMINAL = new Set(['execution_success', 'execution_error', 'execution_interrupted']);
 /** ComfyUI has stopped executing the prompt: a terminal message, or the final `executing` with no node. */
@@ -52,29 +73,54 @@ export class LocalComfyAdapter implements EngineAdapter {
   private objectInfo: { at: number; value: ObjectInfo } | null = null;
   private objectInfoLoading: Promise<ObjectInfo> | null = null;
   private lastHealth: EngineHealth | null = null;
+  private healthAt = 0;
+  private healthProbe: Promise<EngineHealth> | null = null;
+  private readonly downloads: Semaphore;
 
   constructor(private readonly options: LocalComfyOptions) {
-    this.http = new ComfyHttpClient({ baseUrl: options.baseUrl, timeoutMs: options.httpTimeoutMs });
-    this.socket = new ComfySocket({ baseUrl: options.baseUrl, clientId: this.clientId, heartbeatMs: options.heartbeatMs, onLog: options.onLog });
+    const downloadConcurrency = options.downloadConcurrency ?? 4;
+    this.http = new ComfyHttpClient({ baseUrl: options.baseUrl, timeoutMs: options.httpTimeoutMs, maxJsonBytes: options.maxJsonBytes, transferConnections: downloadConcurrency });
+    this.socket = new ComfySocket({ baseUrl: options.baseUrl, clientId: this.clientId, heartbeatMs: options.heartbeatMs, maxPayloadBytes: options.wsMaxPayloadBytes, onLog: options.onLog });
+    this.downloads = new Semaphore(downloadConcurrency);
   }
 
   get baseUrl(): string {
     return this.http.baseUrl;
   }
 
-  async health(): Promise<EngineHealth> {
+  /** A probe of /system_stats on its own connection pool and time limit; answers within healthCacheMs share one probe. */
+  health(): Promise<EngineHealth> {
+    const ttl = this.options.healthCacheMs ?? 1_500;
+    if (this.lastHealth && Date.now() - this.healthAt < ttl) return Promise.resolve(this.lastHealth);
+    this.healthProbe ??= this.probe().finally(() => { this.healthProbe = null; });
+    return this.healthProbe;
+  }
+
+  private async probe(): Promise<EngineHealth> {
     const started = performance.now();
     const base = { engine_id: this.engineId, engine_type: this.engineType, checked_at: new Date().toISOString() };
+    const timeoutMs = this.options.healthTimeoutMs;
     try {
-      const { data } = await this.http.json<{ system?: Record<string, unknown>; devices?: { name?: string; type?: string; vram_total?: number; vram_free?: number }[] }>('GET', '/system_stats', { timeoutMs: this.options.healthTimeoutMs, safe: false, signal: AbortSignal.timeout(this.options.healthTimeoutMs) });
+      const { data } = await this.http.json<{ system?: Record<string, unknown>; devices?: unknown }>('GET', '/system_stats', { timeoutMs, safe: false, pool: 'probe', maxBytes: SYSTEM_STATS_MAX_BYTES });
+      // Every ComfyUI era answers an object with a `system` object; anything else is not ComfyUI.
+      if (!data || typeof data !== 'object' || !data.system || typeof data.system !== 'object') {
+        throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'The answer to /system_stats is not ComfyUI\'s (no "system" object); check that COMFYUI_URL points at ComfyUI');
+      }
+      const system = data.system;
+      const devices = Array.isArray(data?.devices) ? (data.devices as unknown[]).slice(0, 64) : [];
+      const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 200) : null);
+      const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
       this.lastHealth = {
         ...base, status: 'healthy', latency_ms: Math.round(performance.now() - started), error_code: null, message: null,
         detail: {
           url: this.baseUrl,
-          comfyui_version: data?.system?.comfyui_version ?? null,
-          python_version: data?.system?.python_version ?? null,
-          pytorch_version: data?.system?.pytorch_version ?? null,
-          devices: (data?.devices ?? []).map((d) => ({ name: d.name ?? null, type: d.type ?? null, vram_total: d.vram_total ?? null, vram_free: d.vram_free ?? null })),
+          comfyui_version: text(system.comfyui_version),
+          python_version: text(system.python_version),
+          pytorch_version: text(system.pytorch_version),
+          devices: devices.map((d) => {
+            const dev = (d && typeof d === 'object' ? d : {}) as Record<string, unknown>;
+            return { name: text(dev.name), type: text(dev.type), vram_total: count(dev.vram_total), vram_free: count(dev.vram_free) };
+          }),
           websocket_open: this.socket.isOpen,
         },
       };
@@ -83,10 +129,11 @@ export class LocalComfyAdapter implements EngineAdapter {
       const code = e.code === 'JOB_CANCELLED' ? 'ENGINE_TIMEOUT' : e.code;
       this.lastHealth = {
         ...base, status: 'unhealthy', latency_ms: Math.round(performance.now() - started), error_code: code,
-        message: code === 'ENGINE_TIMEOUT' ? `ComfyUI did not answer /system_stats within ${this.options.healthTimeoutMs} ms` : e.message,
+        message: code === 'ENGINE_TIMEOUT' ? `ComfyUI did not answer /system_stats within ${timeoutMs} ms` : e.message,
         detail: { url: this.baseUrl },
       };
     }
+    this.healthAt = Date.now();
     return this.lastHealth;
   }
 
@@ -94,7 +141,8 @@ export class LocalComfyAdapter implements EngineAdapter {
     const ttl = this.options.objectInfoTtlMs ?? 60_000;
     if (!refresh && this.objectInfo && Date.now() - this.objectInfo.at < ttl) return this.objectInfo.value;
     this.objectInfoLoading ??= this.http.json<ObjectInfo>('GET', '/object_info').then(({ data }) => {
-      if (!data || typeof data !== 'object') throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI /object_info is not an object');
+      if (!data || typeof data !== 'object' || Array.isArray(data)) throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI /object_info is not an object');
+      for (const [cls, entry] of Object.entries(data)) if (!entry || typeof entry !== 'object') delete data[cls];
       this.objectInfo = { at: Date.now(), value: data };
       return data;
     }).finally(() => { this.objectInfoLoading = null; });
@@ -102,7 +150,7 @@ export class LocalComfyAdapter implements EngineAdapter {
   }
 
   async capabilities(options: { refresh?: boolean } = {}): Promise<EngineCapabilities> {
-    const info = await this.loadObjectInfo(options.refresh);
+    const info = await this.loadObjectInfo(options.refresh).catch((err: unknown) => { throw this.engineError(err, 'reading its node catalogue'); });
     const choices: EngineCapabilities['choices'] = {};
     for (const [cls, entry] of Object.entries(info)) {
       for (const group of [entry.input?.required ?? {}, entry.input?.optional ?? {}]) {
@@ -116,6 +164,14 @@ export class LocalComfyAdapter implements EngineAdapter {
   }
 
   async preflight(graph: Graph): Promise<void> {
+    try {
+      await this.checkDependencies(graph);
+    } catch (err) {
+      throw this.engineError(err, 'reading its node catalogue');
+    }
+  }
+
+  private async checkDependencies(graph: Graph): Promise<void> {
     let missing = findMissing(graph, await this.loadObjectInfo());
     // Models may have been installed since the catalogue was cached: re-read once before failing.
     if (missing.length > 0) missing = findMissing(graph, await this.loadObjectInfo(true));
@@ -123,13 +179,32 @@ export class LocalComfyAdapter implements EngineAdapter {
   }
 
   async run(request: RunRequest): Promise<RunResult> {
+    try {
+      return await this.runOnce(request);
+    } catch (err) {
+      throw this.engineError(err, 'following the run');
+    }
+  }
+
+  /**
+   * Anything thrown while interpreting ComfyUI's answers that is not already a taxonomy error is a
+   * protocol error: ComfyUI sent something this service cannot read. Disk errors keep their own code.
+   */
+  private engineError(err: unknown, what: string): PipelineError {
+    if (err instanceof PipelineError) return err;
+    const classified = classifyError(err);
+    if (classified.code !== 'UNKNOWN_ERROR') return classified;
+    this.options.onLog?.('warn', `unreadable ComfyUI answer while ${what}`, { error: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200) });
+    return new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI sent an answer this service cannot read while ${what}`, { cause: err });
+  }
+
+  private async runOnce(request: RunRequest): Promise<RunResult> {
     const maxResubmits = request.allowResubmit === false ? 0 : (this.options.maxResubmits ?? 1);
     let promptId = request.promptId;
     let resume = Boolean(request.resume);
     if (resume) {
       // A run submitted by an earlier process: follow it if ComfyUI knows it, else submit it now.
-      const lookupSignal = AbortSignal.any([AbortSignal.timeout(Math.max(1, Math.min(10_000, request.deadlineAt - Date.now()))), ...(request.signal ? [request.signal] : [])]);
-      const state = await this.lookup(promptId, lookupSignal).catch((err: unknown) => {
+      const state = await withTimeLimit([request.signal], Math.min(10_000, msUntil(request.deadlineAt)), (s) => this.lookup(promptId, s)).catch((err: unknown) => {
         if (err instanceof PipelineError && err.code === 'ENGINE_OFFLINE') throw err;
         return 'running' as const; // unsure: follow it; the tracker finds out
       });
@@ -175,16 +250,23 @@ export class LocalComfyAdapter implements EngineAdapter {
     const onAbort = () => notify();
     signal?.addEventListener('abort', onAbort);
     try {
-      await this.socket.ensureOpen();
+      // Listen first when the socket opens promptly; a socket that does not (a hung upgrade) must not
+      // eat the job's deadline: /history polling covers the run, and the socket keeps connecting.
+      await this.socket.ensureOpen(Math.min(1_000, msUntil(deadlineAt) / 4));
       let accepted: string = promptId;
       if (!request.resume) try {
-        const submitSignal = AbortSignal.any([AbortSignal.timeout(Math.max(1, deadlineAt - Date.now())), ...(signal ? [signal] : [])]);
-        accepted = await this.submit(graph, promptId, submitSignal);
+        const submitLimit = boundedSignal([signal], msUntil(deadlineAt));
+        try {
+          accepted = await this.submit(graph, promptId, submitLimit.signal);
+        } finally {
+          submitLimit.dispose();
+        }
       } catch (err) {
-        if (err instanceof PipelineError && err.code === 'JOB_CANCELLED' && !signal?.aborted) {
+        if (signal?.aborted) throw this.stopped(signal, promptId);
+        if (Date.now() >= deadlineAt || (err instanceof PipelineError && err.code === 'ENGINE_TIMEOUT' && Date.now() >= deadlineAt - 50)) {
           // The deadline passed while ComfyUI did not answer: make sure nothing runs later.
-          await this.cancel(promptId).catch(() => undefined);
-          throw new PipelineError('ENGINE_TIMEOUT', 'ComfyUI did not accept the job before its deadline', { detail: { prompt_id: promptId } });
+          const upstream = await this.cancelSoon(promptId);
+          throw new PipelineError('ENGINE_TIMEOUT', 'ComfyUI did not accept the job before its deadline', { detail: { prompt_id: promptId, upstream } });
         }
         if (err instanceof PipelineError && err.code === 'DEPENDENCY_MISSING') {
           // ComfyUI names only the first missing class; a fresh catalogue lists everything at once.
@@ -210,14 +292,12 @@ export class LocalComfyAdapter implements EngineAdapter {
       let historyRetries = 0;
       let protocolFailures = 0;
       for (;;) {
-        if (signal?.aborted) {
-          if (signal.reason === DETACH) throw new PipelineError('SERVICE_UNAVAILABLE', 'The service stopped following the job (shutting down); it continues in ComfyUI', { detail: { prompt_id: promptId } });
-          await this.cancel(promptId).catch(() => undefined);
-          throw new PipelineError('JOB_CANCELLED', 'The job was cancelled', { detail: { prompt_id: promptId } });
-        }
+        if (signal?.aborted) throw this.stopped(signal, promptId);
         if (Date.now() >= deadlineAt) {
-          const removed = await this.cancel(promptId).catch(() => 'unknown');
-          throw new PipelineError('ENGINE_TIMEOUT', 'The job did not finish before its deadline; it was removed from ComfyUI', { detail: { prompt_id: promptId, upstream: removed } });
+          const upstream = await this.cancelSoon(promptId);
+          throw new PipelineError('ENGINE_TIMEOUT', upstream === 'pending'
+            ? 'The job did not finish before its deadline; its removal from ComfyUI was sent'
+            : 'The job did not finish before its deadline; it was removed from ComfyUI', { detail: { prompt_id: promptId, upstream } });
         }
         for (const message of inbox.splice(0)) {
           const value = progress.update(message);
@@ -235,17 +315,19 @@ export class LocalComfyAdapter implements EngineAdapter {
           polls++;
           // Each poll is bounded by the deadline and the job's signal, so a hung ComfyUI cannot
           // hold the job past its deadline.
-          const pollSignal = AbortSignal.any([AbortSignal.timeout(Math.max(1, deadlineAt - Date.now())), ...(signal ? [signal] : [])]);
+          const pollLimit = boundedSignal([signal], msUntil(deadlineAt));
           let entry: HistoryEntry | null;
           let state: Awaited<ReturnType<LocalComfyAdapter['lookup']>> | null = null;
           try {
-            entry = await this.historyEntry(promptId, pollSignal);
-            if (!entry && !terminalSeen && polls % 3 === 0) state = await this.lookup(promptId, pollSignal);
+            entry = await this.historyEntry(promptId, pollLimit.signal);
+            if (!entry && !terminalSeen && polls % 3 === 0) state = await this.lookup(promptId, pollLimit.signal);
             unreachableSince = 0;
             protocolFailures = 0;
           } catch (err) {
+            pollLimit.dispose();
             if (!(err instanceof PipelineError)) throw err;
-            if (err.code === 'JOB_CANCELLED') continue; // deadline or cancel: handled at the loop top
+            // Deadline or cancel: handled at the loop top.
+            if (err.code === 'JOB_CANCELLED' || signal?.aborted || Date.now() >= deadlineAt) continue;
             if (!TRANSIENT.has(err.code)) throw err;
             unreachableSince ||= Date.now();
             // A server that answers, but in garbage, is not coming back by waiting: give up after a
@@ -259,17 +341,21 @@ export class LocalComfyAdapter implements EngineAdapter {
             await this.waitForWake((w) => { wake = w; }, Math.min(nextPollAt, deadlineAt) - Date.now());
             continue;
           }
+          pollLimit.dispose();
           if (entry) {
             const outputs = outcomeOf(entry, promptId);
             request.onProgress?.({ progress: 1, node: null });
             const cachedAll = (entry.status?.messages ?? []).some(([t, d]) => t === 'execution_cached' && Array.isArray(d.nodes) && d.nodes.length >= Object.keys(graph).length);
+            if (outputs.length > (request.maxOutputs ?? Infinity)) {
+              throw new PipelineError('OUTPUT_TOO_LARGE', `ComfyUI listed ${outputs.length} output files; at most ${request.maxOutputs} are stored per job (OUTPUT_MAX_COUNT)`, { detail: { prompt_id: promptId, outputs: outputs.length, max: request.maxOutputs } });
+            }
             return { kind: 'done', result: { promptId, outputs, fullyCached: cachedAll } };
           }
           if (terminalSeen) {
             // execution_success precedes the history write (§2.5): give it a moment.
             terminalAt ||= Date.now();
             if (Date.now() - terminalAt > 10_000) terminalSeen = false;
-            else { await sleep(Math.min(200, 5 * 2 ** historyRetries++), signal); continue; }
+            else { await this.waitForWake((w) => { wake = w; }, Math.min(200, 5 * 2 ** historyRetries++, deadlineAt - Date.now())); continue; }
           }
           if (state === 'unknown') return { kind: 'lost', promptId };
           nextPollAt = Date.now() + this.pollInterval();
@@ -280,6 +366,32 @@ export class LocalComfyAdapter implements EngineAdapter {
       unsubscribe();
       offReconnect();
       signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  /** The job's signal fired: a shutdown detaches (the run continues in ComfyUI), a cancel removes it upstream. */
+  private stopped(signal: AbortSignal, promptId: string): PipelineError {
+    if (signal.reason === DETACH) return new PipelineError('SERVICE_UNAVAILABLE', 'The service stopped following the job (shutting down); it continues in ComfyUI', { detail: { prompt_id: promptId } });
+    void this.cancelSoon(promptId);
+    return new PipelineError('JOB_CANCELLED', 'The job was cancelled', { detail: { prompt_id: promptId } });
+  }
+
+  /**
+   * Remove a prompt from ComfyUI without holding the job hostage to a slow or hung server: the
+   * removal gets its own budget (cancelTimeoutMs) and goes on in the background; the caller waits
+   * for it at most a second. Returns the outcome, or 'pending' when it is still under way.
+   */
+  private async cancelSoon(promptId: string): Promise<CancelOutcome | 'failed' | 'pending'> {
+    const removal = this.cancel(promptId).catch((err: unknown) => {
+      this.options.onLog?.('warn', 'could not remove a prompt from ComfyUI', { prompt_id: promptId, error_code: err instanceof PipelineError ? err.code : 'UNKNOWN_ERROR' });
+      return 'failed' as const;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'pending'>((resolve) => { timer = setTimeout(() => resolve('pending'), 1_000); timer.unref(); });
+    try {
+      return await Promise.race([removal, waited]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -301,20 +413,25 @@ export class LocalComfyAdapter implements EngineAdapter {
     for (let attempt = 0; ; attempt++) {
       try {
         const res = await this.http.raw('POST', '/prompt', { body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, signal });
-        const text = await res.body.text();
+        const text = await this.http.readText(res, 'POST', '/prompt', HISTORY_ENTRY_MAX_BYTES, signal);
         let data: unknown;
         try { data = text ? JSON.parse(text) : null; } catch { data = undefined; }
-        if (res.status === 400) throw submitError(data, graph);
+        if (res.status === 400) throw this.engineErrorOf(() => submitError(data, graph));
         if (res.status >= 500) throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI answered ${res.status} to POST /prompt`, { detail: { status: res.status } });
+        if (res.status !== 200) {
+          // 403, 404, 405, 413…: ComfyUI (or a proxy in front of it) refused the request; nothing was queued.
+          throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI refused POST /prompt with status ${res.status}`, { detail: { status: res.status, ambiguous: false } });
+        }
         const accepted = (data as { prompt_id?: unknown } | undefined)?.prompt_id;
-        if (res.status !== 200 || typeof accepted !== 'string') {
-          throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI answered POST /prompt with status ${res.status} and no prompt_id`, { detail: { status: res.status, ambiguous: res.status === 200 } });
+        if (typeof accepted !== 'string' || accepted.length === 0 || accepted.length > 200) {
+          throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI answered POST /prompt with status 200 and no prompt_id', { detail: { status: res.status, ambiguous: true } });
         }
         return accepted;
       } catch (err) {
         if (!(err instanceof PipelineError) || err.code === 'DEPENDENCY_MISSING' || err.code === 'CONTRACT_MISMATCH' || err.code === 'ENGINE_OFFLINE' || err.code === 'JOB_CANCELLED') throw err;
+        if (signal?.aborted || err.detail?.ambiguous === false) throw err;
         // 5xx, reset or malformed answer: the prompt may or may not be queued. Never submit twice.
-        const state = await this.lookup(promptId).catch(() => 'unknown' as const);
+        const state = await this.lookup(promptId, signal).catch(() => 'unknown' as const);
         if (state !== 'unknown') return promptId;
         if (attempt >= 2) throw err;
         await sleep(200 * 2 ** attempt * (0.5 + Math.random()), signal);
@@ -322,80 +439,150 @@ export class LocalComfyAdapter implements EngineAdapter {
     }
   }
 
+  /** Build an error from an upstream body; a body too odd to read becomes ENGINE_PROTOCOL_ERROR. */
+  private engineErrorOf(build: () => PipelineError): PipelineError {
+    try {
+      return build();
+    } catch (err) {
+      return this.engineError(err, 'reading its refusal of the prompt');
+    }
+  }
+
   private async historyEntry(promptId: string, signal?: AbortSignal): Promise<HistoryEntry | null> {
-    const { data } = await this.http.json<Record<string, HistoryEntry>>('GET', `/history/${encodeURIComponent(promptId)}`, { signal });
-    const entry = data && typeof data === 'object' ? data[promptId] : undefined;
-    return entry && typeof entry === 'object' ? entry : null;
+    const { data } = await this.http.json<Record<string, unknown>>('GET', `/history/${encodeURIComponent(promptId)}`, { signal, maxBytes: HISTORY_ENTRY_MAX_BYTES });
+    if (data === undefined || data === null) return null;
+    if (typeof data !== 'object' || Array.isArray(data)) throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI /history answer is not an object', { detail: { prompt_id: promptId } });
+    const entry = data[promptId];
+    return entry === undefined || entry === null ? null : parseHistoryEntry(entry, promptId);
   }
 
   async lookup(promptId: string, signal?: AbortSignal): Promise<'queued' | 'running' | 'finished' | 'unknown'> {
     // Queue first, then history: a prompt leaves the queue only after its history is written.
-    const { data: queue } = await this.http.json<{ queue_running?: unknown[][]; queue_pending?: unknown[][] }>('GET', '/queue', { signal });
-    if ((queue?.queue_running ?? []).some((item) => Array.isArray(item) && item[1] === promptId)) return 'running';
-    if ((queue?.queue_pending ?? []).some((item) => Array.isArray(item) && item[1] === promptId)) return 'queued';
+    const { data: queue } = await this.http.json<{ queue_running?: unknown; queue_pending?: unknown }>('GET', '/queue', { signal });
+    const list = (v: unknown) => {
+      if (v === undefined) return [];
+      if (!Array.isArray(v)) throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI /queue answer is not a list of items', { detail: { prompt_id: promptId } });
+      return v;
+    };
+    if (!queue || typeof queue !== 'object') throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI /queue answer is not an object', { detail: { prompt_id: promptId } });
+    if (list(queue.queue_running).some((item) => Array.isArray(item) && item[1] === promptId)) return 'running';
+    if (list(queue.queue_pending).some((item) => Array.isArray(item) && item[1] === promptId)) return 'queued';
     return (await this.historyEntry(promptId, signal)) ? 'finished' : 'unknown';
   }
 
-  async cancel(promptId: string, signal: AbortSignal = AbortSignal.timeout(5_000)): Promise<CancelOutcome> {
-    const state = await this.lookup(promptId, signal);
-    if (state === 'queued') {
-      await this.http.json('POST', '/queue', { json: { delete: [promptId] }, safe: true, expectEmpty: true, signal });
-      // It may have started between the two calls: then interrupt it.
-      if ((await this.lookup(promptId, signal)) !== 'running') return 'removed_from_queue';
-    } else if (state !== 'running') {
-      return 'not_active';
-    }
-    // Targeted interrupt; on servers that ignore the body this is global, which is why the queue
-    // was checked first: our prompt is the one running.
-    await this.http.json('POST', '/interrupt', { json: { prompt_id: promptId }, safe: true, expectEmpty: true, signal });
-    return 'interrupted';
+  /** Remove a queued prompt or interrupt a running one, within cancelTimeoutMs (default 5 s). */
+  async cancel(promptId: string, signal?: AbortSignal): Promise<CancelOutcome> {
+    return withTimeLimit([signal], this.options.cancelTimeoutMs ?? 5_000, async (limit) => {
+      const state = await this.lookup(promptId, limit);
+      if (state === 'queued') {
+        await this.http.json('POST', '/queue', { json: { delete: [promptId] }, safe: true, expectEmpty: true, signal: limit });
+        // It may have started between the two calls: then interrupt it.
+        if ((await this.lookup(promptId, limit)) !== 'running') return 'removed_from_queue';
+      } else if (state !== 'running') {
+        return 'not_active';
+      }
+      // Targeted interrupt; on servers that ignore the body this is global, which is why the queue
+      // was checked first: our prompt is the one running.
+      await this.http.json('POST', '/interrupt', { json: { prompt_id: promptId }, safe: true, expectEmpty: true, signal: limit });
+      return 'interrupted';
+    });
   }
 
-  async download(output: EngineOutput, sink: Writable, signal?: AbortSignal): Promise<DownloadResult> {
-    const query = new URLSearchParams({ filename: output.filename, subfolder: output.subfolder, type: output.type });
-    for (let attempt = 0; ; attempt++) {
-      const res = await this.http.raw('GET', `/view?${query.toString()}`, { signal });
-      if (res.status >= 500 && attempt < 2) {
-        res.body.destroy();
-        await sleep(200 * 2 ** attempt, signal);
-        continue;
+  /**
+   * Stream one output into `sink`, at most `maxBytes` of it. One attempt, classified; the caller
+   * decides on retries: ENGINE_OUTPUT_MISSING (404: ComfyUI no longer has the file) and other 4xx
+   * are final, 5xx and broken transfers are DOWNLOAD_FAILED with `transient: true`, an error of the
+   * sink (a full disk) keeps its own code (DISK_FULL…) and is never blamed on ComfyUI. Waits for a
+   * download slot (downloadConcurrency over all jobs) under the same signal.
+   */
+  async download(output: EngineOutput, sink: Writable, options: DownloadOptions = {}): Promise<DownloadResult> {
+    const { signal } = options;
+    const maxBytes = options.maxBytes ?? Infinity;
+    const where = { filename: output.filename, subfolder: output.subfolder };
+    const stopped = () => (timedOut(signal)
+      ? new PipelineError('DOWNLOAD_TIMEOUT', `ComfyUI did not send output ${output.filename} before the job's deadline`, { detail: where })
+      : new PipelineError('DOWNLOAD_CANCELLED', 'The download was cancelled', { detail: where }));
+    let release: () => void;
+    try {
+      release = await this.downloads.acquire(signal);
+    } catch {
+      throw stopped();
+    }
+    try {
+      const query = new URLSearchParams({ filename: output.filename, subfolder: output.subfolder, type: output.type });
+      let res;
+      try {
+        res = await this.http.raw('GET', `/view?${query.toString()}`, { signal, pool: 'transfer' });
+      } catch (err) {
+        if (signal?.aborted) throw stopped();
+        const e = this.engineError(err, 'fetching an output');
+        throw new PipelineError(e.code === 'ENGINE_TIMEOUT' ? 'DOWNLOAD_TIMEOUT' : e.code === 'ENGINE_OFFLINE' ? 'ENGINE_OFFLINE' : 'DOWNLOAD_FAILED', `Fetching ${output.filename} from ComfyUI failed (${e.message})`, { detail: { ...where, transient: true, upstream: e.code }, cause: err });
       }
       if (res.status !== 200) {
-        res.body.destroy();
-        throw new PipelineError('DOWNLOAD_FAILED', `ComfyUI answered ${res.status} for output ${output.filename}`, { detail: { status: res.status, filename: output.filename, subfolder: output.subfolder } });
+        discardBody(res.body);
+        if (res.status === 404) throw new PipelineError('ENGINE_OUTPUT_MISSING', `ComfyUI no longer has output ${output.filename} (404)`, { detail: { ...where, status: 404 } });
+        const transient = res.status >= 500 || res.status === 429;
+        throw new PipelineError('DOWNLOAD_FAILED', `ComfyUI answered ${res.status} for output ${output.filename}`, { detail: { ...where, status: res.status, transient } });
       }
-      const contentType = String(res.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim();
+      const contentType = String(res.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim().slice(0, 100);
       const expected = Number(res.headers['content-length'] ?? NaN);
+      const tooLarge = () => new PipelineError('OUTPUT_TOO_LARGE', `Output ${output.filename} is larger than ${maxBytes} bytes (OUTPUT_MAX_BYTES)`, { detail: { ...where, max_bytes: maxBytes } });
+      if (Number.isFinite(expected) && expected > maxBytes) {
+        discardBody(res.body);
+        throw tooLarge();
+      }
       let size = 0;
-      const counter = new Transform({ transform(chunk: Buffer, _e, done) { size += chunk.length; done(null, chunk); } });
+      const counter = new Transform({
+        transform(chunk: Buffer, _e, done) {
+          size += chunk.length;
+          if (size > maxBytes) return done(tooLarge());
+          done(null, chunk);
+        },
+      });
       try {
         await pipeline(res.body, counter, sink, { signal });
       } catch (err) {
-        if (signal?.aborted) throw new PipelineError('DOWNLOAD_CANCELLED', 'The download was cancelled', { cause: err });
+        discardBody(res.body);
+        if (signal?.aborted) throw stopped();
+        if (err instanceof PipelineError) throw err;
+        // A failed file-system call (ENOSPC, EACCES… on open or write) is the disk's fault, not ComfyUI's.
+        if (isFileSystemError(err)) throw classifyError(err);
         const classified = this.http.classify(err, 'GET', '/view');
-        throw new PipelineError(classified.code === 'ENGINE_TIMEOUT' ? 'DOWNLOAD_TIMEOUT' : 'DOWNLOAD_FAILED', `Downloading ${output.filename} from ComfyUI failed`, { detail: { filename: output.filename }, cause: err });
+        throw new PipelineError(classified.code === 'ENGINE_TIMEOUT' ? 'DOWNLOAD_TIMEOUT' : 'DOWNLOAD_FAILED', `Downloading ${output.filename} from ComfyUI failed`, { detail: { ...where, transient: true }, cause: err });
       }
       if (Number.isFinite(expected) && expected !== size) {
-        throw new PipelineError('DOWNLOAD_FAILED', `Output ${output.filename} was truncated (${size} of ${expected} bytes)`, { detail: { filename: output.filename, expected, received: size } });
+        throw new PipelineError('DOWNLOAD_FAILED', `Output ${output.filename} was truncated (${size} of ${expected} bytes)`, { detail: { ...where, expected, received: size, transient: true } });
       }
       return { contentType, sizeBytes: size };
+    } finally {
+      release();
     }
   }
 
-  async uploadImage(name: string, bytes: Buffer, contentType: string): Promise<string> {
-    const form = new FormData();
-    form.append('image', new Blob([bytes], { type: contentType }), name);
-    form.append('type', 'input');
-    form.append('overwrite', 'false');
-    const res = await this.http.raw('POST', '/upload/image', { body: form as never });
-    const text = await res.body.text();
-    if (res.status !== 200) {
-      throw new PipelineError(res.status >= 500 ? 'ENGINE_PROTOCOL_ERROR' : 'VALIDATION_ERROR', `ComfyUI refused the upload of ${name} (${res.status})`, { detail: { status: res.status } });
+  async uploadImage(name: string, bytes: Buffer, contentType: string, signal?: AbortSignal): Promise<string> {
+    try {
+      const form = new FormData();
+      form.append('image', new Blob([bytes], { type: contentType }), name);
+      form.append('type', 'input');
+      form.append('overwrite', 'false');
+      const limit = boundedSignal([signal], this.options.httpTimeoutMs);
+      try {
+        const res = await this.http.raw('POST', '/upload/image', { body: form as never, signal: limit.signal, pool: 'transfer' });
+        const text = await this.http.readText(res, 'POST', '/upload/image', SYSTEM_STATS_MAX_BYTES, limit.signal);
+        if (res.status !== 200) {
+          throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI refused the upload of ${name} (${res.status})`, { detail: { status: res.status } });
+        }
+        let data: { name?: unknown; subfolder?: unknown };
+        try { data = JSON.parse(text); } catch { throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI sent malformed JSON for POST /upload/image'); }
+        if (!data || typeof data.name !== 'string' || !data.name || data.name.length > 1024) throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI upload answer has no name');
+        return typeof data.subfolder === 'string' && data.subfolder ? `${data.subfolder.slice(0, 1024)}/${data.name}` : data.name;
+      } finally {
+        limit.dispose();
+      }
+    } catch (err) {
+      if (signal?.aborted) throw new PipelineError('JOB_CANCELLED', 'The job was cancelled during an upload to ComfyUI');
+      throw this.engineError(err, 'uploading an input image');
     }
-    let data: { name?: unknown; subfolder?: unknown };
-    try { data = JSON.parse(text); } catch { throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI sent malformed JSON for POST /upload/image'); }
-    if (typeof data.name !== 'string') throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI upload answer has no name');
-    return typeof data.subfolder === 'string' && data.subfolder ? `${data.subfolder}/${data.name}` : data.name;
   }
 
   async close(): Promise<void> {

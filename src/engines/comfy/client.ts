@@ -2,6 +2,10 @@ import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici'
 import type { Readable } from 'node:stream';
 import { PipelineError } from '../../errors/pipeline-error.js';
 import { redactString } from '../../store/redact.js';
+import { boundedSignal, timedOut } from '../../util/deadline.js';
+import { sleep } from '../../util/sleep.js';
+
+export { sleep };
 
 export interface ComfyHttpOptions {
   baseUrl: string;
@@ -11,7 +15,18 @@ export interface ComfyHttpOptions {
   /** 5xx retries for safe calls */
   maxRetries?: number;
   retryBaseMs?: number;
+  /** Connections for bulk transfers (output downloads, uploads): the download concurrency. */
+  transferConnections?: number;
+  /** The most bytes any JSON answer may have; larger ones are refused, never buffered. */
+  maxJsonBytes?: number;
 }
+
+/**
+ * Which connection pool a call uses. Health probes have their own, so they never queue behind
+ * downloads or a burst of polls; bulk transfers have theirs, so a slow output cannot starve the
+ * calls that follow and cancel jobs.
+ */
+export type Pool = 'control' | 'transfer' | 'probe';
 
 export interface RawResponse {
   status: number;
@@ -19,66 +34,122 @@ export interface RawResponse {
   body: Readable & Dispatcher.BodyMixin;
 }
 
-const RETRYABLE_STATUS = new Set([500, 502, 503, 504]);
+export interface CallInit {
+  signal?: AbortSignal;
+  /** Overall time limit of this call (on top of the pool's headers/body inactivity timeouts). */
+  timeoutMs?: number;
+  pool?: Pool;
+}
+
+const RETRYABLE_STATUS = new Set([429, 500, 502, 503, 504]);
+export const DEFAULT_MAX_JSON_BYTES = 64 * 1024 * 1024;
+
+/** Let go of a response body without reading it. An undici body destroyed with no 'error' listener would throw. */
+export function discardBody(body: Readable): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
 
 /**
- * All HTTP to one ComfyUI goes through this client: one undici dispatcher (keep-alive pool with
- * connect/headers/body timeouts), errors classified by type into taxonomy codes, and bounded
- * jittered retries of 5xx for calls that are safe to repeat.
+ * All HTTP to one ComfyUI goes through this client: undici keep-alive pools with connect/headers/
+ * body timeouts, an overall time limit and the caller's signal on every call, bounded answer sizes,
+ * errors classified by type into taxonomy codes, and bounded jittered retries of 5xx for calls that
+ * are safe to repeat.
  */
 export class ComfyHttpClient {
   readonly baseUrl: string;
-  private readonly agent: Agent;
+  readonly maxJsonBytes: number;
+  private readonly agents: Record<Pool, Agent>;
   private readonly maxRetries: number;
   private readonly retryBaseMs: number;
 
   constructor(private readonly options: ComfyHttpOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
-    this.agent = new Agent({
+    this.maxJsonBytes = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
+    const agent = (connections: number) => new Agent({
       connect: { timeout: options.connectTimeoutMs ?? Math.min(5000, options.timeoutMs) },
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 4_000,
-      connections: 16,
+      connections,
     });
+    this.agents = { control: agent(16), transfer: agent(options.transferConnections ?? 4), probe: agent(2) };
     this.maxRetries = options.maxRetries ?? 2;
     this.retryBaseMs = options.retryBaseMs ?? 200;
   }
 
-  /** One request, no retry; the caller owns the body. */
-  async raw(method: Dispatcher.HttpMethod, path: string, init: { body?: Dispatcher.DispatchOptions['body']; headers?: Record<string, string>; signal?: AbortSignal; timeoutMs?: number } = {}): Promise<RawResponse> {
+  /**
+   * One request, no retry; the caller owns the body (read it, or discardBody() it). The call's
+   * time limit covers waiting for a pooled connection and the headers; the body is the caller's to
+   * bound (pass the same signal to whatever reads it).
+   */
+  async raw(method: Dispatcher.HttpMethod, path: string, init: CallInit & { body?: Dispatcher.DispatchOptions['body']; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+    const bounded = init.timeoutMs !== undefined ? boundedSignal([init.signal], init.timeoutMs) : null;
+    const signal = bounded?.signal ?? init.signal;
     try {
       const res = await request(`${this.baseUrl}${path}`, {
         method,
-        dispatcher: this.agent,
+        dispatcher: this.agents[init.pool ?? 'control'],
         body: init.body,
         headers: init.headers,
-        signal: init.signal,
-        headersTimeout: init.timeoutMs,
-        bodyTimeout: init.timeoutMs,
+        signal,
       });
+      res.body.on('error', () => undefined); // read errors surface through whoever reads it
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
-      throw this.classify(err, method, path, init.signal);
+      throw this.classify(err, method, path, signal);
+    } finally {
+      bounded?.dispose();
     }
   }
 
   /**
-   * JSON call. `safe` calls (GETs and idempotent POSTs) are retried on 5xx and dropped connections
-   * with jittered backoff; others fail at once so the caller can decide.
+   * A whole body as text, refused past `maxBytes` (by Content-Length before reading, or as soon as
+   * the bytes pass it) with ENGINE_PROTOCOL_ERROR.
    */
-  async json<T = unknown>(method: Dispatcher.HttpMethod, path: string, init: { json?: unknown; safe?: boolean; signal?: AbortSignal; timeoutMs?: number; expectEmpty?: boolean } = {}): Promise<{ status: number; data: T }> {
+  async readText(res: RawResponse, method: string, path: string, maxBytes = this.maxJsonBytes, signal?: AbortSignal): Promise<string> {
+    const declared = Number(res.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      discardBody(res.body);
+      throw tooLarge(method, path, maxBytes, declared);
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          discardBody(res.body);
+          throw tooLarge(method, path, maxBytes, null);
+        }
+        chunks.push(chunk);
+      }
+    } catch (err) {
+      throw this.classify(err, method, path, signal);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
+  }
+
+  /**
+   * JSON call. `safe` calls (GETs and idempotent POSTs) are retried on 5xx and dropped connections
+   * with jittered backoff; others fail at once so the caller can decide. Any status other than 2xx
+   * is an ENGINE_PROTOCOL_ERROR carrying the status.
+   */
+  async json<T = unknown>(method: Dispatcher.HttpMethod, path: string, init: CallInit & { json?: unknown; safe?: boolean; expectEmpty?: boolean; maxBytes?: number } = {}): Promise<{ status: number; data: T }> {
     const safe = init.safe ?? method === 'GET';
+    const maxBytes = Math.min(init.maxBytes ?? this.maxJsonBytes, this.maxJsonBytes);
     for (let attempt = 0; ; attempt++) {
+      // One time limit for the whole call, body included.
+      const bounded = boundedSignal([init.signal], init.timeoutMs ?? this.options.timeoutMs);
       try {
         const res = await this.raw(method, path, {
           body: init.json === undefined ? undefined : JSON.stringify(init.json),
           headers: init.json === undefined ? undefined : { 'content-type': 'application/json' },
-          signal: init.signal,
-          timeoutMs: init.timeoutMs,
+          signal: bounded.signal,
+          pool: init.pool,
         });
-        const text = await res.body.text().catch((err: unknown) => { throw this.classify(err, method, path, init.signal); });
-        if (RETRYABLE_STATUS.has(res.status)) {
+        const text = await this.readText(res, method, path, maxBytes, bounded.signal);
+        if (res.status < 200 || res.status > 299) {
           throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI answered ${res.status} to ${method} ${path}`, {
             detail: { status: res.status, path, body: redactString(text.slice(0, 500)) },
           });
@@ -96,6 +167,8 @@ export class ComfyHttpClient {
           && (err.detail?.status !== undefined ? RETRYABLE_STATUS.has(err.detail.status as number) : err.code === 'CONNECTION_TIMEOUT' && err.detail?.phase === 'reset');
         if (!retryable) throw err;
         await sleep(this.retryBaseMs * 2 ** attempt * (0.5 + Math.random()), init.signal);
+      } finally {
+        bounded.dispose();
       }
     }
   }
@@ -104,6 +177,9 @@ export class ComfyHttpClient {
   classify(err: unknown, method: string, path: string, signal?: AbortSignal): PipelineError {
     if (err instanceof PipelineError) return err;
     const where = { method, path, comfyui_url: this.baseUrl };
+    if (timedOut(signal)) {
+      return new PipelineError('ENGINE_TIMEOUT', `ComfyUI did not answer ${method} ${path} in time`, { detail: where, cause: err });
+    }
     if (signal?.aborted) {
       return new PipelineError('JOB_CANCELLED', 'The operation was cancelled', { detail: where, cause: err });
     }
@@ -113,33 +189,26 @@ export class ComfyHttpClient {
     if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
       return new PipelineError('ENGINE_TIMEOUT', `ComfyUI did not answer ${method} ${path} in time`, { detail: where, cause: err });
     }
-    if (err instanceof undiciErrors.SocketError) {
+    if (err instanceof undiciErrors.SocketError || err instanceof undiciErrors.RequestAbortedError || err instanceof undiciErrors.ResponseContentLengthMismatchError) {
       return new PipelineError('CONNECTION_TIMEOUT', `ComfyUI closed the connection during ${method} ${path}`, { detail: { ...where, phase: 'reset' }, cause: err });
     }
     const code = (err as { code?: string })?.code;
     if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EAI_AGAIN') {
       return new PipelineError('ENGINE_OFFLINE', `ComfyUI is not reachable at ${this.baseUrl} (${code})`, { detail: { ...where, code }, cause: err });
     }
-    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED') {
+    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED' || code === 'UND_ERR_SOCKET') {
       return new PipelineError('CONNECTION_TIMEOUT', `ComfyUI closed the connection during ${method} ${path}`, { detail: { ...where, phase: 'reset', code }, cause: err });
     }
     return new PipelineError('ENGINE_PROTOCOL_ERROR', `Unexpected failure talking to ComfyUI (${method} ${path})`, { detail: where, cause: err });
   }
 
   async close(): Promise<void> {
-    await this.agent.destroy().catch(() => undefined);
+    await Promise.all(Object.values(this.agents).map((a) => a.destroy().catch(() => undefined)));
   }
 }
 
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    timer.unref?.();
-    function done() {
-      signal?.removeEventListener('abort', done);
-      clearTimeout(timer);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
+function tooLarge(method: string, path: string, maxBytes: number, declared: number | null): PipelineError {
+  return new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI's answer to ${method} ${path} is larger than ${maxBytes} bytes (COMFYUI_MAX_JSON_BYTES)`, {
+    detail: { path, max_bytes: maxBytes, declared_bytes: declared },
   });
 }

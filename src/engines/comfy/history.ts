@@ -1,10 +1,39 @@
 import { PipelineError } from '../../errors/pipeline-error.js';
-import { redact, redactString } from '../../store/redact.js';
+import { redact, redactClipped } from '../../store/redact.js';
 import type { EngineOutput } from '../engine.js';
 
 export interface HistoryEntry {
   outputs?: Record<string, Record<string, unknown>>;
   status?: { status_str?: string; completed?: boolean; messages?: [string, Record<string, unknown>][] };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A /history/{id} entry as this service reads it, checked shape by shape: any era's entry passes
+ * (older ones lack `status` or `meta`), but an entry whose parts have the wrong type (outputs not an
+ * object, messages not a list of [type, data] pairs) is an ENGINE_PROTOCOL_ERROR, not a crash later.
+ */
+export function parseHistoryEntry(raw: unknown, promptId: string): HistoryEntry {
+  const bad = (what: string) => new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI's /history entry for the prompt is malformed: ${what}`, { detail: { prompt_id: promptId } });
+  if (!isObject(raw)) throw bad('it is not an object');
+  const entry: HistoryEntry = {};
+  if (raw.outputs !== undefined && raw.outputs !== null) {
+    if (!isObject(raw.outputs)) throw bad('outputs is not an object');
+    entry.outputs = {};
+    for (const [node, ui] of Object.entries(raw.outputs)) if (isObject(ui)) entry.outputs[node] = ui;
+  }
+  if (raw.status !== undefined && raw.status !== null) {
+    if (!isObject(raw.status)) throw bad('status is not an object');
+    const { status_str, completed, messages } = raw.status;
+    if (messages !== undefined && !Array.isArray(messages)) throw bad('status.messages is not a list');
+    entry.status = {
+      status_str: typeof status_str === 'string' ? status_str : undefined,
+      completed: typeof completed === 'boolean' ? completed : undefined,
+      messages: (messages ?? []).filter((m): m is [string, Record<string, unknown>] => Array.isArray(m) && typeof m[0] === 'string' && isObject(m[1])),
+    };
+  }
+  return entry;
 }
 
 /** Every file in a history entry's outputs, under any key (images, gifs, videos, audio, files…). */
@@ -17,13 +46,18 @@ export function outputsOf(entry: HistoryEntry): EngineOutput[] {
       for (const item of list) {
         if (!item || typeof item !== 'object') continue;
         const { filename, subfolder, type } = item as { filename?: unknown; subfolder?: unknown; type?: unknown };
-        if (typeof filename !== 'string' || filename.length === 0) continue;
+        // A name no real ComfyUI writes (empty, or absurdly long) is not fetched.
+        if (typeof filename !== 'string' || filename.length === 0 || filename.length > 1024) continue;
+        if (typeof subfolder === 'string' && subfolder.length > 1024) continue;
         files.push({ node_id: nodeId, kind, filename, subfolder: typeof subfolder === 'string' ? subfolder : '', type: typeof type === 'string' ? type : 'output' });
       }
     }
   }
   return files;
 }
+
+/** A short upstream field as text, cut before anything else looks at it. */
+const clipped = (v: unknown): string | null => (v === undefined || v === null ? null : redactClipped(String(typeof v === 'object' ? JSON.stringify(v) : v), 200));
 
 /** The outcome a finished entry records; throws the matching taxonomy error for failures. */
 export function outcomeOf(entry: HistoryEntry, promptId: string): EngineOutput[] {
@@ -33,21 +67,21 @@ export function outcomeOf(entry: HistoryEntry, promptId: string): EngineOutput[]
   if (failed) {
     const error = messages.find(([t]) => t === 'execution_error')?.[1];
     if (error) {
-      throw new PipelineError('ENGINE_EXECUTION_FAILED', `ComfyUI failed in node ${String(error.node_id)} (${String(error.node_type)}): ${redactString(String(error.exception_message ?? '')).slice(0, 500)}`, {
+      throw new PipelineError('ENGINE_EXECUTION_FAILED', `ComfyUI failed in node ${clipped(error.node_id)} (${clipped(error.node_type)}): ${redactClipped(String(error.exception_message ?? ''), 500)}`, {
         detail: redact({
           prompt_id: promptId,
-          node_id: error.node_id ?? null,
-          node_type: error.node_type ?? null,
-          exception_type: error.exception_type ?? null,
-          exception_message: typeof error.exception_message === 'string' ? error.exception_message.slice(0, 2000) : null,
+          node_id: clipped(error.node_id),
+          node_type: clipped(error.node_type),
+          exception_type: clipped(error.exception_type),
+          exception_message: typeof error.exception_message === 'string' ? redactClipped(error.exception_message, 2000) : null,
         }),
       });
     }
     const interrupted = messages.find(([t]) => t === 'execution_interrupted')?.[1];
     throw new PipelineError('ENGINE_EXECUTION_FAILED', interrupted
-      ? `The run was interrupted in ComfyUI (node ${String(interrupted.node_id ?? '?')}) by another client or the operator`
+      ? `The run was interrupted in ComfyUI (node ${clipped(interrupted.node_id) ?? '?'}) by another client or the operator`
       : 'ComfyUI recorded the run as failed without an error message', {
-      detail: { prompt_id: promptId, interrupted: Boolean(interrupted), node_id: interrupted?.node_id ?? null },
+      detail: { prompt_id: promptId, interrupted: Boolean(interrupted), node_id: clipped(interrupted?.node_id) },
     });
   }
   const files = outputsOf(entry);

@@ -7,6 +7,8 @@ export interface ComfySocketOptions {
   clientId: string;
   heartbeatMs?: number;
   openTimeoutMs?: number;
+  /** The largest message accepted; a bigger one closes the socket (1009) and it reconnects. */
+  maxPayloadBytes?: number;
   onLog?: (level: 'debug' | 'warn', msg: string, extra?: Record<string, unknown>) => void;
 }
 
@@ -42,12 +44,20 @@ export class ComfySocket {
     return this.ws?.readyState === WebSocket.OPEN;
   }
 
-  /** Open (or reuse) the socket; resolves false instead of throwing so callers fall back to polling. */
-  ensureOpen(): Promise<boolean> {
+  /**
+   * Open (or reuse) the socket; resolves false instead of throwing so callers fall back to polling.
+   * With `waitMs`, resolves false after that long while the connection attempt goes on.
+   */
+  ensureOpen(waitMs?: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     if (this.isOpen) return Promise.resolve(true);
     this.opening ??= this.connect().finally(() => { this.opening = null; });
-    return this.opening;
+    if (waitMs === undefined) return this.opening;
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      this.opening,
+      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), waitMs); timer.unref(); }),
+    ]).finally(() => clearTimeout(timer));
   }
 
   /** Listen to messages of one prompt. Returns the unsubscribe function. */
@@ -78,7 +88,9 @@ export class ComfySocket {
       // Close a previous socket first: ComfyUI's cleanup of an old socket with the same clientId
       // would otherwise unregister the new one (§2.1 caveat).
       this.dropSocket();
-      const ws = new WebSocket(this.url, { handshakeTimeout: this.options.openTimeoutMs ?? 3000, perMessageDeflate: false });
+      // ComfyUI's messages are small JSON events and preview frames of tens of kilobytes: the ws
+      // default of 100 MiB per message would let a broken server make us buffer that much.
+      const ws = new WebSocket(this.url, { handshakeTimeout: this.options.openTimeoutMs ?? 3000, perMessageDeflate: false, maxPayload: this.options.maxPayloadBytes ?? 4 * 1024 * 1024 });
       this.ws = ws;
       let settled = false;
       const settle = (ok: boolean) => { if (!settled) { settled = true; resolve(ok); } };
@@ -87,7 +99,7 @@ export class ComfySocket {
         this.attempts = 0;
         this.startHeartbeat(ws);
         settle(true);
-        if (reconnected) for (const l of this.reconnectListeners) l();
+        if (reconnected) for (const l of this.reconnectListeners) { try { l(); } catch { /* a listener's own bug never reaches ws */ } }
       });
       ws.on('message', (data, isBinary) => {
         if (isBinary) return; // previews and text frames carry nothing a job needs
@@ -96,7 +108,15 @@ export class ComfySocket {
         const promptId = promptIdOf(message);
         if (!promptId) return;
         const set = this.listeners.get(promptId);
-        if (set) for (const l of [...set]) l(message);
+        if (!set) return;
+        for (const l of [...set]) {
+          // A listener choking on a hostile message must not become an uncaught exception in ws.
+          try {
+            l(message);
+          } catch (err) {
+            this.options.onLog?.('warn', 'comfy socket listener failed on a message', { type: message.type.slice(0, 64), error: err instanceof Error ? err.message.slice(0, 200) : 'unknown' });
+          }
+        }
       });
       ws.on('pong', () => { this.awaitingPong = false; });
       ws.on('error', (err) => { this.options.onLog?.('debug', 'comfy socket error', { code: (err as NodeJS.ErrnoException).code }); });
