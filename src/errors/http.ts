@@ -70,17 +70,45 @@ const check = (schema: ZodType, httpPart: string | undefined, data: unknown) => 
   return { error };
 };
 
+/** Codes that mean this service (or its disk) failed: logged at error level with the stack. */
+const OUR_FAULT = new Set(['UNKNOWN_ERROR', 'PERMISSION_DENIED', 'DISK_FULL', 'INSUFFICIENT_DISK_SPACE', 'DB_UNAVAILABLE', 'CHECKSUM_MISMATCH']);
+
+/** The request announced a body (length or chunked) that has not been read to its end. */
+function bodyStillArriving(request: FastifyRequest): boolean {
+  const { headers } = request.raw;
+  const announced = headers['transfer-encoding'] !== undefined || Number(headers['content-length'] ?? 0) > 0;
+  return announced && !request.raw.complete && typeof request.raw.socket?.destroy === 'function';
+}
+
+function clientGone(request: FastifyRequest, err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return (code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE') && (request.raw.destroyed || request.raw.socket?.destroyed === true);
+}
+
 /** The one place errors become HTTP. Installed on the root instance, so it covers every route. */
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((rawError: FastifyError | PipelineError, request: FastifyRequest, reply: FastifyReply) => {
     const err = classifyError(rawError);
     const extra = (rawError as { jobId?: string }).jobId ? { job_id: (rawError as { jobId?: string }).jobId } : {};
     // Answered before the body was read (a 401, a 413 at the limit, a refused origin): the rest of
-    // the body is not waited for. The connection closes once the answer is out, so a slow or
-    // endless upload cannot hold it.
-    if (!request.raw.complete) reply.header('connection', 'close');
-    if (err.status >= 500) {
+    // the body is not waited for. Node discards what still arrives; a body still arriving half a
+    // second after the answer is out (slow, or endless) has its connection closed, so it cannot hold
+    // it. (Closing at once would make the kernel reset a client that is still sending, and it could
+    // lose the answer; a short body is discarded in time and its keep-alive connection lives on.)
+    if (bodyStillArriving(request)) {
+      const raw = request.raw;
+      reply.raw.once('finish', () => { setTimeout(() => { if (!raw.complete) raw.socket.destroy(); }, 500).unref(); });
+    }
+    if (clientGone(request, rawError)) {
+      // The client closed its connection mid-request: nobody to answer, and not our failure.
+      request.log.info({ reqId: request.id }, 'client closed the connection before the answer');
+      return reply;
+    }
+    if (OUR_FAULT.has(err.code)) {
       request.log.error({ err: rawError, error_code: err.code, reqId: request.id }, 'request failed');
+    } else if (err.status >= 500) {
+      // Capacity and upstream answers (503, 502, 504) are expected outcomes: no stack trace.
+      request.log.warn({ error_code: err.code, status: err.status, reqId: request.id, message: err.message }, 'request failed');
     } else {
       request.log.info({ error_code: err.code, status: err.status, reqId: request.id }, err.message);
     }

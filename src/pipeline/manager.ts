@@ -391,6 +391,7 @@ export class PipelineManager {
     } catch (err) {
       // The job has ended whether or not its file can say so yet: it is never left running in
       // memory (nor cancellable as if it ran). The write is retried until it lands.
+      active.latest = next;
       this.adopt(active, next);
       this.deps.logger.error({ err, job_id: next.job_id, status }, 'could not write the end of a job; its state is kept in memory and the write is retried');
       this.retryEndWrite(active, next);

@@ -31,7 +31,12 @@ export const uploadRoutes = (deps: { uploads: UploadStore; uploadLimitBytes: num
     if (!file) throw new PipelineError('VALIDATION_ERROR', 'The multipart body has no file part', { detail: { field: 'image' } });
     let bytes: Buffer;
     try {
-      bytes = await file.toBuffer();
+      // The part is refused the moment it passes the limit: a client sending without end would
+      // otherwise keep the parser discarding its bytes until the part ends, which it never does.
+      bytes = await Promise.race([
+        file.toBuffer(),
+        new Promise<never>((_, reject) => file.file.once('limit', () => reject(new PipelineError('PAYLOAD_TOO_LARGE', 'The uploaded file is larger than UPLOAD_LIMIT_BYTES', { detail: { limit_bytes: deps.uploadLimitBytes } })))),
+      ]);
     } catch (err) {
       if ((err as { code?: unknown }).code) throw err; // the size limit (413) and Fastify's own
       throw new PipelineError('VALIDATION_ERROR', 'The multipart body is cut off or malformed', { cause: err });

@@ -38,6 +38,8 @@ export interface ComfySimulator {
   received: { prompt_id: string; prompt: PromptGraph; client_id: string | null }[];
   /** Requests per "METHOD /path" (no query), as received, faults included (tests count fetches). */
   requestCounts: Map<string, number>;
+  /** The most requests per "METHOD /path" that were open at the same time. */
+  peakInFlight: Map<string, number>;
   executor: SimExecutor;
   /** Simulate a ComfyUI process restart: queue and history are lost, sockets drop. */
   restart(): void;
@@ -57,6 +59,8 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
   const extraModels = options.models ?? {};
   const received: ComfySimulator['received'] = [];
   const requestCounts: ComfySimulator['requestCounts'] = new Map();
+  const peakInFlight: ComfySimulator['peakInFlight'] = new Map();
+  const inFlight = new Map<string, number>();
 
   const models = (): Record<string, string[]> => {
     const out: Record<string, string[]> = {};
@@ -103,7 +107,11 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
     const url = new URL(req.url ?? '/', 'http://sim');
     const p = url.pathname.startsWith('/api/') ? url.pathname.slice(4) : url.pathname;
     const method = req.method ?? 'GET';
-    requestCounts.set(`${method} ${p}`, (requestCounts.get(`${method} ${p}`) ?? 0) + 1);
+    const key = `${method} ${p}`;
+    requestCounts.set(key, (requestCounts.get(key) ?? 0) + 1);
+    inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+    peakInFlight.set(key, Math.max(peakInFlight.get(key) ?? 0, inFlight.get(key)!));
+    res.once('close', () => inFlight.set(key, inFlight.get(key)! - 1));
 
     // Origin guard (loopback Host + foreign Origin → 403 with an empty body).
     const origin = req.headers.origin;
@@ -344,6 +352,7 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
     faults,
     received,
     requestCounts,
+    peakInFlight,
     executor,
     setFaults(patch) { Object.assign(faults, structuredClone(patch)); },
     resetFaults() {

@@ -36,6 +36,9 @@ export class ArtifactSink extends Writable {
 
   constructor(readonly tempPath: string) {
     super({ highWaterMark: 1 << 20 });
+    // Opening can fail before anyone writes (a full disk, a removed folder): the failure is kept in
+    // `errored` for whoever pipes into the sink, never thrown as an unhandled 'error' event.
+    this.on('error', () => undefined);
   }
 
   override _construct(callback: (err?: Error | null) => void): void {
@@ -110,7 +113,13 @@ export class ArtifactSink extends Writable {
   }
 
   async discard(): Promise<void> {
-    this.destroy();
+    // Wait for the stream to close: a sink discarded while its file is still being opened would
+    // otherwise have its file created after the removal, and left behind.
+    if (!this.closed) {
+      const closed = new Promise<void>((resolve) => this.once('close', () => resolve()));
+      this.destroy();
+      await closed;
+    }
     await new Promise<void>((resolve) => this.closeFd(resolve));
     await fsp.rm(this.tempPath, { force: true });
   }

@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalComfyAdapter } from '../../src/engines/comfy/adapter.js';
-import type { EngineOutput, Graph } from '../../src/engines/engine.js';
+import type { EngineOutput } from '../../src/engines/engine.js';
+import { twoOutputGraph } from '../helpers/graphs.js';
 import { PipelineError } from '../../src/errors/pipeline-error.js';
 import { OutputDownloads } from '../../src/pipeline/output-downloads.js';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
@@ -15,17 +16,6 @@ import { ArtifactStore } from '../../src/store/artifact-store.js';
 let sim: ComfySimulator;
 let adapter: LocalComfyAdapter;
 let dataDir: string;
-
-/** Two output branches: SaveImage "2" runs first, then the ImageInvert branch (which can be made to fail). */
-function twoOutputGraph(prefix: string, color = Math.floor(Math.random() * 0xffffff)): Graph {
-  // A fresh colour each time, so no node comes from the simulator's cache.
-  return {
-    '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 1, color } },
-    '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: `${prefix}/a` } },
-    '3': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
-    '4': { class_type: 'SaveImage', inputs: { images: ['3', 0], filename_prefix: `${prefix}/b` } },
-  };
-}
 
 function filesUnder(dir: string): string[] {
   const out: string[] = [];

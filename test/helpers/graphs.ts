@@ -22,3 +22,14 @@ export function txt2imgGraph(prefix: string, opts: { steps?: number; seed?: numb
     '9': { class_type: 'SaveImage', inputs: { images: ['8', 0], filename_prefix: prefix } },
   };
 }
+
+/** Two output branches: SaveImage "2" runs first, then the ImageInvert branch (which can be made to fail). */
+export function twoOutputGraph(prefix: string, color = Math.floor(Math.random() * 0xffffff)): Graph {
+  // A fresh colour each time, so no node comes from the simulator's cache.
+  return {
+    '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 1, color } },
+    '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: `${prefix}/a` } },
+    '3': { class_type: 'ImageInvert', inputs: { image: ['1', 0] } },
+    '4': { class_type: 'SaveImage', inputs: { images: ['3', 0], filename_prefix: `${prefix}/b` } },
+  };
+}

@@ -6,6 +6,9 @@ import { call } from '../helpers/http.js';
 import { startService, type TestService } from '../helpers/service.js';
 import { referencePng } from '../helpers/png-fixture.js';
 import { tinyPresetsDir } from '../helpers/tiny-presets.js';
+import { FULL, scale } from '../helpers/scale.js';
+import { readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 
 /**
  * Every route the service calls on ComfyUI, answered in every broken way a real server or a proxy
@@ -30,7 +33,31 @@ const ANSWERS: Record<string, HostileAnswer> = {
   garbage: { kind: 'garbage' },
   'wrong shape': { kind: 'wrong-shape' },
 };
+// At full size (npm run test:chaos) every status a server or proxy plausibly answers, each case repeated.
+if (FULL) {
+  for (const status of [301, 304, 400, 401, 405, 408, 409, 410, 413, 414, 431, 501, 502, 504, 520, 599]) {
+    ANSWERS[`status ${status}`] = { kind: 'status', status, body: `${status}` };
+  }
+}
+const REPEAT = scale(1, 3);
 const SOCKETS: HostileSocket[] = ['garbage', 'oversized', 'refuse-upgrade', 'hang-upgrade'];
+
+/** Peak resident memory of this process (service and simulator together) while the suite runs. */
+let peakRss = 0;
+const baseRss = process.memoryUsage().rss;
+const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+sampler.unref();
+
+/** Bytes and temp files under a data folder. */
+function diskUse(dir: string): { bytes: number; temps: number } {
+  let bytes = 0, temps = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    bytes += statSync(path.join(entry.parentPath, entry.name)).size;
+    if (entry.name.endsWith('.tmp')) temps++;
+  }
+  return { bytes, temps };
+}
 
 const unexpected: unknown[] = [];
 const onUnexpected = (err: unknown) => { unexpected.push(err); };
@@ -51,7 +78,12 @@ async function withPair<T>(fn: (sim: ComfySimulator, svc: TestService) => Promis
     COMFYUI_MAX_JSON_BYTES: String(2 * 1024 * 1024), OUTPUT_MAX_BYTES: String(4 * 1024 * 1024), LOG_LEVEL: 'warn',
   });
   try {
-    return await fn(sim, svc);
+    const result = await fn(sim, svc);
+    // Nothing partial is left behind, and what is kept is what completed jobs stored.
+    const use = diskUse(svc.dataDir);
+    expect(use.temps).toBe(0);
+    disk.push(use.bytes);
+    return result;
   } finally {
     await svc.close();
     await sim.close();
@@ -64,6 +96,8 @@ const generate = (svc: TestService, extra: Record<string, unknown> = {}) => call
 /** A generate call ends in 200 or a classified envelope, its job terminal within the deadline. */
 async function expectClassified(svc: TestService, res: Awaited<ReturnType<typeof call>>, label: string, started: number): Promise<string> {
   const elapsed = Date.now() - started;
+  jobsRun++;
+  slowest = Math.max(slowest, elapsed);
   expect(elapsed, label).toBeLessThan(DEADLINE_S * 1000 + SLACK_MS);
   if (res.status === 200) return 'completed';
   expect(res.json?.ok, `${label}: ${res.text}`).toBe(false);
@@ -77,6 +111,9 @@ async function expectClassified(svc: TestService, res: Awaited<ReturnType<typeof
 }
 
 const figures: string[] = [];
+const disk: number[] = [];
+let jobsRun = 0;
+let slowest = 0;
 
 describe('hostile ComfyUI: every broken answer on every route is classified, never a crash', () => {
   const jobRoutes = ['/view', '/history/*', '/prompt', '/object_info'];
@@ -84,10 +121,14 @@ describe('hostile ComfyUI: every broken answer on every route is classified, nev
     await withPair(async (sim, svc) => {
       const outcomes: Record<string, string> = {};
       for (const [label, answer] of Object.entries(ANSWERS)) {
-        sim.resetFaults();
-        sim.setFaults({ hostile: { [route]: answer } });
-        const started = Date.now();
-        outcomes[label] = await expectClassified(svc, await generate(svc), `${route} ${label}`, started);
+        for (let i = 0; i < REPEAT; i++) {
+          sim.resetFaults();
+          sim.setFaults({ hostile: { [route]: answer } });
+          const started = Date.now();
+          const outcome = await expectClassified(svc, await generate(svc), `${route} ${label}`, started);
+          if (i > 0) expect(outcome, `${route} ${label} is classified the same each time`).toBe(outcomes[label]);
+          outcomes[label] = outcome;
+        }
       }
       figures.push(`${route}: ${JSON.stringify(outcomes)}`);
       if (route === '/view') {
@@ -183,8 +224,14 @@ describe('hostile ComfyUI: every broken answer on every route is classified, nev
     });
   }, 60_000);
 
-  it('nothing escaped as an uncaught error or unhandled rejection', () => {
+  it('nothing escaped as an uncaught error or unhandled rejection; memory and disk stayed bounded', () => {
+    clearInterval(sampler);
     for (const line of figures) console.log(`[figures] hostile ${line}`);
+    const growthMb = (peakRss - baseRss) / 1048576;
+    console.log(`[figures] hostile summary: ${jobsRun} jobs under ${Object.keys(ANSWERS).length} answers × ${REPEAT}, 0 uncaught (${unexpected.length}), slowest end ${(slowest / 1000).toFixed(1)} s (deadline ${DEADLINE_S} s), peak RSS ${(peakRss / 1048576).toFixed(0)} MB (+${growthMb.toFixed(0)} MB) with 200 MB answers refused, data folders ${disk.map((b) => `${(b / 1024).toFixed(0)} KB`).join(' / ')}`);
     expect(unexpected).toEqual([]);
+    // Ten services and simulators share this process; 200 MB answers and endless bodies are refused
+    // at 2 MiB (JSON) and 4 MiB (outputs), never buffered (one buffered 200 MB answer alone is +400 MB).
+    expect(growthMb).toBeLessThan(320);
   });
 });

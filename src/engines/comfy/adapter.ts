@@ -546,7 +546,9 @@ export class LocalComfyAdapter implements EngineAdapter {
         if (signal?.aborted) throw stopped();
         if (err instanceof PipelineError) throw err;
         // A failed file-system call (ENOSPC, EACCES… on open or write) is the disk's fault, not ComfyUI's.
+        const sinkError = (sink as Writable & { errored?: unknown }).errored;
         if (isFileSystemError(err)) throw classifyError(err);
+        if (isFileSystemError(sinkError)) throw classifyError(sinkError);
         const classified = this.http.classify(err, 'GET', '/view');
         throw new PipelineError(classified.code === 'ENGINE_TIMEOUT' ? 'DOWNLOAD_TIMEOUT' : 'DOWNLOAD_FAILED', `Downloading ${output.filename} from ComfyUI failed`, { detail: { ...where, transient: true }, cause: err });
       }
