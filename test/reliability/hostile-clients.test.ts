@@ -229,6 +229,27 @@ describe('unauthenticated bodies are not waited for', () => {
   });
 });
 
+describe('connections are capped', () => {
+  it('past MAX_CONNECTIONS new connections are closed at once; the held ones still work', async () => {
+    const svc = await startService({ COMFYUI_URL: ctx.sim.url, MAX_CONNECTIONS: '4' });
+    const held: Socket[] = [];
+    try {
+      for (let i = 0; i < 4; i++) held.push(await rawSocket(svc.url));
+      await new Promise((r) => setTimeout(r, 100));
+      const extra = await rawSocket(svc.url);
+      const got = await readAll(extra, 3_000);
+      expect(got.closed).toBe(true);
+      expect(got.text).toBe('');
+      held[0]!.write('GET /api/pipeline/presets HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n');
+      const answer = await readAll(held[0]!, 3_000);
+      expect(statusOf(answer.text)).toBe(200);
+    } finally {
+      for (const s of held) s.destroy();
+      await svc.close();
+    }
+  });
+});
+
 describe('loopback means loopback', () => {
   it('without a token, a request whose Host is not a loopback name is refused (DNS rebinding)', async () => {
     for (const host of ['evil.example', 'evil.example:8000', '192.168.1.5:8000', 'localhost.evil.example']) {
