@@ -65,7 +65,7 @@ export interface RunRequest {
   onIdle?: () => void;
   /** Called when the engine accepted the run ('submitted') or a resumed run is being followed ('resumed'). */
   onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void;
-  /** The most output files a run may list (OUTPUT_MAX_COUNT); more is OUTPUT_TOO_LARGE. */
+  /** The most output files a run may list (OUTPUT_MAX_COUNT); more is ENGINE_PROTOCOL_ERROR. */
   maxOutputs?: number;
 }
 

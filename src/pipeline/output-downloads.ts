@@ -129,7 +129,7 @@ export class OutputDownloads {
       files.push(file);
     }
     if (files.length > this.limits.maxCount) {
-      throw new PipelineError('OUTPUT_TOO_LARGE', `ComfyUI listed ${files.length} output files; at most ${this.limits.maxCount} are stored per job (OUTPUT_MAX_COUNT)`, { detail: { outputs: files.length, max: this.limits.maxCount } });
+      throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI listed ${files.length} output files; at most ${this.limits.maxCount} are stored per job (OUTPUT_MAX_COUNT)`, { detail: { outputs: files.length, max: this.limits.maxCount } });
     }
     // Files reported early that the final list does not name stop downloading now.
     for (const [key, fetching] of this.fetches) {

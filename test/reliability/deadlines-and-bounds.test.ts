@@ -100,12 +100,13 @@ describe('bounded by size and count', () => {
     expect(left.filter((f) => String(f).includes('.tmp') || String(f).endsWith('.png'))).toEqual([]);
   });
 
-  it('a run listing more outputs than OUTPUT_MAX_COUNT is OUTPUT_TOO_LARGE', async () => {
+  it('a run listing more outputs than OUTPUT_MAX_COUNT is ENGINE_PROTOCOL_ERROR', async () => {
     sim.resetFaults();
     adapter ??= new LocalComfyAdapter({ baseUrl: sim.url, httpTimeoutMs: 5_000, healthTimeoutMs: 1_000 });
     const err = await adapter.run({ graph: twoOutputGraph(`bounds/${randomUUID()}`), promptId: randomUUID(), deadlineAt: Date.now() + 10_000, maxOutputs: 1 }).then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(PipelineError);
-    expect((err as PipelineError).code).toBe('OUTPUT_TOO_LARGE');
+    expect((err as PipelineError).code).toBe('ENGINE_PROTOCOL_ERROR');
+    expect((err as PipelineError).message).toContain('OUTPUT_MAX_COUNT');
   });
 
   it('a WebSocket message larger than the cap closes the socket instead of being buffered; the run still completes', async () => {

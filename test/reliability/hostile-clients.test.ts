@@ -5,7 +5,7 @@ import path from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, ConfigError } from '../../src/config.js';
-import { crc32 } from '../../src/util/png.js';
+import { pngChunk } from '../../src/util/png.js';
 import { call, expectEnvelope } from '../helpers/http.js';
 import { referenceJpeg, referencePng } from '../helpers/png-fixture.js';
 import { startService, useSimulatedService } from '../helpers/service.js';
@@ -59,14 +59,6 @@ const expectRawEnvelope = (res: { status: number; text: string }, status: number
   expect(json.remediation.length).toBeGreaterThan(0);
 };
 
-function pngChunk(type: string, data: Buffer): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, crc]);
-}
 /** A PNG whose header claims width×height and whose image data inflates to `rawBytes` zeros. */
 function craftedPng(width: number, height: number, rawBytes: number): Buffer {
   const ihdr = Buffer.alloc(13);

@@ -347,7 +347,7 @@ export class LocalComfyAdapter implements EngineAdapter {
             request.onProgress?.({ progress: 1, node: null });
             const cachedAll = (entry.status?.messages ?? []).some(([t, d]) => t === 'execution_cached' && Array.isArray(d.nodes) && d.nodes.length >= Object.keys(graph).length);
             if (outputs.length > (request.maxOutputs ?? Infinity)) {
-              throw new PipelineError('OUTPUT_TOO_LARGE', `ComfyUI listed ${outputs.length} output files; at most ${request.maxOutputs} are stored per job (OUTPUT_MAX_COUNT)`, { detail: { prompt_id: promptId, outputs: outputs.length, max: request.maxOutputs } });
+              throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI listed ${outputs.length} output files; at most ${request.maxOutputs} are stored per job (OUTPUT_MAX_COUNT)`, { detail: { prompt_id: promptId, outputs: outputs.length, max: request.maxOutputs } });
             }
             return { kind: 'done', result: { promptId, outputs, fullyCached: cachedAll } };
           }
