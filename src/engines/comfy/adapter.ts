@@ -416,7 +416,12 @@ export class LocalComfyAdapter implements EngineAdapter {
         const text = await this.http.readText(res, 'POST', '/prompt', HISTORY_ENTRY_MAX_BYTES, signal);
         let data: unknown;
         try { data = text ? JSON.parse(text) : null; } catch { data = undefined; }
-        if (res.status === 400) throw this.engineErrorOf(() => submitError(data, graph));
+        if (res.status === 400) {
+          // ComfyUI's refusals are {error, node_errors}; any other 400 (a proxy's page, say) is not one.
+          const isComfyRefusal = Boolean(data) && typeof data === 'object' && ('error' in (data as object) || 'node_errors' in (data as object));
+          if (!isComfyRefusal) throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI refused POST /prompt (400) with an answer that is not a ComfyUI error', { detail: { status: 400, ambiguous: false } });
+          throw this.engineErrorOf(() => submitError(data, graph));
+        }
         if (res.status >= 500) throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI answered ${res.status} to POST /prompt`, { detail: { status: res.status } });
         if (res.status !== 200) {
           // 403, 404, 405, 413…: ComfyUI (or a proxy in front of it) refused the request; nothing was queued.
