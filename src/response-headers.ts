@@ -4,7 +4,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 const ALLOWED_HEADERS = 'content-type, authorization, idempotency-key, prefer, x-request-id, last-event-id';
 /** Response headers a browser script may read. */
 const EXPOSED_HEADERS = 'x-request-id, location, retry-after';
-const ALLOWED_METHODS = 'GET, HEAD, POST';
+/** Every method a browser preflight may ask for, so CORS never refuses the frontend over a method. */
+const ALLOWED_METHODS = 'GET, HEAD, POST, PUT, DELETE, OPTIONS';
 const MAX_AGE_SECONDS = '600';
 
 /**

@@ -24,7 +24,7 @@ export const GenerateResponse = z.object({
   job_id: z.string().describe('The job id (UUID)'),
   status: z.enum(['queued', 'running', 'completed', 'failed']).describe('Job state when the response was made'),
   preset_id: z.string().describe('The preset that ran'),
-  estimated_time_seconds: z.number().nullable().describe('Expected run time from recent jobs of the same preset and level; null without history'),
+  estimated_time_seconds: z.number().int().nullable().describe('Expected run time in whole seconds (rounded up) from recent jobs of the same preset and level; null without history'),
   output_url: z.string().nullable().describe('URL of the first image once completed'),
   error: z.string().nullable().describe('Error code when failed, else null'),
 }).describe('Result of a generation request');

@@ -11,7 +11,7 @@ export const JobStatus = z.object({
   created_at: IsoTimestamp,
   started_at: IsoTimestamp.nullable(),
   finished_at: IsoTimestamp.nullable(),
-  estimated_time_seconds: z.number().nullable().describe('Expected run time, null without history'),
+  estimated_time_seconds: z.number().int().nullable().describe('Expected run time in whole seconds (rounded up), null without history'),
   output_url: z.string().nullable().describe('URL of the first image once completed'),
   error: z.string().nullable().describe('Human-readable error when failed'),
   error_code: z.string().nullable().describe('Taxonomy code when failed or cancelled'),

@@ -1,5 +1,6 @@
 /**
- * Expected run time per (preset, quality level): the median of the most recent durations. Null
+ * Expected run time per (preset, quality level): the median of the most recent durations in whole
+ * seconds (rounded up). Null
  * until the first job of that pair has finished.
  */
 export class DurationEstimates {
@@ -40,6 +41,7 @@ export class DurationEstimates {
     const sorted = [...list].sort((a, b) => a - b);
     const mid = sorted.length >> 1;
     const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-    return Math.round(median * 10) / 10;
+    // Whole seconds, rounded up: the original contract types it as an integer.
+    return Math.max(1, Math.ceil(median));
   }
 }

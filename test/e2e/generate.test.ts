@@ -128,7 +128,19 @@ describe('generation end to end against the simulator', () => {
     expect(seen.filter((p) => p > 0 && p < 1).length).toBeGreaterThan(2);
     for (let i = 1; i < seen.length; i++) expect(seen[i]!).toBeGreaterThanOrEqual(seen[i - 1]!);
     expect(seen.at(-1)).toBe(1);
-    expect(res.json.estimated_time_seconds).toEqual(expect.any(Number));
+    expect(Number.isInteger(res.json.estimated_time_seconds)).toBe(true);
+    const status = await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${jobId}`);
+    expect(Number.isInteger(status.json.estimated_time_seconds)).toBe(true);
+    // …and the OpenAPI document says so wherever the field appears.
+    const doc = await call(ctx.svc.url, 'GET', '/docs/json');
+    const found: unknown[] = [];
+    const walk = (v: unknown) => {
+      if (!v || typeof v !== 'object') return;
+      for (const [k, child] of Object.entries(v)) { if (k === 'estimated_time_seconds') found.push(child); walk(child); }
+    };
+    walk(doc.json);
+    expect(found.length).toBeGreaterThan(0);
+    for (const schema of found) expect((schema as { type?: string }).type).toBe('integer');
   });
 
   it('missing checkpoint → 424 DEPENDENCY_MISSING naming it; the failed job is queryable', async () => {

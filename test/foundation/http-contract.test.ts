@@ -124,7 +124,7 @@ describe('service routes over a real socket', () => {
     const allowed = await fetch(`${svc.url}/api/pipeline/generate/image`, { method: 'OPTIONS', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, idempotency-key' } });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
-    expect(allowed.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(allowed.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST, PUT, DELETE, OPTIONS');
     expect(allowed.headers.get('access-control-allow-headers')).toEqual(expect.stringContaining('idempotency-key'));
     expect(allowed.headers.get('access-control-max-age')).toBe('600');
     expect(allowed.headers.get('vary')).toContain('Origin');
