@@ -69,6 +69,8 @@ export interface SimFaults {
   strictPromptId: boolean;
   /** Support targeted /interrupt {prompt_id} (2025+); false = always a global interrupt. */
   targetedInterrupt: boolean;
+  /** Answer a graph naming a class that is not installed in the older shape (0.3.x builds): `invalid_prompt`. */
+  legacyMissingNode: boolean;
   /** Hostile answers by path without the /api prefix ("/view", "/history/*" matches by prefix). */
   hostile: Record<string, HostileAnswer>;
   hostileSocket: HostileSocket | null;
@@ -91,6 +93,7 @@ export const DEFAULT_FAULTS: SimFaults = {
   padOutputBytes: null,
   strictPromptId: true,
   targetedInterrupt: true,
+  legacyMissingNode: false,
   hostile: {},
   hostileSocket: null,
 };

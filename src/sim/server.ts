@@ -167,7 +167,7 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
         return json(res, 400, { error: { type: 'invalid_prompt', message: 'Invalid prompt', details: 'prompt must be an object', extra_info: {} }, node_errors: {} });
       }
       const targets = Array.isArray(body.partial_execution_targets) ? (body.partial_execution_targets as string[]) : undefined;
-      const result = validatePrompt(prompt, { specFor, models: models(), inputFileExists: (n) => isInputFile(n, dirs) }, targets);
+      const result = validatePrompt(prompt, { specFor, models: models(), inputFileExists: (n) => isInputFile(n, dirs), legacyMissingNode: faults.legacyMissingNode }, targets);
       if (!result.ok) return json(res, 400, { error: result.error, node_errors: result.node_errors });
       const extraData = { ...(body.extra_data as Record<string, unknown> | undefined ?? {}), create_time: Date.now() } as Record<string, unknown>;
       if (typeof body.client_id === 'string') extraData.client_id = body.client_id;

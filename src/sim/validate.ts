@@ -12,6 +12,8 @@ export interface ValidationContext {
   specFor(classType: string): NodeSpec | undefined;
   models: Record<string, string[]>;
   inputFileExists(name: string): boolean;
+  /** Answer a missing class as builds before `missing_node_type` did (error type `invalid_prompt`). */
+  legacyMissingNode?: boolean;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -32,6 +34,7 @@ export function validatePrompt(prompt: PromptGraph, ctx: ValidationContext, targ
       return fail('missing_node_type', `Node '${title}' has no class_type. The workflow may be corrupted or a custom node is missing.`, `Node ID '#${id}'`, { node_id: id, class_type: null, node_title: title });
     }
     if (!ctx.specFor(node.class_type)) {
+      if (ctx.legacyMissingNode) return fail('invalid_prompt', `Cannot execute because node ${node.class_type} does not exist.`, `Node ID '#${id}'`, {});
       return fail('missing_node_type', `Node '${node.class_type}' not found. The custom node may not be installed.`, `Node ID '#${id}'`, { node_id: id, class_type: node.class_type, node_title: title });
     }
   }

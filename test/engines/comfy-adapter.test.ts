@@ -104,6 +104,20 @@ describe('LocalComfyAdapter against the simulator', () => {
     expect(JSON.stringify(viaSubmitPack.detail)).toContain('FaceRestoreModelLoader');
   });
 
+  it('reads an older server\'s missing-node answer (invalid_prompt) as DEPENDENCY_MISSING, and refreshes its catalogue', async () => {
+    adapter = newAdapter();
+    const graph = { ...txt2imgGraph('legacy'), '20': { class_type: 'FaceRestoreModelLoader', inputs: { model_name: 'codeformer-v0.1.0.pth' } } };
+    await adapter.preflight(graph); // the pack is installed: the catalogue is cached with it
+    sim.setFaults({ packs: ['instantid'], legacyMissingNode: true }); // then it is removed
+    const err = await expectCode(adapter.run({ graph, promptId: randomUUID(), deadlineAt: Date.now() + 5000 }), 'DEPENDENCY_MISSING');
+    expect(err.status).toBe(424);
+    expect(err.detail!.missing).toEqual([expect.objectContaining({ kind: 'node_class', class_type: 'FaceRestoreModelLoader', pack: 'facerestore_cf' })]);
+    // The catalogue was re-read: the next job is refused in preflight, before anything is submitted.
+    const before = sim.received.length;
+    await expectCode(adapter.preflight(graph), 'DEPENDENCY_MISSING');
+    expect(sim.received.length).toBe(before);
+  });
+
   it('turns other validation errors into a contract error with ComfyUI node errors', async () => {
     adapter = newAdapter();
     const graph = txt2imgGraph('bad', { steps: 0 });

@@ -23,6 +23,13 @@ export function submitError(body: unknown, graph: Record<string, { class_type: s
     const classType = error.extra_info?.class_type ?? graph[nodeId]?.class_type ?? 'unknown';
     return dependencyError([missingNodeClass(nodeId, classType)]);
   }
+  // Builds before missing_node_type (0.3.x) say it only in words: "Cannot execute because node X
+  // does not exist." with details "Node ID '#7'". The node id finds the class in our own graph.
+  if (type === 'invalid_prompt' && 'details' in error && typeof error.details === 'string') {
+    const nodeId = /^Node ID '#([^']{1,200})'$/.exec(error.details)?.[1];
+    const classType = nodeId !== undefined ? graph[nodeId]?.class_type : undefined;
+    if (nodeId !== undefined && classType !== undefined) return dependencyError([missingNodeClass(nodeId, classType)]);
+  }
   const missing: MissingDependency[] = [];
   const other: Record<string, unknown>[] = [];
   const nodeErrors = b.node_errors && !Array.isArray(b.node_errors) ? b.node_errors : {};
