@@ -10,6 +10,7 @@ import { JobStore } from './store/job-store.js';
 import { JobLogger } from './store/job-logger.js';
 import { ArtifactStore } from './store/artifact-store.js';
 import { UploadStore } from './store/upload-store.js';
+import { checkDataDir } from './store/data-dir.js';
 import { PipelineManager } from './pipeline/manager.js';
 import type { AppDeps } from './app.js';
 
@@ -38,6 +39,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
       onLog: (level, msg, extra) => logger[level]({ engine: 'local_comfy', ...extra }, msg),
     }),
   ]);
+  checkDataDir(config.dataDir);
   const jobs = new JobStore(path.join(config.dataDir, 'jobs'));
   const jobLogger = new JobLogger(path.join(config.dataDir, 'jobs'));
   const artifacts = new ArtifactStore(path.join(config.dataDir, 'artifacts'), config.dataDir);

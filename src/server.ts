@@ -2,9 +2,9 @@ import { ConfigError, loadConfig } from './config.js';
 import { createContainer } from './container.js';
 import { buildApp } from './app.js';
 import { PresetLoadError } from './presets/registry.js';
+import { DataDirError } from './store/data-dir.js';
 import { installLastResort } from './process-guard.js';
 import { isLoopbackBind } from './request-guards.js';
-
 
 async function main(): Promise<void> {
   let config;
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   try {
     deps = await createContainer(config);
   } catch (err) {
-    if (err instanceof PresetLoadError) {
+    if (err instanceof PresetLoadError || err instanceof DataDirError) {
       process.stderr.write(`${err.message}\n`);
       process.exit(2);
     }
