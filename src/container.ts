@@ -11,6 +11,7 @@ import { JobLogger } from './store/job-logger.js';
 import { ArtifactStore } from './store/artifact-store.js';
 import { UploadStore } from './store/upload-store.js';
 import { checkDataDir } from './store/data-dir.js';
+import { persistentClientId } from './store/client-id.js';
 import { PipelineManager } from './pipeline/manager.js';
 import type { AppDeps } from './app.js';
 
@@ -26,8 +27,10 @@ export interface ContainerOptions {
 export async function createContainer(config: AppConfig, options: ContainerOptions = {}): Promise<AppDeps> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const presets = loadPresetRegistry(config.presetsDir);
+  checkDataDir(config.dataDir);
   const engines = createEngineRegistry(options.engines ?? [
     new LocalComfyAdapter({
+      clientId: await persistentClientId(config.dataDir, 'local_comfy'),
       baseUrl: config.comfyuiUrl,
       httpTimeoutMs: config.comfyHttpTimeoutMs,
       healthTimeoutMs: config.comfyHealthTimeoutMs,
@@ -39,7 +42,6 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
       onLog: (level, msg, extra) => logger[level]({ engine: 'local_comfy', ...extra }, msg),
     }),
   ]);
-  checkDataDir(config.dataDir);
   const jobs = new JobStore(path.join(config.dataDir, 'jobs'));
   const jobLogger = new JobLogger(path.join(config.dataDir, 'jobs'));
   const artifacts = new ArtifactStore(path.join(config.dataDir, 'artifacts'), config.dataDir);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -218,6 +218,43 @@ describe('limits', () => {
 });
 
 describe('restart recovery and shutdown (real child processes)', () => {
+  it('a job resumed after a restart reports progress: the new process listens under the same ComfyUI client id', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-progress-'));
+    ctx.sim.setFaults({ stepMs: 80 });
+    const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: ctx.sim.url };
+    const first = await startChildService(env);
+    const job = await submitAsync(first.url, body({ seed: 451 }));
+    const id = job.json.job_id as string;
+    await waitStatus(first.url, id, (s) => s === 'running');
+    const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${id}.json`), 'utf8')).engine_prompt_id as string;
+    const end = Date.now() + 5000;
+    while (ctx.sim.executor.running?.promptId !== promptId && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = await startChildService(env);
+    try {
+      const seen: number[] = [];
+      let status = '';
+      const until = Date.now() + 20_000;
+      while (status !== 'completed' && status !== 'failed' && Date.now() < until) {
+        const s = await call(second.url, 'GET', `/api/pipeline/jobs/${id}`);
+        status = s.json.status;
+        if (status === 'running') seen.push(s.json.progress);
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(status).toBe('completed');
+      // Progress moved while the resumed run went on, not only at its end.
+      expect(seen.some((p) => p > seen[0]! && p < 1), JSON.stringify(seen)).toBe(true);
+      const clientId = readFileSync(path.join(dataDir, 'local_comfy.client-id'), 'utf8').trim();
+      expect(ctx.sim.received.find((r) => r.prompt_id === promptId)?.client_id).toBe(clientId);
+      expect(runsOf(promptId)).toBe(1);
+    } finally {
+      second.child.kill('SIGKILL');
+      await second.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('SIGKILL mid-job, then restart: the job finishes, nothing stays running, ComfyUI ran it once', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-kill-'));
     ctx.sim.setFaults({ stepMs: 40 });

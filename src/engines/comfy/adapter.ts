@@ -41,6 +41,11 @@ export interface LocalComfyOptions {
   downloadConcurrency?: number;
   /** A health probe's answer is reused for this long (a burst of health calls is one probe). */
   healthCacheMs?: number;
+  /**
+   * The WebSocket client id; pass the same one across restarts (ComfyUI sends a prompt's progress
+   * only to the client that submitted it). A fresh one when omitted.
+   */
+  clientId?: string;
   /** Budget of the upstream cancel (queue delete or interrupt) sent when a job is cancelled. */
   cancelTimeoutMs?: number;
 }
@@ -67,7 +72,7 @@ const TRANSIENT = new Set(['ENGINE_OFFLINE', 'ENGINE_TIMEOUT', 'CONNECTION_TIMEO
 export class LocalComfyAdapter implements EngineAdapter {
   readonly engineId = 'local_comfy';
   readonly engineType = 'local' as const;
-  readonly clientId = randomUUID().replace(/-/g, '');
+  readonly clientId: string;
   private readonly http: ComfyHttpClient;
   private readonly socket: ComfySocket;
   private objectInfo: { at: number; value: ObjectInfo } | null = null;
@@ -78,6 +83,7 @@ export class LocalComfyAdapter implements EngineAdapter {
   private readonly downloads: Semaphore;
 
   constructor(private readonly options: LocalComfyOptions) {
+    this.clientId = options.clientId ?? randomUUID().replace(/-/g, '');
     const downloadConcurrency = options.downloadConcurrency ?? 4;
     this.http = new ComfyHttpClient({ baseUrl: options.baseUrl, timeoutMs: options.httpTimeoutMs, maxJsonBytes: options.maxJsonBytes, transferConnections: downloadConcurrency });
     this.socket = new ComfySocket({ baseUrl: options.baseUrl, clientId: this.clientId, heartbeatMs: options.heartbeatMs, maxPayloadBytes: options.wsMaxPayloadBytes, onLog: options.onLog });
