@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { ErrorEnvelope, JobIdParams } from '../contracts/common.js';
@@ -6,13 +5,10 @@ import { JobStatusValue } from '../contracts/generate.js';
 import { ArtifactsResponse, JobStatus } from '../contracts/job.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import { notFound, type PipelineManager } from '../pipeline/manager.js';
-import { isArtifactName } from '../store/artifact-store.js';
 import type { JobLogger } from '../store/job-logger.js';
 import { isJobId } from '../store/job-store.js';
 import { StreamBudget, streamJobEvents } from './job-events.js';
-import { servedAs } from '../util/media-type.js';
-
-const ARTIFACT_CSP = "default-src 'none'; sandbox";
+import { resolveContentImage, sendArtifact } from './artifact-download.js';
 
 const ListQuery = z.object({
   status: JobStatusValue.optional(),
@@ -109,22 +105,19 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
       params: JobIdParams.extend({ filename: z.string().describe('Artifact file name from the artifacts listing') }).strict(),
       response: { 200: z.any().describe('The file bytes'), 304: z.null().describe('Not modified'), 404: ErrorEnvelope },
     },
+  }, async (request, reply) => sendArtifact(deps.manager, request, reply, request.params.job_id, request.params.filename));
+
+  app.get('/content/images/*', {
+    schema: {
+      tags: ['jobs'],
+      summary: 'The original frontend\'s image URL: an alias of the artifact download',
+      description: 'Resolves `/content/images/` followed by this service\'s artifact URL (`/api/pipeline/jobs/{job_id}/artifacts/{filename}`) or the original service\'s relative path (`{job_id}/image/{filename}`), and serves the artifact exactly as the download route does.',
+      params: z.object({ '*': z.string().describe('An artifact URL or relative artifact path') }),
+      response: { 200: z.any().describe('The file bytes'), 304: z.null().describe('Not modified'), 404: ErrorEnvelope },
+    },
   }, async (request, reply) => {
-    const { job_id: jobId, filename } = request.params;
-    checkId(jobId);
-    if (!isArtifactName(filename)) throw new PipelineError('FILE_NOT_FOUND', 'No such artifact', { detail: { job_id: jobId } });
-    const file = await deps.manager.openArtifact(jobId, filename);
-    const etag = `"${file.record.sha256}"`;
-    // An artifact is whatever ComfyUI wrote: it never runs as a page of this origin. Only media types
-    // from the allow-list are served inline; anything else (HTML, SVG, scripts, unknown) is an
-    // opaque attachment, and the sandbox CSP holds even if a browser renders it anyway.
-    reply.header('etag', etag).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=31536000, immutable')
-      .header('content-security-policy', ARTIFACT_CSP);
-    if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
-    const served = servedAs(file.record.content_type);
-    reply.header('content-type', served.contentType)
-      .header('content-length', String(file.size))
-      .header('content-disposition', `${served.disposition}; filename="${filename}"`);
-    return reply.send(createReadStream(file.path));
+    const target = resolveContentImage(request.params['*']);
+    if (!target) throw new PipelineError('FILE_NOT_FOUND', 'No such image', { detail: { path: request.params['*'].slice(0, 200) } });
+    return sendArtifact(deps.manager, request, reply, target.jobId, target.filename);
   });
 };

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execFile } from 'node:child_process';
@@ -203,6 +203,31 @@ describe('generation end to end against the simulator', () => {
     expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: ['../../etc/passwd'], consent_given: true }), 422, 'INVALID_FIELD_VALUE');
     // None of these reached ComfyUI.
     expect(ctx.sim.received.length).toBe(before);
+  });
+
+  it('the original web page\'s image URL (/content/images/ + output_url, or the original\'s relative path) serves the artifact', async () => {
+    const res = await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'old frontend', quality_level: 'low', seed: 5 });
+    expect(res.status).toBe(200);
+    const direct = await fetch(`${ctx.svc.url}${res.json.output_url}`);
+    const bytes = Buffer.from(await direct.arrayBuffer());
+    // The original frontend renders `${API_BASE}/content/images/${output_url}`: note the double slash.
+    for (const url of [`/content/images/${res.json.output_url}`, `/content/images/${res.json.job_id}/image/image_001.png`]) {
+      const viaAlias = await fetch(`${ctx.svc.url}${url}`);
+      expect(viaAlias.status, url).toBe(200);
+      expect(Buffer.from(await viaAlias.arrayBuffer()).equals(bytes)).toBe(true);
+      for (const h of ['content-type', 'etag', 'content-security-policy', 'x-content-type-options', 'content-disposition']) expect(viaAlias.headers.get(h), h).toBe(direct.headers.get(h));
+    }
+    expectEnvelope(await call(ctx.svc.url, 'GET', `/content/images/${res.json.job_id}/image/image_009.png`), 404, 'FILE_NOT_FOUND');
+    expectEnvelope(await call(ctx.svc.url, 'GET', '/content/images/anything/else'), 404, 'FILE_NOT_FOUND');
+  });
+
+  it('the alias needs the token like every other route', async () => {
+    const locked = await startService({ COMFYUI_URL: ctx.sim.url, AINFLUENCER_API_TOKEN: 'a-long-enough-test-token-0123456789' });
+    try {
+      expectEnvelope(await call(locked.url, 'GET', `/content/images//api/pipeline/jobs/${randomUUID()}/artifacts/image_001.png`), 401, 'AUTH_MISSING');
+    } finally {
+      await locked.close();
+    }
   });
 
   it('keeps secrets out of the job file, the log and the service log; ordinary text stays byte-identical', async () => {

@@ -55,7 +55,8 @@ describe('path traversal', () => {
     };
     for (const p of list) {
       for (const route of [`/api/pipeline/jobs/${p}`, `/api/pipeline/jobs/${p}/artifacts`, `/api/pipeline/jobs/${p}/logs`, `/api/pipeline/jobs/${p}/events`,
-        `/api/pipeline/jobs/${jobId}/artifacts/${p}`, `/api/pipeline/jobs/${p}/artifacts/image_001.png`]) {
+        `/api/pipeline/jobs/${jobId}/artifacts/${p}`, `/api/pipeline/jobs/${p}/artifacts/image_001.png`,
+        `/content/images/${p}`, `/content/images//api/pipeline/jobs/${jobId}/artifacts/${p}`, `/content/images/${jobId}/image/${p}`, `/content/images/${p}/image/image_001.png`]) {
         check(await rawRequest(svc.url, 'GET', toRawPath(route)));
       }
       check(await rawRequest(svc.url, 'POST', toRawPath(`/api/pipeline/jobs/${p}/cancel`)));
@@ -64,7 +65,7 @@ describe('path traversal', () => {
       expect(gen.text).not.toContain(SECRET_OUTSIDE);
     }
     expect([...statuses.keys()].every((s) => s === 400 || s === 404)).toBe(true);
-    console.log(`[figures] traversal: ${list.length} payloads × 8 routes, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(`[figures] traversal: ${list.length} payloads × 12 routes, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
   });
 
   it('a planted symlink inside an artifact folder is never followed', async () => {
