@@ -17,7 +17,28 @@ export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) || SECRET_KEY_SUFFIX.test(key);
 }
 
-interface ValueRule { pattern: RegExp; replace: string | ((...m: string[]) => string) }
+interface ValueRule {
+  pattern: RegExp;
+  replace: string | ((...m: string[]) => string);
+  /**
+   * A rule that can also match ordinary words ("password: …" in a sentence) is for machine text
+   * only (logs, upstream errors); what a user wrote (prompts) gets only the rules whose shapes no
+   * English sentence has.
+   */
+  machineTextOnly?: true;
+}
+
+/** A credential after "Basic" is base64 of "user:password": printable text with a colon once decoded. */
+function isBasicCredential(cred: string): boolean {
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(cred) || cred.length % 4 !== 0) return false;
+  const decoded = Buffer.from(cred, 'base64').toString('latin1');
+  return decoded.includes(':') && /^[\x20-\x7e]+$/.test(decoded);
+}
+
+/** A bearer token looks machine-made: 20+ characters mixing letters and digits ("24-carat" or "2nd-in-line" do not). */
+function isBearerToken(cred: string): boolean {
+  return cred.length >= 20 && /[0-9]/.test(cred) && /[A-Za-z]/.test(cred);
+}
 
 /*
  * Every rule is linear in the length of its input, whatever the input: hostile upstream texts (a
@@ -33,12 +54,12 @@ const VALUE_RULES: ValueRule[] = [
   { pattern: /-----BEGIN (?:[A-Z0-9]{1,32} ){0,4}PRIVATE KEY-----[^-]*(?:-(?!----)[^-]*)*(?:-----END (?:[A-Z0-9]{1,32} ){0,4}PRIVATE KEY-----|$)/g, replace: REDACTED },
   // Credentials inside URLs: scheme://user:pass@host → scheme://[REDACTED]@host
   { pattern: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s:@/?#]{1,256}:[^\s@/?#]{1,256}@/gi, replace: (_m, scheme) => `${scheme}${REDACTED}@` },
-  // Authorization header values.
-  // A plain word after "Bearer"/"Token" is prose ("Token appreciation"), so the value must look
-  // machine-made: a digit or symbol in it, or 24+ characters.
+  // Authorization header values. What follows "Bearer", "Token" or "Basic" in prose is a word
+  // ("a basic black-and-white portrait", "a ring bearer 2nd-in-line"), so the value must have a
+  // credential's shape: a machine-made token, or base64 of user:password.
   {
     pattern: /\b(Bearer|Basic|Token)\s{1,16}([A-Za-z0-9\-._~+/]{8,}=*)/gi,
-    replace: (m, scheme, cred) => (/[0-9\-._~+/=]/.test(cred) || cred.length >= 24 ? `${scheme} ${REDACTED}` : m),
+    replace: (m, scheme, cred) => ((/^basic$/i.test(scheme) ? isBasicCredential(cred) : isBearerToken(cred)) ? `${scheme} ${REDACTED}` : m),
   },
   // JSON Web Tokens: three base64url parts, the first two decode to JSON objects ("eyJ").
   { pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, replace: REDACTED },
@@ -54,6 +75,7 @@ const VALUE_RULES: ValueRule[] = [
   {
     pattern: /\b(api[-_]?key|apikey|access[-_]?token|auth[-_]?token|refresh[-_]?token|client[-_]?secret|secret[-_]?key|aws[-_]secret[-_]access[-_]key|password|passwd)(["']?\s{0,8}[=:]\s{0,8}["']?)[^\s"',;&]+/gi,
     replace: (_m, key, sep) => `${key}${sep}${REDACTED}`,
+    machineTextOnly: true,
   },
 ];
 
@@ -69,14 +91,32 @@ export function redactClipped(value: string, max: number): string {
   return redactString(value.slice(0, max + 512)).slice(0, max);
 }
 
-export function redactString(value: string): string {
+const USER_TEXT_RULES = VALUE_RULES.filter((r) => !r.machineTextOnly);
+
+/** Fields that hold what a user wrote: only credential shapes no sentence has are redacted there. */
+const USER_TEXT_KEYS = new Set(['prompt', 'negative_prompt']);
+
+function applyRules(value: string, rules: readonly ValueRule[]): string {
   if (!MAYBE_SECRET.test(value)) return value;
   let out = value;
-  for (const rule of VALUE_RULES) {
+  for (const rule of rules) {
     rule.pattern.lastIndex = 0;
     out = out.replace(rule.pattern, rule.replace as (substring: string, ...args: string[]) => string);
   }
   return out;
+}
+
+/** Redact machine text (logs, upstream answers, headers): every rule. */
+export function redactString(value: string): string {
+  return applyRules(value, VALUE_RULES);
+}
+
+/**
+ * Redact what a user wrote (a prompt): only high-confidence credential shapes (known key prefixes,
+ * JWTs, PEM blocks, user:password in URLs, bearer tokens), never a keyword followed by a word.
+ */
+export function redactUserText(value: string): string {
+  return applyRules(value, USER_TEXT_RULES);
 }
 
 /** Deep copy with secrets removed. Cycles and depth are bounded so hostile input cannot hang it. */
@@ -91,7 +131,9 @@ export function redact<T>(value: T, depth = 0): T {
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = isSecretKey(key) && v !== null && v !== undefined && v !== '' ? REDACTED : redact(v, depth + 1);
+    out[key] = isSecretKey(key) && v !== null && v !== undefined && v !== ''
+      ? REDACTED
+      : USER_TEXT_KEYS.has(key) && typeof v === 'string' ? redactUserText(v) : redact(v, depth + 1);
   }
   return out as T;
 }

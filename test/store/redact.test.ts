@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REDACTED, redact, redactClipped, redactString } from '../../src/store/redact.js';
+import { ordinaryPrompts } from '../helpers/ordinary-prompts.js';
 
 /** Deterministic fake secrets of each kind (shapes only; none is real). */
 function corpus(n: number) {
@@ -56,6 +57,24 @@ describe('redaction', () => {
       count++;
     }
     expect(count).toBe(500);
+  });
+
+  it('stores 1,000+ ordinary prompts byte-identical (portrait, product, fashion and film vocabulary)', () => {
+    const prompts = ordinaryPrompts();
+    expect(prompts.length).toBeGreaterThanOrEqual(1000);
+    const altered = prompts.filter((p) => {
+      const out = redact({ inputs: { prompt: p, negative_prompt: p } }).inputs;
+      return out.prompt !== p || out.negative_prompt !== p;
+    });
+    expect(altered).toEqual([]);
+  });
+
+  it('in a prompt, a keyword followed by a word is left alone; credential shapes are still removed', () => {
+    expect(redact({ prompt: 'a lighthouse, password: hunter2xyz' }).prompt).toBe('a lighthouse, password: hunter2xyz');
+    expect(redact({ prompt: 'a lighthouse, sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234' }).prompt).toBe(`a lighthouse, ${REDACTED}`);
+    expect(redact({ prompt: 'see Basic dXNlcjpodW50ZXIy please' }).prompt).toBe(`see Basic ${REDACTED} please`);
+    // Machine text (logs, upstream errors) still loses key=value credentials.
+    expect(redactString('connect failed: password=hunter2xyz')).toBe(`connect failed: password=${REDACTED}`);
   });
 
   it('does not walk class instances (sockets, requests)', () => {
