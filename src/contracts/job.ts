@@ -46,6 +46,9 @@ export const Provenance = z.object({
   prompt_id: z.string().nullable().describe('ComfyUI prompt id'),
   graph_sha256: z.string().nullable().describe('SHA-256 of the submitted graph (canonical JSON)'),
   models: z.record(z.string(), z.string()).describe('Model files named in the graph'),
+  png_text_redacted: z.object({
+    chunks_changed: z.number().int().describe('PNG text chunks (ComfyUI\'s embedded prompt/workflow) whose credentials were removed; 0 when none had any'),
+  }).optional().describe('Stored PNGs had their text chunks passed through the same redaction as prompts (the chunks are kept, so the graph still loads into ComfyUI)'),
 }).describe('How the outputs were made');
 export type Provenance = z.infer<typeof Provenance>;
 

@@ -142,6 +142,7 @@ export class OutputDownloads {
     const placements: Promise<void>[] = [];
     const durables: Promise<void>[] = [];
     const counters: Record<string, number> = {};
+    let redactedChunks = 0;
     let settled: Promise<unknown> = Promise.resolve();
     for (const [i, file] of files.entries()) {
       const fetched = await this.fetches.get(keyOf(file))!.result;
@@ -165,6 +166,9 @@ export class OutputDownloads {
       };
       records.push(record);
       void this.hooks.log('artifact', { filename, type, size_bytes: record.size_bytes, sha256: record.sha256, content_type: record.content_type, download_ms: fetched.downloadMs }).catch(() => undefined);
+      // The stored PNGs' embedded graphs went through the prompt redaction on the way in.
+      redactedChunks += fetched.sink.filtered;
+      provenance.png_text_redacted = { chunks_changed: redactedChunks };
       // Metadata after each file, so a cancelled or failed job still lists what was complete; it
       // replaces the previous one only once the file it adds is durable under its name.
       const metadata = this.store.writeMetadata({ job_id: this.jobId, artifacts: [...records], provenance }, placed);

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { z } from 'zod';
 import { ArtifactRecord, Provenance } from '../contracts/job.js';
 import { fsyncDir, fsyncFd, tempPathFor, writeFileAtomic } from './atomic-write.js';
+import { PngTextRedactor, type ByteFilter } from '../util/png-text-redactor.js';
 
 export const ArtifactMetadata = z.object({
   job_id: z.string(),
@@ -34,7 +35,7 @@ export class ArtifactSink extends Writable {
   private headBytes = 0;
   size = 0;
 
-  constructor(readonly tempPath: string) {
+  constructor(readonly tempPath: string, private readonly filter: ByteFilter | null = null) {
     super({ highWaterMark: 1 << 20 });
     // Opening can fail before anyone writes (a full disk, a removed folder): the failure is kept in
     // `errored` for whoever pipes into the sink, never thrown as an unhandled 'error' event.
@@ -58,7 +59,22 @@ export class ArtifactSink extends Writable {
 
   // Chunks that arrive while a write is in flight are written together: one syscall, not one each.
   override _writev(chunks: { chunk: Buffer }[], callback: (err?: Error | null) => void): void {
-    const buffers = chunks.map((c) => c.chunk);
+    const buffers = this.filter ? chunks.flatMap((c) => this.filter!.write(c.chunk)) : chunks.map((c) => c.chunk);
+    this.writeOut(buffers, callback);
+  }
+
+  // What the filter still holds goes out before the stream finishes.
+  override _final(callback: (err?: Error | null) => void): void {
+    this.writeOut(this.filter?.end() ?? [], callback);
+  }
+
+  /** Text chunks the filter changed (PNG text redaction). */
+  get filtered(): number {
+    return this.filter?.changed ?? 0;
+  }
+
+  private writeOut(buffers: Buffer[], callback: (err?: Error | null) => void): void {
+    if (buffers.length === 0) return callback();
     for (const chunk of buffers) {
       this.hash.update(chunk);
       this.size += chunk.length;
@@ -137,9 +153,12 @@ export class ArtifactStore {
     return path.join(this.root, jobId);
   }
 
-  /** A sink writing under a temp name in the job's folder for `type`; named at commit. */
+  /**
+   * A sink writing under a temp name in the job's folder for `type`; named at commit. PNGs pass
+   * through the text-chunk redaction on the way in (anything else is written unchanged).
+   */
   openSink(jobId: string, type: string): ArtifactSink {
-    return new ArtifactSink(tempPathFor(path.join(this.jobDir(jobId), type, 'incoming')));
+    return new ArtifactSink(tempPathFor(path.join(this.jobDir(jobId), type, 'incoming')), new PngTextRedactor());
   }
 
   /** Where an artifact named by the server lives. */

@@ -13,6 +13,7 @@ import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.j
 import { repoRoot } from '../../src/util/paths.js';
 import { call, expectEnvelope } from '../helpers/http.js';
 import { referenceJpeg, referencePng } from '../helpers/png-fixture.js';
+import { probeImage } from '../../src/util/image-probe.js';
 import { startService, useSimulatedService } from '../helpers/service.js';
 
 const ctx = useSimulatedService();
@@ -228,6 +229,32 @@ describe('generation end to end against the simulator', () => {
     } finally {
       await locked.close();
     }
+  });
+
+  it('a secret in the prompt does not ride out in the PNG: its text chunks are redacted and kept; an ordinary PNG is stored as ComfyUI wrote it', async () => {
+    const secret = 'sk-proj-ZyXwVuTsRqPoNmLkJiHgFeDc9876';
+    const res = await generate({ preset_id: 'photoreal_portrait_v1', prompt: `a lighthouse at dusk, ${secret}`, quality_level: 'low', seed: 6 });
+    expect(res.status).toBe(200);
+    const arts = await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${res.json.job_id}/artifacts`);
+    const art = arts.json.artifacts[0];
+    const bytes = readFileSync(path.join(ctx.svc.dataDir, art.path));
+    expect(bytes.includes(secret)).toBe(false);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(art.sha256);
+    expect(bytes.length).toBe(art.size_bytes);
+    // Still a complete PNG (every CRC right) whose prompt chunk is the graph, loadable into ComfyUI.
+    await expect(probeImage(bytes, 1e8)).resolves.toMatchObject({ type: 'image/png' });
+    const at = bytes.indexOf('tEXtprompt\0');
+    const length = bytes.readUInt32BE(at - 4);
+    const graph = JSON.parse(bytes.toString('latin1', at + 11, at + 4 + length));
+    const texts = Object.values(graph as Record<string, { inputs: Record<string, unknown> }>).map((n) => n.inputs.text).filter((t) => typeof t === 'string');
+    expect(texts.some((t) => (t as string).includes('a lighthouse at dusk, [REDACTED]'))).toBe(true);
+    expect(art.provenance.png_text_redacted.chunks_changed).toBe(1);
+    // Nothing to redact: the stored file is byte for byte ComfyUI's.
+    const plain = await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'a lighthouse at dawn', quality_level: 'low', seed: 7 });
+    const plainArt = (await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${plain.json.job_id}/artifacts`)).json.artifacts[0];
+    const original = readFileSync(path.join(ctx.sim.dirs.output, plainArt.comfy_subfolder, plainArt.comfy_filename));
+    expect(readFileSync(path.join(ctx.svc.dataDir, plainArt.path)).equals(original)).toBe(true);
+    expect(plainArt.provenance.png_text_redacted.chunks_changed).toBe(0);
   });
 
   it('keeps secrets out of the job file, the log and the service log; ordinary text stays byte-identical', async () => {
