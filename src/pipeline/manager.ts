@@ -22,6 +22,7 @@ import { recoverJobs } from './recovery.js';
 import { sweepRetention } from './retention.js';
 import { validateGenerateRequest } from './validate-request.js';
 import { nextTurn } from '../util/next-turn.js';
+import { redact } from '../store/redact.js';
 
 export interface ManagerDeps {
   config: AppConfig;
@@ -150,6 +151,9 @@ export class PipelineManager {
       // Chosen now and persisted with the queued record: a restart can always look the run up.
       engine_prompt_id: randomUUID(), error_detail: null, provenance: null, idempotency_key: idempotencyKey, submit_attempts: 0,
     };
+    // The record on disk is redacted; exact inputs that redaction changed are kept beside it until
+    // the job ends, so a restart re-runs what was asked (only then: ordinary jobs write nothing more).
+    if (JSON.stringify(redact(record.inputs)) !== JSON.stringify(record.inputs)) await this.deps.jobs.saveRerunInputs(jobId, record.inputs);
     const active = this.track(record, loaded, false);
     // The first record must be on disk before the prompt can reach ComfyUI (a restart looks the run
     // up by the prompt id in it), but it need only be fsynced before anyone is told the job exists:
@@ -368,6 +372,7 @@ export class PipelineManager {
       ]);
       this.estimates.record(active.record.preset_id, active.record.quality_level, seconds);
       this.metrics.jobFinished(active.record.preset_id, 'completed', seconds, null);
+      await this.dropRerunInputs(active);
       this.settle(active);
     } catch (err) {
       if (active.controller.signal.reason === DETACH) {
@@ -399,6 +404,7 @@ export class PipelineManager {
     this.metrics.jobFinished(active.record.preset_id, status, null, error.code);
     await this.deps.jobLogger.log(active.record.job_id, status, { error_code: error.code, message: error.message })
       .catch((err: unknown) => this.deps.logger.warn({ err, job_id: active.record.job_id }, 'could not append to the job log'));
+    await this.dropRerunInputs(active);
     this.settle(active);
   }
 
@@ -421,6 +427,11 @@ export class PipelineManager {
     }, delay);
     timer.unref();
     this.endWrites.set(jobId, timer);
+  }
+
+  /** A finished job needs no re-run inputs: they go before anyone hears that it ended. */
+  private async dropRerunInputs(active: ActiveJob): Promise<void> {
+    await this.deps.jobs.deleteRerunInputs(active.record.job_id).catch((err: unknown) => this.deps.logger.warn({ err, job_id: active.record.job_id }, 'could not remove the re-run inputs of a finished job'));
   }
 
   private settle(active: ActiveJob): void {

@@ -49,12 +49,19 @@ export async function recoverJobs(manager: PipelineManager): Promise<{ corrupt: 
     if (!job) continue;
     await index.put(summarize(job));
     swept += await sweepTree(path.join(manager.deps.artifacts.root, job.job_id));
-    if (isTerminal(job.status)) continue;
+    if (isTerminal(job.status)) {
+      await jobs.deleteRerunInputs(job.job_id);
+      continue;
+    }
+    // The record is redacted; the exact inputs, where redaction changed them, are kept beside it.
+    const exact = await jobs.readRerunInputs(job.job_id);
+    if (exact) job.inputs = exact;
     await jobLogger.resume(job.job_id);
     const loaded = presets.get(job.preset_id);
     if (!loaded) {
       const error = new PipelineError('CONTRACT_MISMATCH', `Preset ${job.preset_id} no longer exists; the job cannot be resumed`);
       await jobs.save(transition(job, 'failed', failurePatch(error)));
+      await jobs.deleteRerunInputs(job.job_id);
       await index.put(summarize({ ...job, status: 'failed' }));
       await jobLogger.log(job.job_id, 'failed', { error_code: error.code, message: error.message });
       continue;

@@ -99,6 +99,34 @@ export class JobStore {
     return removed;
   }
 
+  /**
+   * The record on disk is redacted; when redaction changed a job's inputs (a credential in its
+   * prompt), the exact inputs are kept beside it, mode 0600, until the job ends, so a job resumed
+   * after a restart submits exactly what the user asked, not "[REDACTED]".
+   */
+  private rerunPath(jobId: string): string {
+    if (!isJobId(jobId)) throw new Error('invalid job id');
+    return path.join(this.jobsDir, jobId, 'rerun-inputs.json');
+  }
+
+  async saveRerunInputs(jobId: string, inputs: Record<string, unknown>): Promise<void> {
+    await fsp.mkdir(path.dirname(this.rerunPath(jobId)), { recursive: true });
+    await writeFileAtomic(this.rerunPath(jobId), JSON.stringify(inputs));
+  }
+
+  async readRerunInputs(jobId: string): Promise<Record<string, unknown> | null> {
+    try {
+      const value: unknown = JSON.parse(await fsp.readFile(this.rerunPath(jobId), 'utf8'));
+      return value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : null;
+    } catch {
+      return null; // absent (nothing was redacted) or unreadable: the record's inputs are all there is
+    }
+  }
+
+  async deleteRerunInputs(jobId: string): Promise<void> {
+    await fsp.rm(this.rerunPath(jobId), { force: true });
+  }
+
   /** Ids of every stored job (file names only; nothing is parsed). */
   async ids(): Promise<string[]> {
     const names = await fsp.readdir(this.jobsDir);

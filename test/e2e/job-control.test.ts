@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -218,6 +218,43 @@ describe('limits', () => {
 });
 
 describe('restart recovery and shutdown (real child processes)', () => {
+  it('a job resumed after a restart submits exactly what the user asked, not its redacted record', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-rerun-'));
+    ctx.sim.setFaults({ stepMs: 60 });
+    const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: ctx.sim.url };
+    const secret = 'sk-proj-LmNoPqRsTuVwXyZaBcDeFgHi4321';
+    const prompt = `a lighthouse at dusk, ${secret}`;
+    const first = await startChildService(env);
+    const ahead = await submitAsync(first.url, body({ seed: 461 }));
+    const queued = await submitAsync(first.url, body({ seed: 462, prompt }));
+    const id = queued.json.job_id as string;
+    await waitStatus(first.url, ahead.json.job_id, (s) => s === 'running');
+    const rerun = path.join(dataDir, 'jobs', id, 'rerun-inputs.json');
+    expect(statSync(rerun).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${id}.json`), 'utf8')).inputs.prompt).toBe('a lighthouse at dusk, [REDACTED]');
+    first.child.kill('SIGKILL');
+    await first.exited;
+    const second = await startChildService(env);
+    try {
+      expect((await waitStatus(second.url, id, (s) => s === 'completed' || s === 'failed', 30_000)).status).toBe('completed');
+      const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${id}.json`), 'utf8')).engine_prompt_id as string;
+      const submitted = ctx.sim.received.filter((r) => r.prompt_id === promptId);
+      expect(submitted.length).toBe(1);
+      const texts = Object.values(submitted[0]!.prompt).map((n) => n.inputs?.text).filter((t): t is string => typeof t === 'string');
+      expect(texts.some((t) => t.includes(prompt))).toBe(true);
+      expect(texts.some((t) => t.includes('[REDACTED]'))).toBe(false);
+      // The exact inputs are gone with the job; the record stays redacted.
+      const until = Date.now() + 5_000;
+      while (existsSync(rerun) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      expect(existsSync(rerun)).toBe(false);
+      expect(readFileSync(path.join(dataDir, 'jobs', `${id}.json`), 'utf8')).not.toContain(secret);
+    } finally {
+      second.child.kill('SIGKILL');
+      await second.exited;
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+
   it('a job resumed after a restart reports progress: the new process listens under the same ComfyUI client id', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-progress-'));
     ctx.sim.setFaults({ stepMs: 80 });
