@@ -32,11 +32,15 @@ async function answers(url) {
   }
 }
 
-/** Start a child and resolve with the first stdout line matching `pattern`. */
+/**
+ * Start a child and resolve with the first stdout line matching `pattern`. Children get their own
+ * process group, so a Ctrl+C in the terminal reaches only this launcher, which stops them in order
+ * (the service first, with its grace; the simulator last), instead of all at once.
+ */
 function startChild(args, env, pattern, name, nodeFlags = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
+    const child = spawn(process.execPath, [...nodeFlags, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    children.push({ child, name });
     const lines = readline.createInterface({ input: child.stdout });
     let found = false;
     lines.on('line', (line) => {
@@ -44,23 +48,51 @@ function startChild(args, env, pattern, name, nodeFlags = []) {
       if (!found && match) { found = true; resolve(match); }
       else process.stdout.write(`${line}\n`);
     });
-    child.on('exit', (code) => {
+    child.on('exit', (code, signal) => {
       if (!found) reject(new Error(`${name} exited with code ${code} before it was ready`));
-      else if (!shuttingDown) { console.error(`${name} exited (code ${code}); stopping.`); shutdown(code ?? 1); }
+      else if (!shuttingDown) { console.error(`${name} exited (${signal ?? `code ${code}`}); stopping.`); void shutdown(code ?? 1); }
     });
   });
 }
 
+const exited = (child) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r)));
+
+/** Stop one child: SIGTERM, then SIGKILL if it has not exited within `ms`. */
+async function stop(child, ms) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  let timer;
+  const late = new Promise((r) => { timer = setTimeout(r, ms); });
+  await Promise.race([exited(child), late]);
+  clearTimeout(timer);
+  if (child.exitCode === null && child.signalCode === null) {
+    console.error('a child did not stop in time; killing it');
+    child.kill('SIGKILL');
+    await exited(child);
+  }
+}
+
+// The service's own grace for running jobs, plus a margin for it to write and close.
+const graceSeconds = Number(process.env.SHUTDOWN_GRACE_SECONDS ?? 20);
+const serviceStopMs = ((Number.isFinite(graceSeconds) ? graceSeconds : 20) + 10) * 1000;
+
 let shuttingDown = false;
-function shutdown(code = 0) {
+/** The service first (it finishes or detaches its jobs), the simulator last; exit with the service's code. */
+async function shutdown(code = 0) {
   if (shuttingDown) return;
   shuttingDown = true;
-  for (const child of children) if (child.exitCode === null) child.kill('SIGTERM');
-  setTimeout(() => process.exit(code), 3000).unref();
-  Promise.all(children.map((c) => (c.exitCode !== null ? null : new Promise((r) => c.once('exit', r))))).then(() => process.exit(code));
+  const service = children.find((c) => c.name === 'pipeline service')?.child;
+  if (service) {
+    await stop(service, serviceStopMs);
+    if (code === 0 && service.exitCode !== null) code = service.exitCode;
+  }
+  for (const { child } of children) await stop(child, 5_000);
+  process.exit(code);
 }
-process.on('SIGINT', () => shutdown(0));
-process.on('SIGTERM', () => shutdown(0));
+process.on('SIGINT', () => void shutdown(0));
+process.on('SIGTERM', () => void shutdown(0));
+// Never leave a child behind, whatever ends this launcher.
+process.on('exit', () => { for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
 
 const env = { ...process.env };
 let useSim = args.has('--sim');
@@ -82,5 +114,5 @@ try {
   console.log('  Press Ctrl+C to stop.');
 } catch (err) {
   console.error(String(err.message ?? err));
-  shutdown(1);
+  void shutdown(1);
 }

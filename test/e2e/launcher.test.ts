@@ -1,0 +1,59 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
+import { repoRoot } from '../../src/util/paths.js';
+import { call } from '../helpers/http.js';
+
+/**
+ * `node scripts/one.mjs`, the newcomer's command, started as a script or a service manager would
+ * (no TTY): stopping it gives running jobs the service's grace and leaves nothing behind.
+ */
+let sim: ComfySimulator;
+let dataDir: string;
+beforeAll(async () => {
+  sim = await startComfySimulator({ faults: { stepMs: 160 } }); // a low job runs about 4 s
+  dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-launcher-'));
+});
+afterAll(async () => { await sim.close(); rmSync(dataDir, { recursive: true, force: true }); });
+
+const portOpen = (url: string) => new Promise<boolean>((resolve) => {
+  const u = new URL(url);
+  const s = connect(Number(u.port), u.hostname, () => { s.destroy(); resolve(true); });
+  s.on('error', () => resolve(false));
+});
+
+describe('the launcher (scripts/one.mjs)', () => {
+  it('SIGINT lets a running job finish within the grace, stops the service, frees its port and exits with its code', async () => {
+    const launcher = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'one.mjs'), '--no-sim'], {
+      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, COMFYUI_URL: sim.url, AINFLUENCER_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SECONDS: '15', RATE_LIMIT_PER_MINUTE: '0' },
+    });
+    const exited = new Promise<number | null>((r) => launcher.once('exit', (code) => r(code)));
+    let stderr = '';
+    launcher.stderr!.on('data', (c) => { stderr += String(c); });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`launcher did not start: ${stderr}`)), 60_000);
+      readline.createInterface({ input: launcher.stdout! }).on('line', (line) => {
+        const m = /AInfluencer pipeline service\s+(http:\/\/\S+)/.exec(line);
+        if (m) { clearTimeout(timer); resolve(m[1]!); }
+      });
+    });
+    const job = await call(url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'graceful', quality_level: 'low' }, headers: { prefer: 'respond-async' } });
+    const id = job.json.job_id as string;
+    const end = Date.now() + 10_000;
+    while ((await call(url, 'GET', `/api/pipeline/jobs/${id}`)).json.status !== 'running' && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    const stoppedAt = Date.now();
+    launcher.kill('SIGINT');
+    const code = await exited;
+    expect(code).toBe(0);
+    // It waited for the job (about 4 s of run), not the old fixed 3 s, and the service is gone with it.
+    expect(JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${id}.json`), 'utf8')).status).toBe('completed');
+    expect(await portOpen(url)).toBe(false);
+    expect(Date.now() - stoppedAt).toBeLessThan(25_000);
+  }, 120_000);
+});
