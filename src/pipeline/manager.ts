@@ -14,6 +14,7 @@ import type { JobStore } from '../store/job-store.js';
 import { JobIndex, summarize, type JobSummary } from '../store/job-index.js';
 import type { UploadStore } from '../store/upload-store.js';
 import { DurationEstimates } from './estimates.js';
+import { EngineGate } from './engine-gate.js';
 import { IdempotencyKeys } from './idempotency.js';
 import { failurePatch, isTerminal, toGenerateResponse, toStatus, transition, artifactUrl } from './job-state.js';
 import { runJob } from './job-runner.js';
@@ -52,6 +53,14 @@ export interface ActiveJob {
   lastPersistedProgress: number;
   /** Submitted by an earlier process: follow it instead of submitting again. */
   resume: boolean;
+  /**
+   * Accepted work (an asynchronous submission, a job recovered at start) waits in the queue while
+   * ComfyUI is unreachable, until its deadline; a synchronous request fails at once, as the
+   * original service did.
+   */
+  waitForEngine: boolean;
+  /** ComfyUI accepted (or, resumed, knows) this job's prompt in this process. */
+  accepted: boolean;
   progressListeners: Set<(progress: number) => void>;
 }
 
@@ -80,8 +89,25 @@ export class PipelineManager {
   /** Job files found unreadable at start and moved to jobs/corrupt/. */
   corruptFiles: string[] = [];
 
+  private readonly gate: EngineGate;
+
   constructor(readonly deps: ManagerDeps) {
     this.index = new JobIndex(deps.jobs.jobsDir);
+    this.gate = new EngineGate(
+      async () => (await Promise.all(deps.engines.all().map((e) => e.health()))).some((h) => h.status === 'healthy'),
+      () => { this.deps.logger.info('ComfyUI answers again; dispatching queued jobs'); this.dispatch(); },
+      () => this.failWaitersPastDeadline(),
+    );
+  }
+
+  /** Jobs waiting for an unreachable ComfyUI fail once their deadline (counted from acceptance) has passed. */
+  private failWaitersPastDeadline(): void {
+    for (const jobId of [...this.waiting]) {
+      const active = this.active.get(jobId);
+      if (!active || Date.now() < Date.parse(active.record.created_at) + this.deps.config.jobDeadlineMs[active.record.quality_level]) continue;
+      this.waiting.splice(this.waiting.indexOf(jobId), 1);
+      void this.finish(active, 'failed', new PipelineError('ENGINE_OFFLINE', `ComfyUI stayed unreachable until the job's deadline (${this.gate.reason ?? 'no answer'})`));
+    }
   }
 
   async init(): Promise<void> {
@@ -104,10 +130,11 @@ export class PipelineManager {
    * Validate and create a job (queued, persisted), then dispatch it. With an idempotency key, a
    * repeat within 24 h returns the first job instead (concurrent repeats included).
    */
-  async submit(request: GenerateRequest, options: { idempotencyKey?: string } = {}): Promise<{ job: JobHistory; existing: boolean }> {
-    if (!options.idempotencyKey) return { job: await this.create(request, null), existing: false };
+  async submit(request: GenerateRequest, options: { idempotencyKey?: string; waitForEngine?: boolean } = {}): Promise<{ job: JobHistory; existing: boolean }> {
+    const wait = options.waitForEngine ?? true;
+    if (!options.idempotencyKey) return { job: await this.create(request, null, wait), existing: false };
     const keyHash = IdempotencyKeys.hash(options.idempotencyKey);
-    const claim = this.idempotency.claim(keyHash, IdempotencyKeys.bodyHash(request), () => this.create(request, keyHash).then((j) => j.job_id));
+    const claim = this.idempotency.claim(keyHash, IdempotencyKeys.bodyHash(request), () => this.create(request, keyHash, wait).then((j) => j.job_id));
     const jobId = await claim.jobId;
     if (claim.existing && !claim.sameBody) {
       throw new PipelineError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request body', { detail: { job_id: jobId } });
@@ -115,7 +142,7 @@ export class PipelineManager {
     return { job: await this.getJob(jobId), existing: claim.existing };
   }
 
-  private async create(request: GenerateRequest, idempotencyKey: string | null): Promise<JobHistory> {
+  private async create(request: GenerateRequest, idempotencyKey: string | null, waitForEngine: boolean): Promise<JobHistory> {
     if (!this.accepting) throw new PipelineError('SERVICE_UNAVAILABLE', 'The service is shutting down', { headers: { 'retry-after': '10' } });
     // The queue slot is taken synchronously, before any await, so concurrent submissions can never
     // overshoot the bound; it is released if the job is not created after all.
@@ -129,13 +156,13 @@ export class PipelineManager {
     }
     this.reserved++;
     try {
-      return await this.createReserved(request, idempotencyKey);
+      return await this.createReserved(request, idempotencyKey, waitForEngine);
     } finally {
       this.reserved--;
     }
   }
 
-  private async createReserved(request: GenerateRequest, idempotencyKey: string | null): Promise<JobHistory> {
+  private async createReserved(request: GenerateRequest, idempotencyKey: string | null, waitForEngine: boolean): Promise<JobHistory> {
     const loaded = await validateGenerateRequest(request, this.deps.presets, this.deps.uploads);
     const now = new Date().toISOString();
     const jobId = randomUUID();
@@ -154,7 +181,7 @@ export class PipelineManager {
     // The record on disk is redacted; exact inputs that redaction changed are kept beside it until
     // the job ends, so a restart re-runs what was asked (only then: ordinary jobs write nothing more).
     if (JSON.stringify(redact(record.inputs)) !== JSON.stringify(record.inputs)) await this.deps.jobs.saveRerunInputs(jobId, record.inputs);
-    const active = this.track(record, loaded, false);
+    const active = this.track(record, loaded, false, waitForEngine);
     // The first record must be on disk before the prompt can reach ComfyUI (a restart looks the run
     // up by the prompt id in it), but it need only be fsynced before anyone is told the job exists:
     // the fsync runs alongside submission, and acknowledgements wait for it (see durable()).
@@ -165,16 +192,22 @@ export class PipelineManager {
     // needs to wait for it.
     this.deps.jobLogger.log(jobId, 'queued', { preset_id: record.preset_id, quality_level: record.quality_level, seed, consent_given: request.consent_given })
       .catch((err: unknown) => this.deps.logger.warn({ err, job_id: jobId }, 'could not append to the job log'));
+    if (!waitForEngine && !this.gate.isOpen) {
+      // A request that waits for its answer, while ComfyUI is known to be down: 503 at once.
+      await durable.catch(() => undefined);
+      await this.finish(active, 'failed', new PipelineError('ENGINE_OFFLINE', `ComfyUI is unreachable (${this.gate.reason ?? 'no answer'}); submit with "Prefer: respond-async" to have the job wait for it`, { headers: { 'retry-after': '10' } }));
+      return active.record;
+    }
     this.waiting.push(jobId);
     this.dispatch();
     return active.record;
   }
 
   /** Register a job this process will run (new, or recovered from disk). */
-  track(record: JobHistory, loaded: LoadedPreset, resume: boolean): ActiveJob {
+  track(record: JobHistory, loaded: LoadedPreset, resume: boolean, waitForEngine = true): ActiveJob {
     let resolveDone!: (job: JobHistory) => void;
     const done = new Promise<JobHistory>((r) => { resolveDone = r; });
-    const active: ActiveJob = { record, latest: record, loaded, controller: new AbortController(), done, resolveDone, error: null, lastPersistedProgress: Math.floor(record.progress * 4) / 4, resume, progressListeners: new Set() };
+    const active: ActiveJob = { record, latest: record, loaded, controller: new AbortController(), done, resolveDone, error: null, lastPersistedProgress: Math.floor(record.progress * 4) / 4, resume, waitForEngine, accepted: false, progressListeners: new Set() };
     this.active.set(record.job_id, active);
     return active;
   }
@@ -297,6 +330,7 @@ export class PipelineManager {
   }
 
   dispatch(): void {
+    if (!this.gate.isOpen) return; // ComfyUI is unreachable: jobs stay queued until it answers
     while (this.dispatching && this.runningCount < this.deps.config.jobConcurrency && this.waiting.length > 0) {
       const jobId = this.waiting.shift()!;
       const active = this.active.get(jobId);
@@ -324,11 +358,11 @@ export class PipelineManager {
 
   private async execute(active: ActiveJob, engineFinished: () => void): Promise<void> {
     const jobId = active.record.job_id;
+    let running: Promise<unknown> = Promise.resolve();
     try {
       const engine = this.pickEngine(active.loaded);
       const promptId = active.record.engine_prompt_id ?? randomUUID();
       let startedMs = active.record.started_at ? Date.parse(active.record.started_at) : Date.now();
-      let running: Promise<unknown> = Promise.resolve();
       if (active.record.status === 'queued') {
         startedMs = Date.now();
         // The prompt id was persisted with the queued record, so submission need not wait for this
@@ -357,6 +391,8 @@ export class PipelineManager {
         allowResubmit: (active.record.submit_attempts ?? 0) < 2,
         onEngineFinished: engineFinished,
         onSubmitted: (_id, how) => {
+          active.accepted = true;
+          this.gate.open();
           if (how === 'submitted') void running.then(() => this.persist(active, { ...active.latest, submit_attempts: (active.latest.submit_attempts ?? 0) + 1 })).catch(() => undefined);
         },
       });
@@ -382,8 +418,39 @@ export class PipelineManager {
         return;
       }
       const error = active.controller.signal.aborted ? new PipelineError('JOB_CANCELLED', 'The job was cancelled', { cause: err }) : classifyError(err);
+      if (error.code === 'ENGINE_OFFLINE' && active.waitForEngine && !active.accepted && !this.pastAcceptanceDeadline(active)) {
+        await this.waitForEngine(active, error, running);
+        return;
+      }
       if (error.code === 'UNKNOWN_ERROR') this.deps.logger.error({ err, job_id: jobId }, 'job failed unexpectedly');
       await this.finish(active, error.code === 'JOB_CANCELLED' ? 'cancelled' : 'failed', error);
+    }
+  }
+
+  private pastAcceptanceDeadline(active: ActiveJob): boolean {
+    return Date.now() >= Date.parse(active.record.created_at) + this.deps.config.jobDeadlineMs[active.record.quality_level];
+  }
+
+  /**
+   * ComfyUI could not be reached before it accepted the job: the job goes back to the head of the
+   * queue (queued, with the reason in its log) and waits while the gate probes ComfyUI.
+   */
+  private async waitForEngine(active: ActiveJob, error: PipelineError, running: Promise<unknown>): Promise<void> {
+    await running.catch(() => undefined); // its running state is written first, then replaced
+    const retryInMs = this.gate.close(error.message);
+    try {
+      if (active.latest.status === 'running') await this.persist(active, transition(active.latest, 'queued', { progress: 0 }));
+    } catch (err) {
+      this.deps.logger.warn({ err, job_id: active.record.job_id }, 'could not write a waiting job back to queued');
+    }
+    await this.deps.jobLogger.log(active.record.job_id, 'waiting_for_engine', { error_code: error.code, reason: error.message, retry_in_ms: retryInMs }).catch(() => undefined);
+    if (!this.waiting.includes(active.record.job_id)) this.waiting.unshift(active.record.job_id);
+    // Requests that wait for their answer do not wait for ComfyUI: they get the 503 now.
+    for (const jobId of [...this.waiting]) {
+      const other = this.active.get(jobId);
+      if (!other || other.waitForEngine) continue;
+      this.waiting.splice(this.waiting.indexOf(jobId), 1);
+      void this.finish(other, 'failed', error);
     }
   }
 
@@ -523,6 +590,7 @@ export class PipelineManager {
   async shutdown(graceMs = this.deps.config.shutdownGraceMs): Promise<void> {
     this.accepting = false;
     this.dispatching = false;
+    this.gate.stop();
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     const running = [...this.active.values()].filter((a) => a.record.status === 'running');
     let timer: NodeJS.Timeout | undefined;

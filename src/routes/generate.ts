@@ -34,8 +34,9 @@ export const generateRoutes = (deps: { manager: PipelineManager; rateLimitPerMin
     if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
       throw new PipelineError('VALIDATION_ERROR', 'Idempotency-Key must be 1–200 visible ASCII characters', { detail: { header: 'idempotency-key' } });
     }
-    const { job } = await deps.manager.submit(request.body, { idempotencyKey: key });
-    if (/\brespond-async\b/i.test(String(request.headers.prefer ?? ''))) {
+    const async = /\brespond-async\b/i.test(String(request.headers.prefer ?? ''));
+    const { job } = await deps.manager.submit(request.body, { idempotencyKey: key, waitForEngine: async });
+    if (async) {
       await deps.manager.durable(job.job_id); // acknowledged only once it survives a power cut
       reply.code(202).header('location', `/api/pipeline/jobs/${job.job_id}`).header('preference-applied', 'respond-async');
       return deps.manager.generateResponse(job);

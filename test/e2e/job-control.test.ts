@@ -218,6 +218,37 @@ describe('limits', () => {
 });
 
 describe('restart recovery and shutdown (real child processes)', () => {
+  it('a restart while ComfyUI is down keeps the queued work queued; it runs once ComfyUI is back; a waiting request gets 503 at once', async () => {
+    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-offline-'));
+    let comfy = await startComfySimulator({ faults: { stepMs: 60 } });
+    const port = comfy.port;
+    const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: comfy.url, SHUTDOWN_GRACE_SECONDS: '0', JOB_DEADLINE_SECONDS: '120' };
+    const first = await startChildService(env);
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) ids.push((await submitAsync(first.url, body({ seed: 470 + i }))).json.job_id);
+    await waitStatus(first.url, ids[0]!, (s) => s === 'running');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    await comfy.close(); // ComfyUI goes down with the service
+    const second = await startChildService(env);
+    try {
+      await new Promise((r) => setTimeout(r, 2_500)); // long enough for every job to have failed before
+      for (const id of ids) expect((await call(second.url, 'GET', `/api/pipeline/jobs/${id}`)).json.status, id).toBe('queued');
+      const logs = await call(second.url, 'GET', `/api/pipeline/jobs/${ids[0]}/logs`);
+      expect(logs.json.events.map((e: { event: string }) => e.event)).toContain('waiting_for_engine');
+      const t0 = Date.now();
+      expectEnvelope(await call(second.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 479 }) }), 503, 'ENGINE_OFFLINE');
+      expect(Date.now() - t0).toBeLessThan(2_000);
+      comfy = await startComfySimulator({ port, faults: { stepMs: 5 } }); // ComfyUI is back (its queue lost)
+      for (const id of ids) expect((await waitStatus(second.url, id, (s) => s === 'completed' || s === 'failed', 60_000)).status, id).toBe('completed');
+    } finally {
+      second.child.kill('SIGKILL');
+      await second.exited;
+      await comfy.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('a job resumed after a restart submits exactly what the user asked, not its redacted record', async () => {
     const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-rerun-'));
     ctx.sim.setFaults({ stepMs: 60 });
