@@ -26,6 +26,15 @@ async function waitStatus(base: string, jobId: string, want: (s: string) => bool
 }
 const runsOf = (promptId: string) => ctx.sim.executor.executedPromptIds.filter((x) => x === promptId).length;
 
+/** Wait until the job runs in ComfyUI (the simulator executes its prompt); returns the prompt id. */
+async function waitRunningInComfy(base: string, dataDir: string, jobId: string): Promise<string> {
+  await waitStatus(base, jobId, (s) => s === 'running');
+  const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${jobId}.json`), 'utf8')).engine_prompt_id as string;
+  const end = Date.now() + 5000;
+  while (ctx.sim.executor.running?.promptId !== promptId && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  return promptId;
+}
+
 describe('async submission and live events', () => {
   it('answers 202 with Location, then streams state → logs → end in order', async () => {
     ctx.sim.setFaults({ stepMs: 10 });
@@ -293,10 +302,7 @@ describe('restart recovery and shutdown (real child processes)', () => {
     const first = await startChildService(env);
     const job = await submitAsync(first.url, body({ seed: 451 }));
     const id = job.json.job_id as string;
-    await waitStatus(first.url, id, (s) => s === 'running');
-    const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${id}.json`), 'utf8')).engine_prompt_id as string;
-    const end = Date.now() + 5000;
-    while (ctx.sim.executor.running?.promptId !== promptId && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    const promptId = await waitRunningInComfy(first.url, dataDir, id);
     first.child.kill('SIGKILL');
     await first.exited;
     const second = await startChildService(env);
@@ -330,10 +336,7 @@ describe('restart recovery and shutdown (real child processes)', () => {
     const first = await startChildService(env);
     const running = await submitAsync(first.url, body({ seed: 401 }));
     const queued = await submitAsync(first.url, body({ seed: 402 }));
-    await waitStatus(first.url, running.json.job_id, (s) => s === 'running');
-    const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${running.json.job_id}.json`), 'utf8')).engine_prompt_id as string;
-    const end = Date.now() + 5000;
-    while (ctx.sim.executor.running?.promptId !== promptId && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    const promptId = await waitRunningInComfy(first.url, dataDir, running.json.job_id);
     first.child.kill('SIGKILL');
     await first.exited;
     // Plant what a crash mid-write leaves behind.
