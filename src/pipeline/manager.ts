@@ -70,6 +70,13 @@ export const CREDIT_COST: Record<JobHistory['quality_level'], number> = { low: 1
  * Owns every job's life: validation before a job exists, the queued → running → completed |
  * failed | cancelled state machine (each transition persisted before it is visible), a bounded
  * queue dispatched to engines with bounded concurrency, reads, cancel, recovery and shutdown.
+ *
+ * Why it is still one file of 600 lines: these jobs share one in-memory state (the active map, the
+ * waiting queue, the slot count), and splitting them along that state would only pass it around.
+ * The split belongs to the core redesign of the next issue (ports: JobQueue, JobRepository,
+ * ArtifactStore; admission, workers, queries, lifecycle), which gives each part its own state.
+ * Meanwhile its helpers live beside it: job-runner, output-downloads, engine-gate, recovery,
+ * retention, idempotency, estimates.
  */
 export class PipelineManager {
   readonly active = new Map<string, ActiveJob>();

@@ -50,6 +50,12 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 const MIME: Record<string, string> = { '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif', '.mp4': 'video/mp4', '.webm': 'video/webm', '.wav': 'audio/wav', '.mp3': 'audio/mpeg', '.flac': 'audio/flac', '.json': 'application/json', '.txt': 'text/plain' };
 const DANGEROUS = new Set(['.html', '.htm', '.js', '.mjs', '.svg', '.xml', '.xhtml']);
 
+/**
+ * The simulated ComfyUI server: its HTTP routes and WebSocket upgrade, as ComfyUI's server.py has
+ * them. One job (about 400 lines): the route table with its guards and fault switches. Execution is
+ * in executor.ts, validation in validate.ts, hostile answers in hostile.ts, the node catalogue in
+ * catalogue.ts.
+ */
 export async function startComfySimulator(options: SimOptions = {}): Promise<ComfySimulator> {
   const baseDir = options.baseDir ?? mkdtempSync(path.join(os.tmpdir(), 'comfy-sim-'));
   const dirs: SimDirs = { output: path.join(baseDir, 'output'), input: path.join(baseDir, 'input'), temp: path.join(baseDir, 'temp') };

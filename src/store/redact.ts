@@ -120,12 +120,16 @@ export function redactUserText(value: string): string {
   return applyRules(value, USER_TEXT_RULES);
 }
 
-/** Deep copy with secrets removed. Cycles and depth are bounded so hostile input cannot hang it. */
-export function redact<T>(value: T, depth = 0): T {
-  if (typeof value === 'string') return redactString(value) as T;
+/**
+ * Deep copy with secrets removed. Cycles and depth are bounded so hostile input cannot hang it.
+ * Strings go through `text` (machine-text rules unless told otherwise); prompt fields always get
+ * the user-text rules.
+ */
+export function redact<T>(value: T, depth = 0, text: (s: string) => string = redactString): T {
+  if (typeof value === 'string') return text(value) as T;
   if (value === null || typeof value !== 'object') return value;
   if (depth > 32) return REDACTED as T;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1)) as T;
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, text)) as T;
   // Only plain data is walked: class instances (requests, sockets, buffers) belong to serializers,
   // and walking their object graphs would be unbounded.
   const proto = Object.getPrototypeOf(value);
@@ -134,7 +138,7 @@ export function redact<T>(value: T, depth = 0): T {
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
     out[key] = isSecretKey(key) && v !== null && v !== undefined && v !== ''
       ? REDACTED
-      : USER_TEXT_KEYS.has(key) && typeof v === 'string' ? redactUserText(v) : redact(v, depth + 1);
+      : USER_TEXT_KEYS.has(key) && typeof v === 'string' ? redactUserText(v) : redact(v, depth + 1, text);
   }
   return out as T;
 }

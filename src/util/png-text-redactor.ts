@@ -1,5 +1,5 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import { REDACTED, isSecretKey, redactUserText } from '../store/redact.js';
+import { redact, redactUserText } from '../store/redact.js';
 import { pngChunk } from './png.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
@@ -19,16 +19,8 @@ export interface ByteFilter {
 function redactText(text: string): string {
   try {
     const parsed: unknown = JSON.parse(text);
-    const walk = (v: unknown, depth: number): unknown => {
-      if (typeof v === 'string') return redactUserText(v);
-      if (depth > 64) return v;
-      if (Array.isArray(v)) return v.map((x) => walk(x, depth + 1));
-      if (v && typeof v === 'object') {
-        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, isSecretKey(k) && x !== null && x !== '' ? REDACTED : walk(x, depth + 1)]));
-      }
-      return v;
-    };
-    const out = JSON.stringify(walk(parsed, 0));
+    // Every string of the graph may hold what the user wrote: the user-text rules throughout.
+    const out = JSON.stringify(redact(parsed, 0, redactUserText));
     return out === JSON.stringify(parsed) ? text : out;
   } catch {
     return redactUserText(text);

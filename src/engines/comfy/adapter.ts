@@ -1,17 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { Transform } from 'node:stream';
 import { classifyError } from '../../errors/classify.js';
 import { PipelineError } from '../../errors/pipeline-error.js';
-import { boundedSignal, msUntil, timedOut, withTimeLimit } from '../../util/deadline.js';
+import { boundedSignal, msUntil, withTimeLimit } from '../../util/deadline.js';
 import { Semaphore } from '../../util/semaphore.js';
 import { DETACH } from '../engine.js';
 import type {
   CancelOutcome, DownloadOptions, DownloadResult, EngineAdapter, EngineCapabilities, EngineHealth, EngineOutput, Graph, RunRequest, RunResult,
 } from '../engine.js';
-import { FormData } from 'undici';
-import { ComfyHttpClient, discardBody, sleep } from './client.js';
+import { ComfyHttpClient } from './client.js';
+import { sleep } from '../../util/sleep.js';
+import { probeSystemStats } from './health-probe.js';
+import { downloadOutput, uploadInputImage } from './transfers.js';
 import { ComfySocket } from './socket.js';
 import { comboOptions, findMissing, type ObjectInfo } from './preflight.js';
 import { dependencyError } from './dependencies.js';
@@ -50,11 +50,6 @@ export interface LocalComfyOptions {
   cancelTimeoutMs?: number;
 }
 
-const FS_SYSCALLS = new Set(['open', 'write', 'writev', 'fsync', 'fdatasync', 'close', 'mkdir', 'rename']);
-const isFileSystemError = (err: unknown) => typeof (err as { syscall?: unknown })?.syscall === 'string' && FS_SYSCALLS.has((err as { syscall: string }).syscall);
-
-/** Answers to /system_stats are small; a bigger one is not ComfyUI. */
-const SYSTEM_STATS_MAX_BYTES = 1024 * 1024;
 /** One prompt's /history entry: the graph plus outputs and messages. */
 const HISTORY_ENTRY_MAX_BYTES = 16 * 1024 * 1024;
 
@@ -68,6 +63,11 @@ const TRANSIENT = new Set(['ENGINE_OFFLINE', 'ENGINE_TIMEOUT', 'CONNECTION_TIMEO
  * ComfyUI over HTTP (undici) + WebSocket (ws), as `local_comfy`. Submission carries our own prompt
  * id so nothing runs twice; completion is detected from the socket and confirmed from /history,
  * which is also polled so a dropped or silent socket can never hang a job.
+ *
+ * Why one file of this size: it is one job, following a prompt on one ComfyUI. The tracking loop,
+ * submission, lookups and cancel share the prompt's socket subscription, deadline and signal, so
+ * they stay together; everything that needs none of that lives beside it (client, socket,
+ * history, submit-errors, preflight, transfers, health-probe).
  */
 export class LocalComfyAdapter implements EngineAdapter {
   readonly engineId = 'local_comfy';
@@ -103,44 +103,10 @@ export class LocalComfyAdapter implements EngineAdapter {
   }
 
   private async probe(): Promise<EngineHealth> {
-    const started = performance.now();
-    const base = { engine_id: this.engineId, engine_type: this.engineType, checked_at: new Date().toISOString() };
-    const timeoutMs = this.options.healthTimeoutMs;
-    try {
-      const { data } = await this.http.json<{ system?: Record<string, unknown>; devices?: unknown }>('GET', '/system_stats', { timeoutMs, safe: false, pool: 'probe', maxBytes: SYSTEM_STATS_MAX_BYTES });
-      // Every ComfyUI era answers an object with a `system` object; anything else is not ComfyUI.
-      if (!data || typeof data !== 'object' || !data.system || typeof data.system !== 'object') {
-        throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'The answer to /system_stats is not ComfyUI\'s (no "system" object); check that COMFYUI_URL points at ComfyUI');
-      }
-      const system = data.system;
-      const devices = Array.isArray(data?.devices) ? (data.devices as unknown[]).slice(0, 64) : [];
-      const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 200) : null);
-      const count = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-      this.lastHealth = {
-        ...base, status: 'healthy', latency_ms: Math.round(performance.now() - started), error_code: null, message: null,
-        detail: {
-          url: this.baseUrl,
-          comfyui_version: text(system.comfyui_version),
-          python_version: text(system.python_version),
-          pytorch_version: text(system.pytorch_version),
-          devices: devices.map((d) => {
-            const dev = (d && typeof d === 'object' ? d : {}) as Record<string, unknown>;
-            return { name: text(dev.name), type: text(dev.type), vram_total: count(dev.vram_total), vram_free: count(dev.vram_free) };
-          }),
-          websocket_open: this.socket.isOpen,
-        },
-      };
-    } catch (err) {
-      const e = err instanceof PipelineError ? err : this.http.classify(err, 'GET', '/system_stats');
-      const code = e.code === 'JOB_CANCELLED' ? 'ENGINE_TIMEOUT' : e.code;
-      this.lastHealth = {
-        ...base, status: 'unhealthy', latency_ms: Math.round(performance.now() - started), error_code: code,
-        message: code === 'ENGINE_TIMEOUT' ? `ComfyUI did not answer /system_stats within ${timeoutMs} ms` : e.message,
-        detail: { url: this.baseUrl },
-      };
-    }
+    const health = await probeSystemStats(this.http, { engineId: this.engineId, engineType: this.engineType, timeoutMs: this.options.healthTimeoutMs, websocketOpen: () => this.socket.isOpen });
+    this.lastHealth = health;
     this.healthAt = Date.now();
-    return this.lastHealth;
+    return health;
   }
 
   private async loadObjectInfo(refresh = false): Promise<ObjectInfo> {
@@ -499,103 +465,13 @@ export class LocalComfyAdapter implements EngineAdapter {
     });
   }
 
-  /**
-   * Stream one output into `sink`, at most `maxBytes` of it. One attempt, classified; the caller
-   * decides on retries: ENGINE_OUTPUT_MISSING (404: ComfyUI no longer has the file) and other 4xx
-   * are final, 5xx and broken transfers are DOWNLOAD_FAILED with `transient: true`, an error of the
-   * sink (a full disk) keeps its own code (DISK_FULL…) and is never blamed on ComfyUI. Waits for a
-   * download slot (downloadConcurrency over all jobs) under the same signal.
-   */
-  async download(output: EngineOutput, sink: Writable, options: DownloadOptions = {}): Promise<DownloadResult> {
-    const { signal } = options;
-    const maxBytes = options.maxBytes ?? Infinity;
-    const where = { filename: output.filename, subfolder: output.subfolder };
-    const stopped = () => (timedOut(signal)
-      ? new PipelineError('DOWNLOAD_TIMEOUT', `ComfyUI did not send output ${output.filename} before the job's deadline`, { detail: where })
-      : new PipelineError('DOWNLOAD_CANCELLED', 'The download was cancelled', { detail: where }));
-    let release: () => void;
-    try {
-      release = await this.downloads.acquire(signal);
-    } catch {
-      throw stopped();
-    }
-    try {
-      const query = new URLSearchParams({ filename: output.filename, subfolder: output.subfolder, type: output.type });
-      let res;
-      try {
-        res = await this.http.raw('GET', `/view?${query.toString()}`, { signal, pool: 'transfer' });
-      } catch (err) {
-        if (signal?.aborted) throw stopped();
-        const e = this.engineError(err, 'fetching an output');
-        throw new PipelineError(e.code === 'ENGINE_TIMEOUT' ? 'DOWNLOAD_TIMEOUT' : e.code === 'ENGINE_OFFLINE' ? 'ENGINE_OFFLINE' : 'DOWNLOAD_FAILED', `Fetching ${output.filename} from ComfyUI failed (${e.message})`, { detail: { ...where, transient: true, upstream: e.code }, cause: err });
-      }
-      if (res.status !== 200) {
-        discardBody(res.body);
-        if (res.status === 404) throw new PipelineError('ENGINE_OUTPUT_MISSING', `ComfyUI no longer has output ${output.filename} (404)`, { detail: { ...where, status: 404 } });
-        const transient = res.status >= 500 || res.status === 429;
-        throw new PipelineError('DOWNLOAD_FAILED', `ComfyUI answered ${res.status} for output ${output.filename}`, { detail: { ...where, status: res.status, transient } });
-      }
-      const contentType = String(res.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim().slice(0, 100);
-      const expected = Number(res.headers['content-length'] ?? NaN);
-      const tooLarge = () => new PipelineError('OUTPUT_TOO_LARGE', `Output ${output.filename} is larger than ${maxBytes} bytes (OUTPUT_MAX_BYTES)`, { detail: { ...where, max_bytes: maxBytes } });
-      if (Number.isFinite(expected) && expected > maxBytes) {
-        discardBody(res.body);
-        throw tooLarge();
-      }
-      let size = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _e, done) {
-          size += chunk.length;
-          if (size > maxBytes) return done(tooLarge());
-          done(null, chunk);
-        },
-      });
-      try {
-        await pipeline(res.body, counter, sink, { signal });
-      } catch (err) {
-        discardBody(res.body);
-        if (signal?.aborted) throw stopped();
-        if (err instanceof PipelineError) throw err;
-        // A failed file-system call (ENOSPC, EACCES… on open or write) is the disk's fault, not ComfyUI's.
-        const sinkError = (sink as Writable & { errored?: unknown }).errored;
-        if (isFileSystemError(err)) throw classifyError(err);
-        if (isFileSystemError(sinkError)) throw classifyError(sinkError);
-        const classified = this.http.classify(err, 'GET', '/view');
-        throw new PipelineError(classified.code === 'ENGINE_TIMEOUT' ? 'DOWNLOAD_TIMEOUT' : 'DOWNLOAD_FAILED', `Downloading ${output.filename} from ComfyUI failed`, { detail: { ...where, transient: true }, cause: err });
-      }
-      if (Number.isFinite(expected) && expected !== size) {
-        throw new PipelineError('DOWNLOAD_FAILED', `Output ${output.filename} was truncated (${size} of ${expected} bytes)`, { detail: { ...where, expected, received: size, transient: true } });
-      }
-      return { contentType, sizeBytes: size };
-    } finally {
-      release();
-    }
+  /** Stream one output into `sink` (see downloadOutput), waiting for one of the download slots. */
+  download(output: EngineOutput, sink: Writable, options: DownloadOptions = {}): Promise<DownloadResult> {
+    return downloadOutput(this.http, this.downloads, output, sink, options, (err, what) => this.engineError(err, what));
   }
 
-  async uploadImage(name: string, bytes: Buffer, contentType: string, signal?: AbortSignal): Promise<string> {
-    try {
-      const form = new FormData();
-      form.append('image', new Blob([bytes], { type: contentType }), name);
-      form.append('type', 'input');
-      form.append('overwrite', 'false');
-      const limit = boundedSignal([signal], this.options.httpTimeoutMs);
-      try {
-        const res = await this.http.raw('POST', '/upload/image', { body: form as never, signal: limit.signal, pool: 'transfer' });
-        const text = await this.http.readText(res, 'POST', '/upload/image', SYSTEM_STATS_MAX_BYTES, limit.signal);
-        if (res.status !== 200) {
-          throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI refused the upload of ${name} (${res.status})`, { detail: { status: res.status } });
-        }
-        let data: { name?: unknown; subfolder?: unknown };
-        try { data = JSON.parse(text); } catch { throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI sent malformed JSON for POST /upload/image'); }
-        if (!data || typeof data.name !== 'string' || !data.name || data.name.length > 1024) throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI upload answer has no name');
-        return typeof data.subfolder === 'string' && data.subfolder ? `${data.subfolder.slice(0, 1024)}/${data.name}` : data.name;
-      } finally {
-        limit.dispose();
-      }
-    } catch (err) {
-      if (signal?.aborted) throw new PipelineError('JOB_CANCELLED', 'The job was cancelled during an upload to ComfyUI');
-      throw this.engineError(err, 'uploading an input image');
-    }
+  uploadImage(name: string, bytes: Buffer, contentType: string, signal?: AbortSignal): Promise<string> {
+    return uploadInputImage(this.http, { name, bytes, contentType, signal, timeoutMs: this.options.httpTimeoutMs }, (err, what) => this.engineError(err, what));
   }
 
   async close(): Promise<void> {

@@ -5,8 +5,6 @@ import { redactString } from '../../store/redact.js';
 import { boundedSignal, timedOut } from '../../util/deadline.js';
 import { sleep } from '../../util/sleep.js';
 
-export { sleep };
-
 export interface ComfyHttpOptions {
   baseUrl: string;
   /** headers/body timeout for ordinary calls */
@@ -79,13 +77,12 @@ export class ComfyHttpClient {
   }
 
   /**
-   * One request, no retry; the caller owns the body (read it, or discardBody() it). The call's
-   * time limit covers waiting for a pooled connection and the headers; the body is the caller's to
-   * bound (pass the same signal to whatever reads it).
+   * One request, no retry; the caller owns the body (read it, or discardBody() it). The caller's
+   * signal bounds waiting for a pooled connection, the headers and the body (pass the same signal
+   * to whatever reads it).
    */
-  async raw(method: Dispatcher.HttpMethod, path: string, init: CallInit & { body?: Dispatcher.DispatchOptions['body']; headers?: Record<string, string> } = {}): Promise<RawResponse> {
-    const bounded = init.timeoutMs !== undefined ? boundedSignal([init.signal], init.timeoutMs) : null;
-    const signal = bounded?.signal ?? init.signal;
+  async raw(method: Dispatcher.HttpMethod, path: string, init: Omit<CallInit, 'timeoutMs'> & { body?: Dispatcher.DispatchOptions['body']; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+    const signal = init.signal;
     try {
       const res = await request(`${this.baseUrl}${path}`, {
         method,
@@ -98,8 +95,6 @@ export class ComfyHttpClient {
       return { status: res.statusCode, headers: res.headers, body: res.body };
     } catch (err) {
       throw this.classify(err, method, path, signal);
-    } finally {
-      bounded?.dispose();
     }
   }
 
