@@ -124,6 +124,13 @@ describe('cancel, listing, logs and metrics', () => {
   });
 
   it('exposes Prometheus metrics', async () => {
+    // Its own completed and cancelled jobs, so it passes alone and in any order.
+    expect((await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 131 }) })).status).toBe(200);
+    ctx.sim.setFaults({ hangExecution: true });
+    const held = await submitAsync(ctx.svc.url, body({ seed: 132 }));
+    await waitStatus(ctx.svc.url, held.json.job_id, (s) => s === 'running');
+    await call(ctx.svc.url, 'POST', `/api/pipeline/jobs/${held.json.job_id}/cancel`);
+    ctx.sim.resetFaults();
     const res = await fetch(`${ctx.svc.url}/metrics`);
     expect(res.headers.get('content-type')).toMatch(/text\/plain/);
     const text = await res.text();
