@@ -105,6 +105,13 @@ describe('cancel, listing, logs and metrics', () => {
   });
 
   it('lists newest first with cursors and filters', async () => {
+    // Its own cancelled jobs (older than the five below), so it passes alone and in any order.
+    ctx.sim.setFaults({ hangExecution: true });
+    for (const seed of [298, 299]) {
+      const held = await submitAsync(ctx.svc.url, body({ seed }));
+      await call(ctx.svc.url, 'POST', `/api/pipeline/jobs/${held.json.job_id}/cancel`);
+    }
+    ctx.sim.resetFaults();
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push((await submitAsync(ctx.svc.url, body({ seed: 300 + i, preset_id: i % 2 ? 'cinematic_portrait_v1' : 'photoreal_portrait_v1' }))).json.job_id);
     for (const id of ids) await waitStatus(ctx.svc.url, id, (s) => s === 'completed');
