@@ -78,6 +78,12 @@ export const JobHistory = z.object({
   provenance: Provenance.nullable(),
   idempotency_key: z.string().nullable().optional().describe('SHA-256 of the Idempotency-Key header, if one was sent'),
   submit_attempts: z.number().int().nonnegative().optional().describe('ComfyUI submissions so far (restart recovery resubmits at most once)'),
+  migrated_from: z.object({
+    service: z.literal('ainfluencer-python').describe('The original Python service wrote this job'),
+    migrated_at: IsoTimestamp,
+    original_status: z.string().describe('The status its file said'),
+    notes: z.array(z.string()).describe('What was reconstructed and why (seed and consent were not recorded by the original)'),
+  }).optional().describe('Present on jobs read from the original service\'s files'),
 }).strict().describe('The stored record of a job (jobs/{job_id}.json)');
 export type JobHistory = z.infer<typeof JobHistory>;
 

@@ -169,6 +169,10 @@ export const ERROR_TAXONOMY = {
   INVALID_IMAGE: spec(422, false,
     'Upload a complete PNG, JPEG or WebP image: the bytes did not parse as one.',
     'Images larger than UPLOAD_MAX_PIXELS (width × height) are refused: shrink the image first.'),
+  // Added for the original service's data.
+  JOB_INTERRUPTED: spec(410, true,
+    'The original service stopped while this job was queued or running and recorded no ComfyUI prompt id, so it cannot be resumed: submit the same request again.',
+    'Its inputs are in the job record (GET /api/pipeline/jobs/{job_id}/logs says what was reconstructed).'),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_TAXONOMY;

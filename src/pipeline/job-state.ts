@@ -32,7 +32,7 @@ export function failurePatch(err: PipelineError): Partial<JobHistory> {
 }
 
 export function artifactUrl(jobId: string, filename: string): string {
-  return `/api/pipeline/jobs/${jobId}/artifacts/${filename}`;
+  return `/api/pipeline/jobs/${jobId}/artifacts/${encodeURIComponent(filename)}`;
 }
 
 export function outputUrl(job: JobHistory): string | null {

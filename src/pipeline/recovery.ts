@@ -1,11 +1,14 @@
 import path from 'node:path';
 import { promises as fsp } from 'node:fs';
-import type { JobHistory } from '../contracts/job.js';
+import { JobHistory } from '../contracts/job.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import { TEMP_SUFFIX } from '../store/atomic-write.js';
 import { summarize } from '../store/job-index.js';
 import { failurePatch, isTerminal, transition } from './job-state.js';
 import type { PipelineManager } from './manager.js';
+import { isOriginalRecord } from '../store/original-record.js';
+import { migrateOriginalJob } from './original-migration.js';
+import { restoreOriginalFromCorrupt } from './original-rescue.js';
 
 /**
  * Start-up reconciliation. The index journal is brought in line with the job files (files are the
@@ -13,17 +16,32 @@ import type { PipelineManager } from './manager.js';
  * process left queued or running is picked up again: queued ones are queued, submitted ones are
  * followed in ComfyUI (finished → collected; running → tracked; lost → resubmitted once).
  */
-export async function recoverJobs(manager: PipelineManager): Promise<{ corrupt: string[]; recovered: number; swept: number }> {
-  const { jobs, logger, presets, jobLogger } = manager.deps;
+export async function recoverJobs(manager: PipelineManager): Promise<{ corrupt: string[]; recovered: number; swept: number; migrated: number }> {
+  const { jobs, logger, presets, jobLogger, artifacts } = manager.deps;
   const index = manager.index;
   const badLines = await index.load();
   if (badLines > 0) logger.warn({ lines: badLines }, 'skipped unreadable lines of the job index');
 
+  // Earlier versions of this service moved the original's files to jobs/corrupt/: bring them back.
+  const restored = await restoreOriginalFromCorrupt(jobs);
+  for (const id of restored) await index.remove(id);
+  if (restored.length) logger.info({ restored: restored.length, from: path.join(jobs.jobsDir, 'corrupt') }, 'job files of the original service restored from jobs/corrupt/');
+
   const onDisk = new Set(await jobs.ids());
   const corrupt: string[] = [];
+  let migrated = 0;
+  const migration = { jobs, artifacts, jobLogger, probeMaxBytes: manager.deps.config.limits.outputMaxBytes };
   const readOrQuarantine = async (id: string): Promise<JobHistory | null> => {
     try {
-      return await jobs.get(id);
+      const stored = await jobs.readValue(id);
+      if (!stored) return null;
+      // Files without schema_version are the original service's: migrated in place, not quarantined.
+      if (isOriginalRecord(stored.value)) {
+        const job = await migrateOriginalJob(migration, id, stored.value, stored.mtimeMs);
+        migrated++;
+        return job;
+      }
+      return JobHistory.parse(stored.value);
     } catch (err) {
       const target = await jobs.moveAside(id).catch(() => null);
       corrupt.push(id);
@@ -79,8 +97,10 @@ export async function recoverJobs(manager: PipelineManager): Promise<{ corrupt: 
       manager.waiting.push(job.job_id);
     }
   }
-  if (recovered || corrupt.length || swept) logger.info({ recovered, corrupt: corrupt.length, swept }, 'job recovery finished');
-  return { corrupt, recovered, swept };
+  if (corrupt.length) logger.warn({ corrupt: corrupt.length, moved_to: path.join(jobs.jobsDir, 'corrupt') }, `${corrupt.length} unreadable job file(s) moved to ${path.join(jobs.jobsDir, 'corrupt')}`);
+  if (migrated) logger.info({ migrated }, `${migrated} job(s) of the original service read and migrated to this service's schema`);
+  if (recovered || corrupt.length || swept || migrated) logger.info({ recovered, corrupt: corrupt.length, swept, migrated }, 'job recovery finished');
+  return { corrupt, recovered, swept, migrated };
 }
 
 async function sweepTree(dir: string): Promise<number> {

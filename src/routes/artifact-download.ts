@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PipelineError } from '../errors/pipeline-error.js';
 import { notFound, type PipelineManager } from '../pipeline/manager.js';
-import { isArtifactName } from '../store/artifact-store.js';
+import { isStoredFileName } from '../store/original-record.js';
 import { isJobId } from '../store/job-store.js';
 import { servedAs } from '../util/media-type.js';
 
@@ -16,7 +16,7 @@ const ARTIFACT_CSP = "default-src 'none'; sandbox";
  */
 export async function sendArtifact(manager: PipelineManager, request: FastifyRequest, reply: FastifyReply, jobId: string, filename: string): Promise<FastifyReply> {
   if (!isJobId(jobId)) throw notFound(jobId);
-  if (!isArtifactName(filename)) throw new PipelineError('FILE_NOT_FOUND', 'No such artifact', { detail: { job_id: jobId } });
+  if (!isStoredFileName(filename)) throw new PipelineError('FILE_NOT_FOUND', 'No such artifact', { detail: { job_id: jobId } });
   const file = await manager.openArtifact(jobId, filename);
   const etag = `"${file.record.sha256}"`;
   reply.header('etag', etag).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=31536000, immutable')

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { ArtifactRecord, Provenance } from '../contracts/job.js';
 import { fsyncDir, fsyncFd, tempPathFor, writeFileAtomic } from './atomic-write.js';
 import { PngTextRedactor, type ByteFilter } from '../util/png-text-redactor.js';
+import { isStoredFileName } from './original-record.js';
 
 export const ArtifactMetadata = z.object({
   job_id: z.string(),
@@ -189,9 +190,19 @@ export class ArtifactStore {
     await writeFileAtomic(path.join(this.jobDir(meta.job_id), 'metadata.json'), `${JSON.stringify(ArtifactMetadata.parse(meta), null, 2)}\n`, after);
   }
 
+  /**
+   * The job's metadata.json; null when absent or not in this service's shape (the job record's
+   * outputs then stand in: a file another program wrote must not make the artifacts unreadable).
+   */
   async readMetadata(jobId: string): Promise<ArtifactMetadata | null> {
+    const parsed = ArtifactMetadata.safeParse(await this.readMetadataValue(jobId).catch(() => null));
+    return parsed.success ? parsed.data : null;
+  }
+
+  /** metadata.json as parsed JSON, unchecked (null when absent); throws when it is not JSON. */
+  async readMetadataValue(jobId: string): Promise<unknown> {
     try {
-      return ArtifactMetadata.parse(JSON.parse(await fsp.readFile(path.join(this.jobDir(jobId), 'metadata.json'), 'utf8')));
+      return JSON.parse(await fsp.readFile(path.join(this.jobDir(jobId), 'metadata.json'), 'utf8')) as unknown;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
@@ -203,7 +214,8 @@ export class ArtifactStore {
    * lies inside this job's folder.
    */
   async open(jobId: string, record: ArtifactRecord): Promise<{ path: string; stats: Stats } | null> {
-    if (!isArtifactName(record.filename)) return null;
+    // Records name this service's files (image_001.png) or the original service's (ComfyUI's names).
+    if (!isStoredFileName(record.filename)) return null;
     const jobDir = this.jobDir(jobId);
     const candidate = path.join(jobDir, record.type, record.filename);
     try {

@@ -1,13 +1,9 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { redact } from './redact.js';
+import { parseEventLine, type JobEvent } from './event-line.js';
 
-export interface JobEvent {
-  seq: number;
-  at: string;
-  event: string;
-  [key: string]: unknown;
-}
+export type { JobEvent };
 
 /**
  * The per-job event log: jobs/{job_id}/logs.jsonl, one redacted JSON line per event, appended in
@@ -69,14 +65,13 @@ export class JobLogger {
       throw err;
     }
     const events: JobEvent[] = [];
+    let position = 0;
     for (const line of text.split('\n')) {
       if (!line) continue;
-      try {
-        const e = JSON.parse(line) as JobEvent;
-        if (e.seq > since) events.push(e);
-      } catch {
-        // A torn last line from a crash is skipped, never fatal.
-      }
+      position++;
+      // A torn last line from a crash is skipped, never fatal; the original's lines are converted.
+      const e = parseEventLine(line, position);
+      if (e && e.seq > since) events.push(e);
     }
     return events;
   }

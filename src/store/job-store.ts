@@ -69,6 +69,30 @@ export class JobStore {
   }
 
   /**
+   * The parsed JSON of a job file and when it was last written, without the schema check (start-up
+   * tells this service's records from the original service's); null when absent, throws when the
+   * file is not JSON.
+   */
+  async readValue(jobId: string): Promise<{ value: unknown; mtimeMs: number } | null> {
+    if (!isJobId(jobId)) return null;
+    let text: string;
+    let mtimeMs: number;
+    try {
+      const handle = await fsp.open(this.pathFor(jobId), 'r');
+      try {
+        mtimeMs = (await handle.stat()).mtimeMs;
+        text = await handle.readFile('utf8');
+      } finally {
+        await handle.close();
+      }
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    return { value: JSON.parse(text) as unknown, mtimeMs };
+  }
+
+  /**
    * Move an unreadable job file out of the way (jobs/corrupt/) so it never blocks a start, and
    * keep it for a human to look at.
    */
