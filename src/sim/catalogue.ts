@@ -41,6 +41,17 @@ export const PACKS: Record<string, string> = {
   propost: 'digitaljohn/comfyui-propost',
 };
 
+/**
+ * Model folders a pack registers with ComfyUI when it loads: without the pack, GET /models/{folder}
+ * is 404 like any unknown folder. (insightface is never registered: the packs read it directly.)
+ */
+export const PACK_FOLDERS: Record<string, string> = {
+  ipadapter: 'ipadapter_plus',
+  instantid: 'instantid',
+  facerestore_models: 'facerestore_cf',
+  luts: 'propost',
+};
+
 export const DEFAULT_MODELS: Record<string, string[]> = {
   checkpoints: ['sd_xl_base_1.0.safetensors', 'v1-5-pruned-emaonly.safetensors'],
   upscale_models: ['RealESRGAN_x2plus.pth', 'RealESRGAN_x4plus.pth'],

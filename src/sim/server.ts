@@ -8,7 +8,7 @@ import { Transform } from 'node:stream';
 import type { AddressInfo, Socket } from 'node:net';
 import { Busboy } from '@fastify/busboy';
 import { WebSocketServer } from 'ws';
-import { DEFAULT_MODELS, NODE_SPECS, NODE_SPEC_BY_NAME, objectInfoEntry } from './catalogue.js';
+import { DEFAULT_MODELS, NODE_SPECS, NODE_SPEC_BY_NAME, PACK_FOLDERS, objectInfoEntry } from './catalogue.js';
 import { faultsWith, type SimFaults } from './faults.js';
 import { hostileAnswerFor, writeHostile } from './hostile.js';
 import { ClientHub } from './hub.js';
@@ -71,6 +71,8 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
   const models = (): Record<string, string[]> => {
     const out: Record<string, string[]> = {};
     for (const [folder, list] of Object.entries({ ...DEFAULT_MODELS, ...extraModels })) {
+      const pack = PACK_FOLDERS[folder];
+      if (pack && !faults.packs.includes(pack)) continue;
       out[folder] = [...new Set([...(DEFAULT_MODELS[folder] ?? []), ...(extraModels[folder] ?? []), ...list])].filter((m) => !faults.missingModels.includes(m));
     }
     out.input = listInputs(dirs.input);

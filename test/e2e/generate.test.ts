@@ -152,12 +152,63 @@ describe('generation end to end against the simulator', () => {
     expect(job.json).toMatchObject({ status: 'failed', error_code: 'DEPENDENCY_MISSING' });
   });
 
-  it('missing node packs → 424 listing every pack at once', async () => {
+  it('missing node packs → one 424 naming each class once and the models its nodes need', async () => {
     ctx.sim.setFaults({ packs: [] });
     const env = expectEnvelope(await generate({ preset_id: 'cinematic_portrait_v1', prompt: 'x', quality_level: 'pro' }), 424, 'DEPENDENCY_MISSING');
     const packs = new Set(env.detail.missing.map((m: { pack?: string }) => m.pack));
     expect([...packs]).toEqual(['comfyui-propost']);
-    expect(env.detail.missing.map((m: { class_type: string }) => m.class_type)).toEqual(['ProPostFilmGrain', 'ProPostApplyLUT', 'ProPostApplyLUT']);
+    const items = env.detail.missing.map((m: { kind: string; class_type: string; value?: string; folder?: string }) => `${m.kind} ${m.class_type}${m.value ? ` ${m.folder}/${m.value}` : ''}`);
+    // ProPostApplyLUT is used twice (tone mapping, grading): listed once, with both nodes.
+    expect(items).toEqual(['node_class ProPostFilmGrain', 'node_class ProPostApplyLUT', 'model ProPostApplyLUT luts/reinhard_tonemap.cube', 'model ProPostApplyLUT luts/teal_orange_grade.cube']);
+    expect(env.detail.missing[1].node_ids).toHaveLength(2);
+    // ComfyUI cannot list models/luts without the pack: the LUTs are named, marked unverified.
+    expect(env.detail.missing[2]).toMatchObject({ verified: false, pack: 'comfyui-propost' });
+  });
+
+  it('a fresh ComfyUI: one 424 names every pack and every model file to install, with folder and pack', async () => {
+    const face = (await upload(referencePng())).json.upload.upload_id;
+    ctx.sim.setFaults({ packs: [], missingModels: ['CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors'] });
+    const pro = expectEnvelope(await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', quality_level: 'pro', identity_reference: [face], consent_given: true }), 424, 'DEPENDENCY_MISSING');
+    const summary = (m: { kind: string; class_type: string; value?: string; folder?: string; pack?: string }) => (m.kind === 'node_class' ? `${m.pack}: ${m.class_type}` : `${m.pack}: models/${m.folder}/${m.value}`);
+    expect(pro.detail.missing.map(summary)).toEqual([
+      'ComfyUI_InstantID: InstantIDModelLoader', 'ComfyUI_InstantID: InstantIDFaceAnalysis', 'ComfyUI_InstantID: ApplyInstantID',
+      'facerestore_cf: FaceRestoreModelLoader', 'facerestore_cf: FaceRestoreCFWithModel',
+      'ComfyUI_InstantID: models/instantid/ip-adapter.bin', 'ComfyUI_InstantID: models/insightface/antelopev2',
+      'facerestore_cf: models/facerestore_models/codeformer-v0.1.0.pth',
+    ]);
+    // The IP-Adapter levels: the unified loader's own files, which /object_info never shows.
+    const low = expectEnvelope(await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', quality_level: 'low', identity_reference: [face], consent_given: true }), 424, 'DEPENDENCY_MISSING');
+    expect(low.detail.missing.map(summary)).toEqual([
+      'ComfyUI_IPAdapter_plus: IPAdapterUnifiedLoader', 'ComfyUI_IPAdapter_plus: IPAdapterAdvanced',
+      'ComfyUI_IPAdapter_plus: models/ipadapter/ip-adapter_sdxl_vit-h.safetensors',
+      'ComfyUI_IPAdapter_plus: models/clip_vision/CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors',
+    ]);
+    // clip_vision is a core folder ComfyUI lists: that one is verified missing.
+    expect(low.detail.missing[3]).toMatchObject({ verified: true, fix: expect.stringContaining('ComfyUI/models/clip_vision/') });
+    // With the pack installed, a missing CLIP Vision file is refused before anything is submitted.
+    ctx.sim.resetFaults();
+    ctx.sim.setFaults({ missingModels: ['CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors'] });
+    const before = ctx.sim.received.length;
+    const std = expectEnvelope(await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', quality_level: 'standard', identity_reference: [face], consent_given: true }), 424, 'DEPENDENCY_MISSING');
+    expect(std.detail.missing.map(summary)).toEqual(['ComfyUI_IPAdapter_plus: models/clip_vision/CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors']);
+    expect(ctx.sim.received.length).toBe(before);
+  });
+
+  it('a model that disappears after preflight: the run-time "model not found" is DEPENDENCY_MISSING, not an execution failure', async () => {
+    const face = (await upload(referencePng())).json.upload.upload_id;
+    const body = { preset_id: 'identity_lock_portrait_v1', prompt: 'x', identity_reference: [face], consent_given: true };
+    expect((await generate({ ...body, quality_level: 'low', seed: 4242 })).status).toBe(200); // catalogue and folder lists are cached now
+    // Removed behind the service's back: the cached list still shows it, the loader fails at run time.
+    ctx.sim.setFaults({ missingModels: ['ip-adapter-plus-face_sdxl_vit-h.safetensors'] });
+    const env = expectEnvelope(await generate({ ...body, quality_level: 'standard', seed: 4243 }), 424, 'DEPENDENCY_MISSING');
+    expect(env.detail.missing).toEqual([expect.objectContaining({ kind: 'model', class_type: 'IPAdapterUnifiedLoader', folder: 'ipadapter', pack: 'ComfyUI_IPAdapter_plus' })]);
+    expect(env.message).toMatch(/IPAdapter model not found/);
+    expect(env.remediation.join(' ')).not.toMatch(/memory|VRAM/i);
+    // The lists were dropped: the next job is refused in preflight, naming the file.
+    const before = ctx.sim.received.length;
+    const next = expectEnvelope(await generate({ ...body, quality_level: 'standard', seed: 4244 }), 424, 'DEPENDENCY_MISSING');
+    expect(next.detail.missing).toEqual([expect.objectContaining({ value: 'ip-adapter-plus-face_sdxl_vit-h.safetensors', folder: 'ipadapter', verified: true })]);
+    expect(ctx.sim.received.length).toBe(before);
   });
 
   it('a node failing inside ComfyUI → 502 ENGINE_EXECUTION_FAILED with node and exception', async () => {

@@ -111,7 +111,10 @@ describe('LocalComfyAdapter against the simulator', () => {
     sim.setFaults({ packs: ['instantid'], legacyMissingNode: true }); // then it is removed
     const err = await expectCode(adapter.run({ graph, promptId: randomUUID(), deadlineAt: Date.now() + 5000 }), 'DEPENDENCY_MISSING');
     expect(err.status).toBe(424);
-    expect(err.detail!.missing).toEqual([expect.objectContaining({ kind: 'node_class', class_type: 'FaceRestoreModelLoader', pack: 'facerestore_cf' })]);
+    expect(err.detail!.missing).toEqual([
+      expect.objectContaining({ kind: 'node_class', class_type: 'FaceRestoreModelLoader', pack: 'facerestore_cf' }),
+      expect.objectContaining({ kind: 'model', class_type: 'FaceRestoreModelLoader', value: 'codeformer-v0.1.0.pth', folder: 'facerestore_models', verified: false }),
+    ]);
     // The catalogue was re-read: the next job is refused in preflight, before anything is submitted.
     const before = sim.received.length;
     await expectCode(adapter.preflight(graph), 'DEPENDENCY_MISSING');

@@ -140,6 +140,13 @@ describe('simulator protocol fidelity', () => {
     expect(await json(fetch(`${sim.url}/history/${randomUUID()}`))).toEqual({});
     expect((await fetch(`${sim.url}/models/nope`)).status).toBe(404);
     expect(await json(fetch(`${sim.url}/models/checkpoints`))).toContain('sd_xl_base_1.0.safetensors');
+    // A pack registers its model folder when it loads: without the pack the folder is unknown (404);
+    // insightface is never registered (the packs read it directly).
+    expect(await json(fetch(`${sim.url}/models/luts`))).toContain('reinhard_tonemap.cube');
+    sim.setFaults({ packs: [] });
+    for (const folder of ['luts', 'ipadapter', 'instantid', 'facerestore_models', 'insightface']) expect((await fetch(`${sim.url}/models/${folder}`)).status, folder).toBe(404);
+    expect(await json(fetch(`${sim.url}/models/clip_vision`))).toContain('CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors');
+    sim.resetFaults();
     expect((await fetch(`${sim.url}/nope`)).status).toBe(404);
     expect((await fetch(`${sim.url}/nope`, { method: 'POST' })).status).toBe(405);
     const info = await json(fetch(`${sim.url}/api/object_info/KSampler`));

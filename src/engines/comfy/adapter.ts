@@ -14,7 +14,8 @@ import { probeSystemStats } from './health-probe.js';
 import { downloadOutput, uploadInputImage } from './transfers.js';
 import { ComfySocket } from './socket.js';
 import { comboOptions, findMissing, type ObjectInfo } from './preflight.js';
-import { dependencyError } from './dependencies.js';
+import { findMissingModels } from './model-needs.js';
+import { dependencyError, type MissingDependency } from './dependencies.js';
 import { submitError } from './submit-errors.js';
 import { outcomeOf, outputsOf, parseHistoryEntry, type HistoryEntry } from './history.js';
 import { ProgressTracker } from './progress.js';
@@ -144,18 +145,52 @@ export class LocalComfyAdapter implements EngineAdapter {
   }
 
   private async checkDependencies(graph: Graph): Promise<void> {
-    let missing = findMissing(graph, await this.loadObjectInfo());
+    let missing = await this.findAllMissing(graph, false);
     // Models may have been installed since the catalogue was cached: re-read once before failing.
-    if (missing.length > 0) missing = findMissing(graph, await this.loadObjectInfo(true));
+    if (missing.length > 0) missing = await this.findAllMissing(graph, true);
     if (missing.length > 0) throw dependencyError(missing);
+  }
+
+  /** Everything the graph needs that ComfyUI lacks: classes, choices, and model files by folder. */
+  private async findAllMissing(graph: Graph, refresh: boolean): Promise<MissingDependency[]> {
+    const info = await this.loadObjectInfo(refresh);
+    if (refresh) this.modelLists.clear();
+    return [...findMissing(graph, info), ...(await findMissingModels(graph, info, (folder) => this.listModelFolder(folder)))];
+  }
+
+  /** Folder listings (GET /models/{folder}), cached like the catalogue; null when ComfyUI has no such folder. */
+  private readonly modelLists = new Map<string, { at: number; value: Promise<string[] | null> }>();
+
+  private listModelFolder(folder: string): Promise<string[] | null> {
+    const ttl = this.options.objectInfoTtlMs ?? 60_000;
+    const cached = this.modelLists.get(folder);
+    if (cached && Date.now() - cached.at < ttl) return cached.value;
+    const value = this.http.json<unknown>('GET', `/models/${encodeURIComponent(folder)}`).then(({ data }) => {
+      if (!Array.isArray(data)) throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI /models/${folder} is not a list`);
+      return data.filter((e): e is string => typeof e === 'string');
+    }, (err: unknown) => {
+      // 404: no such folder (a pack that registers it is missing); 405 or 404 on servers older than /models.
+      if (err instanceof PipelineError && (err.detail?.status === 404 || err.detail?.status === 405)) return null;
+      throw err;
+    });
+    value.catch(() => this.modelLists.delete(folder));
+    this.modelLists.set(folder, { at: Date.now(), value });
+    return value;
   }
 
   async run(request: RunRequest): Promise<RunResult> {
     try {
       return await this.runOnce(request);
     } catch (err) {
+      // Something was missing after all: the next preflight must read catalogue and folders afresh.
+      if (err instanceof PipelineError && err.code === 'DEPENDENCY_MISSING') this.forgetCatalogue();
       throw this.engineError(err, 'following the run');
     }
+  }
+
+  private forgetCatalogue(): void {
+    this.objectInfo = null;
+    this.modelLists.clear();
   }
 
   /**
@@ -242,7 +277,7 @@ export class LocalComfyAdapter implements EngineAdapter {
         }
         if (err instanceof PipelineError && err.code === 'DEPENDENCY_MISSING') {
           // ComfyUI names only the first missing class; a fresh catalogue lists everything at once.
-          const all = await this.loadObjectInfo(true).then((info) => findMissing(graph, info), () => []);
+          const all = await this.findAllMissing(graph, true).catch(() => []);
           if (all.length > 0) throw dependencyError(all);
         }
         throw err;

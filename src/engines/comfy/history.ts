@@ -1,6 +1,7 @@
 import { PipelineError } from '../../errors/pipeline-error.js';
 import { redact, redactClipped } from '../../store/redact.js';
 import type { EngineOutput } from '../engine.js';
+import { missingAtRun } from './dependencies.js';
 
 export interface HistoryEntry {
   outputs?: Record<string, Record<string, unknown>>;
@@ -67,6 +68,13 @@ export function outcomeOf(entry: HistoryEntry, promptId: string): EngineOutput[]
   if (failed) {
     const error = messages.find(([t]) => t === 'execution_error')?.[1];
     if (error) {
+      const message = typeof error.exception_message === 'string' ? redactClipped(error.exception_message, 2000) : '';
+      const model = missingAtRun(String(clipped(error.node_id) ?? ''), String(clipped(error.node_type) ?? ''), String(clipped(error.exception_type) ?? ''), message);
+      if (model) {
+        throw new PipelineError('DEPENDENCY_MISSING', `ComfyUI is missing a model file node ${model.node_id} (${model.class_type}) loads: ${redactClipped(message, 300)}`, {
+          detail: { prompt_id: promptId, missing: [model], exception_type: clipped(error.exception_type), exception_message: message },
+        });
+      }
       throw new PipelineError('ENGINE_EXECUTION_FAILED', `ComfyUI failed in node ${clipped(error.node_id)} (${clipped(error.node_type)}): ${redactClipped(String(error.exception_message ?? ''), 500)}`, {
         detail: redact({
           prompt_id: promptId,
