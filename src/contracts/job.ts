@@ -15,6 +15,7 @@ export const JobStatus = z.object({
   output_url: z.string().nullable().describe('URL of the first image once completed'),
   error: z.string().nullable().describe('Human-readable error when failed'),
   error_code: z.string().nullable().describe('Taxonomy code when failed or cancelled'),
+  queue_position: z.number().int().nonnegative().nullable().optional().describe('While queued: how many jobs run before this one (in ComfyUI\'s queue, other clients\' prompts included, once it is there; else in this service\'s queue); null otherwise'),
 }).describe('Current state of a job');
 export type JobStatus = z.infer<typeof JobStatus>;
 

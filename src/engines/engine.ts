@@ -65,6 +65,13 @@ export interface RunRequest {
   onIdle?: () => void;
   /** Called when the engine accepted the run ('submitted') or a resumed run is being followed ('resumed'). */
   onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void;
+  /**
+   * The run waits in the engine's own queue behind other work (another client's prompt, say):
+   * `ahead` prompts run before it. Called again when that number changes, never after onStarted.
+   */
+  onQueued?: (ahead: number) => void;
+  /** The engine began executing the run (once; before run() resolves, at the latest). */
+  onStarted?: () => void;
   /** The most output files a run may list (OUTPUT_MAX_COUNT); more is ENGINE_PROTOCOL_ERROR. */
   maxOutputs?: number;
 }

@@ -37,7 +37,7 @@ export function canonicalJson(value: unknown): string {
  * Runs one job on one engine: uploads identity references, builds the graph, preflights it,
  * submits and follows it, then streams every output into the artifact store.
  */
-export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: EngineAdapter, deps: RunnerDeps, hooks: RunnerHooks, options: { deadlineAt: number; signal: AbortSignal; promptId: string; resume?: boolean; allowResubmit?: boolean; ready?: Promise<unknown>; onEngineFinished?: () => void; onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void }): Promise<{ outputs: ArtifactRecord[]; provenance: Provenance; committed: Promise<unknown>; settled: Promise<unknown> }> {
+export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: EngineAdapter, deps: RunnerDeps, hooks: RunnerHooks, options: { deadlineAt: number; signal: AbortSignal; promptId: string; resume?: boolean; allowResubmit?: boolean; ready?: Promise<unknown>; onEngineFinished?: () => void; onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void; onStarted?: () => void; onQueued?: (ahead: number) => void }): Promise<{ outputs: ArtifactRecord[]; provenance: Provenance; committed: Promise<unknown>; settled: Promise<unknown> }> {
   const inputs = job.inputs as { prompt: string; negative_prompt?: string; identity_reference?: string[] };
   const identityImages: string[] = [];
   for (const uploadId of inputs.identity_reference ?? []) {
@@ -79,6 +79,8 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
       onOutputs: (files) => { for (const file of files) downloads.start(file); },
       onIdle: options.onEngineFinished,
       resume: options.resume, allowResubmit: options.allowResubmit, maxOutputs: deps.outputs.maxCount,
+      onStarted: options.onStarted,
+      onQueued: options.onQueued,
       onSubmitted: (id, how) => {
         options.onSubmitted?.(id, how);
         hooks.log(how, { prompt_id: id, engine: engine.engineId }).catch(() => undefined);

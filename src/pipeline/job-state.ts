@@ -40,7 +40,7 @@ export function outputUrl(job: JobHistory): string | null {
   return job.status === 'completed' && first ? artifactUrl(job.job_id, first.filename) : null;
 }
 
-export function toStatus(job: JobHistory, estimate: number | null): JobStatus {
+export function toStatus(job: JobHistory, estimate: number | null, queuePosition: number | null = null): JobStatus {
   return {
     ok: true,
     job_id: job.job_id,
@@ -54,6 +54,7 @@ export function toStatus(job: JobHistory, estimate: number | null): JobStatus {
     output_url: outputUrl(job),
     error: job.error,
     error_code: job.error_code,
+    queue_position: job.status === 'queued' ? queuePosition : null,
   };
 }
 

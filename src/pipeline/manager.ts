@@ -22,7 +22,6 @@ import { Metrics } from './metrics.js';
 import { recoverJobs } from './recovery.js';
 import { sweepRetention } from './retention.js';
 import { validateGenerateRequest } from './validate-request.js';
-import { nextTurn } from '../util/next-turn.js';
 import { redact } from '../store/redact.js';
 
 export interface ManagerDeps {
@@ -62,6 +61,8 @@ export interface ActiveJob {
   /** ComfyUI accepted (or, resumed, knows) this job's prompt in this process. */
   accepted: boolean;
   progressListeners: Set<(progress: number) => void>;
+  /** Queued in ComfyUI behind other prompts: how many run before it (null when not known or not queued there). */
+  enginePosition: number | null;
 }
 
 export const CREDIT_COST: Record<JobHistory['quality_level'], number> = { low: 1, standard: 2, pro: 4 };
@@ -214,7 +215,7 @@ export class PipelineManager {
   track(record: JobHistory, loaded: LoadedPreset, resume: boolean, waitForEngine = true): ActiveJob {
     let resolveDone!: (job: JobHistory) => void;
     const done = new Promise<JobHistory>((r) => { resolveDone = r; });
-    const active: ActiveJob = { record, latest: record, loaded, controller: new AbortController(), done, resolveDone, error: null, lastPersistedProgress: Math.floor(record.progress * 4) / 4, resume, waitForEngine, accepted: false, progressListeners: new Set() };
+    const active: ActiveJob = { record, latest: record, loaded, controller: new AbortController(), done, resolveDone, error: null, lastPersistedProgress: Math.floor(record.progress * 4) / 4, resume, waitForEngine, accepted: false, progressListeners: new Set(), enginePosition: null };
     this.active.set(record.job_id, active);
     return active;
   }
@@ -236,7 +237,7 @@ export class PipelineManager {
 
   async getStatus(jobId: string): Promise<JobStatus> {
     const active = this.active.get(jobId);
-    if (active) return toStatus(active.record, this.estimates.estimate(active.record.preset_id, active.record.quality_level));
+    if (active) return this.activeStatus(active);
     // Finished jobs are answered from the index: no file read on the hot read path.
     const s = this.index.get(jobId);
     if (!s) throw notFound(jobId);
@@ -249,7 +250,7 @@ export class PipelineManager {
   /** The JSON body of GET /jobs/{id}; finished jobs are served from a small cache. */
   statusBody(jobId: string): string {
     const active = this.active.get(jobId);
-    if (active) return JSON.stringify(toStatus(active.record, this.estimates.estimate(active.record.preset_id, active.record.quality_level)));
+    if (active) return JSON.stringify(this.activeStatus(active));
     const s = this.index.get(jobId);
     if (!s) throw notFound(jobId);
     const version = this.estimates.version(s.preset_id, s.quality_level);
@@ -261,16 +262,31 @@ export class PipelineManager {
     return body;
   }
 
+  private activeStatus(active: ActiveJob): JobStatus {
+    const position = active.record.status === 'queued' ? this.queuePosition(active) : null;
+    return toStatus(active.record, this.estimates.estimate(active.record.preset_id, active.record.quality_level), position);
+  }
+
+  /**
+   * Jobs ahead of a queued one: in ComfyUI's queue (other clients' prompts included) once it is
+   * there, else in this service's queue (plus what ComfyUI is running for it). Null when unknown.
+   */
+  private queuePosition(active: ActiveJob): number | null {
+    if (active.enginePosition !== null) return active.enginePosition;
+    const index = this.waiting.indexOf(active.record.job_id);
+    return index >= 0 ? index + this.runningCount : null;
+  }
+
   summaryStatus(s: JobSummary): JobStatus {
     const active = this.active.get(s.job_id);
-    if (active) return toStatus(active.record, this.estimates.estimate(s.preset_id, s.quality_level));
+    if (active) return this.activeStatus(active);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
       ok: true, job_id: s.job_id, status: s.status, preset_id: s.preset_id, progress: s.progress,
       created_at: new Date(s.created_ms).toISOString(), started_at: iso(s.started_ms), finished_at: iso(s.finished_ms),
       estimated_time_seconds: this.estimates.estimate(s.preset_id, s.quality_level),
       output_url: s.status === 'completed' && s.output ? artifactUrl(s.job_id, s.output) : null,
-      error: s.error, error_code: s.error_code,
+      error: s.error, error_code: s.error_code, queue_position: null,
     };
   }
 
@@ -366,20 +382,24 @@ export class PipelineManager {
   private async execute(active: ActiveJob, engineFinished: () => void): Promise<void> {
     const jobId = active.record.job_id;
     let running: Promise<unknown> = Promise.resolve();
+    let markStarted: (began: boolean) => void = () => undefined;
     try {
       const engine = this.pickEngine(active.loaded);
       const promptId = active.record.engine_prompt_id ?? randomUUID();
       let startedMs = active.record.started_at ? Date.parse(active.record.started_at) : Date.now();
+      let runStartedMs = startedMs;
       if (active.record.status === 'queued') {
         startedMs = Date.now();
-        // The prompt id was persisted with the queued record, so submission need not wait for this
-        // write; outputs are only recorded after it (see runJob's `ready`). It is begun on the next
-        // turn of the event loop, once the prompt is on its way to ComfyUI.
-        const started = new Date(startedMs).toISOString();
-        running = nextTurn().then(() => {
-          if (isTerminal(active.latest.status)) return; // it already ended (an input vanished, say)
+        // The job stays queued until ComfyUI starts executing it: it may wait there behind other
+        // clients' prompts. The prompt id was persisted with the queued record, so submission need
+        // not wait for this write; outputs are only recorded after it (see runJob's `ready`).
+        const startedSignal = new Promise<boolean>((resolve) => { markStarted = resolve; });
+        running = startedSignal.then((began) => {
+          if (!began || isTerminal(active.latest.status)) return; // it never started, or already ended
+          runStartedMs = Date.now();
+          active.enginePosition = null;
           return Promise.all([
-            this.persist(active, transition(active.latest, 'running', { started_at: started, engine_used: engine.engineId, engine_prompt_id: promptId })),
+            this.persist(active, transition(active.latest, 'running', { started_at: new Date(runStartedMs).toISOString(), engine_used: engine.engineId, engine_prompt_id: promptId })),
             this.deps.jobLogger.log(jobId, 'started', { engine: engine.engineId, prompt_id: promptId }),
           ]);
         });
@@ -397,15 +417,23 @@ export class PipelineManager {
         signal: active.controller.signal, promptId, resume: active.resume, ready: running,
         allowResubmit: (active.record.submit_attempts ?? 0) < 2,
         onEngineFinished: engineFinished,
+        onStarted: () => markStarted(true),
+        onQueued: (ahead) => {
+          if (active.latest.status !== 'queued') return;
+          active.enginePosition = ahead;
+          this.forgetStatus(jobId);
+          void this.deps.jobLogger.log(jobId, 'engine_queued', { queue_position: ahead, prompt_id: promptId }).catch(() => undefined);
+        },
         onSubmitted: (_id, how) => {
           active.accepted = true;
           this.gate.open();
           if (how === 'submitted') void running.then(() => this.persist(active, { ...active.latest, submit_attempts: (active.latest.submit_attempts ?? 0) + 1 })).catch(() => undefined);
         },
       });
+      markStarted(true); // (idempotent: the engine said so before its run ended)
       await running;
       const finished = new Date();
-      const seconds = (finished.getTime() - startedMs) / 1000;
+      const seconds = (finished.getTime() - runStartedMs) / 1000;
       await Promise.all([
         settled,
         // Prepared while the artifacts are being fsynced and renamed; replaces the running record
@@ -418,6 +446,7 @@ export class PipelineManager {
       await this.dropRerunInputs(active);
       this.settle(active);
     } catch (err) {
+      markStarted(false); // a job that never started is not written running on its way to failure
       if (active.controller.signal.reason === DETACH) {
         // Shutting down: the job stays running on disk with its prompt id; the next start resumes it.
         active.error = new PipelineError('SERVICE_UNAVAILABLE', 'The service is restarting; the job continues and can be followed by its job_id', { headers: { 'retry-after': '10' } });
@@ -561,10 +590,12 @@ export class PipelineManager {
     if (value <= active.record.progress) return;
     active.record = { ...active.record, progress: value };
     for (const l of active.progressListeners) l(value);
+    // A log event each time a quarter is passed, carrying the same weighted value the live
+    // progress events carry at that moment (not the rounded quarter), so the two never disagree.
     const milestone = Math.floor(value * 4) / 4;
     if (milestone > active.lastPersistedProgress && value < 1) {
       active.lastPersistedProgress = milestone;
-      void this.deps.jobLogger.log(active.record.job_id, 'progress', { progress: milestone }).catch(() => undefined);
+      void this.deps.jobLogger.log(active.record.job_id, 'progress', { progress: value, milestone }).catch(() => undefined);
     }
   }
 

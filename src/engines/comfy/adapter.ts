@@ -55,6 +55,10 @@ export interface LocalComfyOptions {
 const HISTORY_ENTRY_MAX_BYTES = 16 * 1024 * 1024;
 
 const TERMINAL = new Set(['execution_success', 'execution_error', 'execution_interrupted']);
+/** Messages that mean ComfyUI is executing the prompt (it left the queue). */
+const EXECUTION_MESSAGES = new Set(['execution_start', 'execution_cached', 'executing', 'progress', 'progress_state', 'executed', ...TERMINAL]);
+/** A prompt that has not started this long after submission is looked up in /queue (behind others?). */
+const QUEUE_CHECK_AFTER_MS = 150;
 /** ComfyUI has stopped executing the prompt: a terminal message, or the final `executing` with no node. */
 const isFinal = (m: ComfyMessage) => TERMINAL.has(m.type) || (m.type === 'executing' && m.data.node === null);
 /** Errors worth polling through: ComfyUI restarting, a reset connection, a 5xx. */
@@ -289,6 +293,16 @@ export class LocalComfyAdapter implements EngineAdapter {
         unsubscribe = this.socket.subscribe(promptId, receive);
       }
       request.onSubmitted?.(promptId, request.resume ? 'resumed' : 'submitted');
+      // Started once ComfyUI says anything of this prompt's execution; until then it may be waiting
+      // behind other clients' prompts, which /queue shows (read only when the start is not prompt).
+      let started = false;
+      const markStarted = () => {
+        if (started) return;
+        started = true;
+        request.onStarted?.();
+      };
+      let lastAhead = -1;
+      let queueCheckAt = Date.now() + QUEUE_CHECK_AFTER_MS;
 
       const progress = new ProgressTracker(graph);
       let terminalSeen = false;
@@ -307,6 +321,7 @@ export class LocalComfyAdapter implements EngineAdapter {
             : 'The job did not finish before its deadline; it was removed from ComfyUI', { detail: { prompt_id: promptId, upstream } });
         }
         for (const message of inbox.splice(0)) {
+          if (EXECUTION_MESSAGES.has(message.type)) markStarted();
           const value = progress.update(message);
           if (value !== null) request.onProgress?.({ progress: value, node: null });
           // An output node reports its files when it finishes: they are complete on ComfyUI's disk.
@@ -315,6 +330,15 @@ export class LocalComfyAdapter implements EngineAdapter {
             if (files.length > 0) request.onOutputs(files);
           }
           if (isFinal(message)) terminalSeen = true;
+        }
+        if (!started && Date.now() >= queueCheckAt) {
+          queueCheckAt = Date.now() + this.pollInterval();
+          const place = await this.queuePlace(promptId, signal, deadlineAt).catch(() => null);
+          if (place?.state === 'running' || place?.state === 'finished') markStarted();
+          else if (place?.state === 'queued' && place.ahead !== lastAhead) {
+            lastAhead = place.ahead;
+            request.onQueued?.(place.ahead);
+          }
         }
         const shouldPoll = terminalSeen || reconnected || Date.now() >= nextPollAt;
         if (shouldPoll) {
@@ -350,6 +374,7 @@ export class LocalComfyAdapter implements EngineAdapter {
           }
           pollLimit.dispose();
           if (entry) {
+            markStarted();
             const outputs = outcomeOf(entry, promptId);
             request.onProgress?.({ progress: 1, node: null });
             const cachedAll = (entry.status?.messages ?? []).some(([t, d]) => t === 'execution_cached' && Array.isArray(d.nodes) && d.nodes.length >= Object.keys(graph).length);
@@ -367,7 +392,7 @@ export class LocalComfyAdapter implements EngineAdapter {
           if (state === 'unknown') return { kind: 'lost', promptId };
           nextPollAt = Date.now() + this.pollInterval();
         }
-        await this.waitForWake((w) => { wake = w; }, Math.min(nextPollAt, deadlineAt) - Date.now());
+        await this.waitForWake((w) => { wake = w; }, Math.min(nextPollAt, started ? Infinity : queueCheckAt, deadlineAt) - Date.now());
       }
     } finally {
       unsubscribe();
@@ -466,6 +491,22 @@ export class LocalComfyAdapter implements EngineAdapter {
     if (typeof data !== 'object' || Array.isArray(data)) throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI /history answer is not an object', { detail: { prompt_id: promptId } });
     const entry = data[promptId];
     return entry === undefined || entry === null ? null : parseHistoryEntry(entry, promptId);
+  }
+
+  /** Where a prompt is: running, or queued with how many prompts ComfyUI runs before it. */
+  private async queuePlace(promptId: string, signal: AbortSignal | undefined, deadlineAt: number): Promise<{ state: 'running' | 'finished' | 'unknown' } | { state: 'queued'; ahead: number }> {
+    return withTimeLimit([signal], Math.min(5_000, msUntil(deadlineAt)), async (s) => {
+      const { data: queue } = await this.http.json<{ queue_running?: unknown; queue_pending?: unknown }>('GET', '/queue', { signal: s });
+      const running = Array.isArray(queue?.queue_running) ? queue.queue_running : [];
+      const pending = Array.isArray(queue?.queue_pending) ? queue.queue_pending : [];
+      if (running.some((item) => Array.isArray(item) && item[1] === promptId)) return { state: 'running' as const };
+      // Pending items are [number, prompt_id, …]; ComfyUI runs the lowest number first.
+      const mine = pending.find((item): item is unknown[] => Array.isArray(item) && item[1] === promptId);
+      if (!mine) return { state: 'unknown' as const };
+      const number = typeof mine[0] === 'number' ? mine[0] : Infinity;
+      const ahead = running.length + pending.filter((item) => Array.isArray(item) && typeof item[0] === 'number' && item[0] < number).length;
+      return { state: 'queued' as const, ahead };
+    });
   }
 
   async lookup(promptId: string, signal?: AbortSignal): Promise<'queued' | 'running' | 'finished' | 'unknown'> {
