@@ -65,6 +65,9 @@ export interface ActiveJob {
   enginePosition: number | null;
 }
 
+/** How long a finished job stays in memory for waiters before it is served from the index and disk. */
+const RETIRE_GRACE_MS = 2_000;
+
 export const CREDIT_COST: Record<JobHistory['quality_level'], number> = { low: 1, standard: 2, pro: 4 };
 
 /**
@@ -522,7 +525,7 @@ export class PipelineManager {
       this.deps.jobs.save(next).then(() => {
         this.endWrites.delete(jobId);
         this.deps.logger.info({ job_id: jobId, attempts: attempt + 1 }, 'the end of the job is written now');
-        if (isTerminal(active.record.status)) setTimeout(() => this.active.delete(jobId), 2_000).unref();
+        if (isTerminal(active.record.status)) setTimeout(() => this.retire(jobId, true), RETIRE_GRACE_MS).unref();
       }, (err: unknown) => {
         this.deps.logger.warn({ err, job_id: jobId, attempt }, 'the end of the job still cannot be written');
         this.retryEndWrite(active, next, attempt + 1);
@@ -544,8 +547,33 @@ export class PipelineManager {
     // Finished jobs are served from the index and disk from now on; keep the entry briefly for waiters
     // (and for as long as its end is not on disk yet).
     setTimeout(() => {
-      if (isTerminal(active.record.status) && !this.endWrites.has(active.record.job_id)) this.active.delete(active.record.job_id);
-    }, 2_000).unref();
+      this.retire(active.record.job_id, isTerminal(active.record.status) && !this.endWrites.has(active.record.job_id));
+    }, RETIRE_GRACE_MS).unref();
+  }
+
+  /** Waiters of whenRetired(), by job. */
+  private readonly retireWaiters = new Map<string, Set<(retired: boolean) => void>>();
+
+  /** The grace after a job's end has run out: it leaves the active set unless its end is not on disk. */
+  private retire(jobId: string, leave: boolean): void {
+    if (leave) this.active.delete(jobId);
+    const waiters = this.retireWaiters.get(jobId);
+    this.retireWaiters.delete(jobId);
+    for (const w of waiters ?? []) w(leave);
+  }
+
+  /**
+   * Resolves once a job's post-end grace has run out: true when it left the active set (it is
+   * served from the index and disk from then on), false when it stays because its end could not be
+   * written yet. At once (true) for a job that is not active.
+   */
+  whenRetired(jobId: string): Promise<boolean> {
+    if (!this.active.has(jobId)) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      let set = this.retireWaiters.get(jobId);
+      if (!set) this.retireWaiters.set(jobId, (set = new Set()));
+      set.add(resolve);
+    });
   }
 
   /** Resolves once the job's first record is durable (immediately for older jobs). */

@@ -117,8 +117,23 @@ export class SimExecutor {
     this.hub.send('status', { status: { exec_info: { queue_remaining: this.queueRemaining() } } }, null);
   }
 
-  private async work(): Promise<void> {
-    if (this.working) return;
+  /** The server is closing: stop the run, write nothing more, and resolve once the loop is out. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.restart();
+    await this.loop;
+  }
+
+  private closed = false;
+  private loop: Promise<void> = Promise.resolve();
+
+  private work(): Promise<void> {
+    if (this.working) return this.loop;
+    this.loop = this.workLoop();
+    return this.loop;
+  }
+
+  private async workLoop(): Promise<void> {
     this.working = true;
     try {
       while (this.pending.length > 0) {
@@ -294,6 +309,7 @@ export class SimExecutor {
     if (folder !== root && !folder.startsWith(root + path.sep)) {
       throw new NodeExecutionError('Exception', `**** ERROR: Saving image outside the output folder is not allowed.\n full_output_folder: ${folder}`);
     }
+    if (this.closed) throw new NodeExecutionError('Exception', 'the server is shutting down');
     await fsp.mkdir(folder, { recursive: true });
     let counter = nextCounter(folder, base);
     const files: FileRef[] = [];

@@ -57,6 +57,8 @@ const DANGEROUS = new Set(['.html', '.htm', '.js', '.mjs', '.svg', '.xml', '.xht
  * catalogue.ts.
  */
 export async function startComfySimulator(options: SimOptions = {}): Promise<ComfySimulator> {
+  // A folder the simulator made for itself is removed when it closes (images, uploads, temp files).
+  const ownsBaseDir = !options.baseDir;
   const baseDir = options.baseDir ?? mkdtempSync(path.join(os.tmpdir(), 'comfy-sim-'));
   const dirs: SimDirs = { output: path.join(baseDir, 'output'), input: path.join(baseDir, 'input'), temp: path.join(baseDir, 'temp') };
   for (const d of Object.values(dirs)) await fsp.mkdir(d, { recursive: true });
@@ -372,11 +374,12 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
       for (const s of sockets) s.destroy();
     },
     async close() {
-      executor.restart();
+      await executor.close();
       hub.closeAll();
       wss.close();
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (ownsBaseDir) await fsp.rm(baseDir, { recursive: true, force: true });
     },
   };
 }

@@ -229,7 +229,8 @@ describe('generation end to end against the simulator', () => {
       const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low', seed: 97_000 + i }), 502, 'ENGINE_EXECUTION_FAILED');
       ids.push(env.job_id);
     }
-    await new Promise((r) => setTimeout(r, 200)); // anything still being written lands
+    // Anything still being written lands before the job leaves memory for the disk.
+    for (const id of ids) expect(await ctx.svc.deps.manager.whenRetired(id)).toBe(true);
     for (const id of ids) {
       expect((await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${id}`)).json).toMatchObject({ status: 'failed', error_code: 'ENGINE_EXECUTION_FAILED' });
       const onDisk = JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${id}.json`), 'utf8'));

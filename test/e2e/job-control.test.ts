@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { call, expectEnvelope } from '../helpers/http.js';
 import { readSse } from '../helpers/sse.js';
 import { startService, useSimulatedService } from '../helpers/service.js';
 import { startChildService } from '../helpers/child-service.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const ctx = useSimulatedService();
 
@@ -21,6 +21,13 @@ async function waitStatus(base: string, jobId: string, want: (s: string) => bool
     const st = await call(base, 'GET', `/api/pipeline/jobs/${jobId}`);
     if (want(st.json?.status)) return st.json;
     if (Date.now() > end) throw new Error(`job ${jobId} stuck in ${st.json?.status}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+async function waitFor(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -89,9 +96,7 @@ describe('cancel, listing, logs and metrics', () => {
     ctx.sim.setFaults({ hangExecution: true });
     const running = await submitAsync(ctx.svc.url, body({ seed: 201 }));
     const queued = await submitAsync(ctx.svc.url, body({ seed: 202 }));
-    const st = await waitStatus(ctx.svc.url, running.json.job_id, (s) => s === 'running');
-    expect(st.status).toBe('running');
-    await new Promise((r) => setTimeout(r, 100));
+    await waitRunningInComfy(ctx.svc.url, ctx.svc.dataDir, running.json.job_id);
     const c1 = await call(ctx.svc.url, 'POST', `/api/pipeline/jobs/${queued.json.job_id}/cancel`);
     expect(c1.json).toMatchObject({ status: 'cancelled', error_code: 'JOB_CANCELLED' });
     const promptId = JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${running.json.job_id}.json`), 'utf8')).engine_prompt_id;
@@ -242,7 +247,7 @@ describe('limits', () => {
 
 describe('restart recovery and shutdown (real child processes)', () => {
   it('a restart while ComfyUI is down keeps the queued work queued; it runs once ComfyUI is back; a waiting request gets 503 at once', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-offline-'));
+    const dataDir = tempDir('ainf-offline');
     let comfy = await startComfySimulator({ faults: { stepMs: 60 } });
     const port = comfy.port;
     const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: comfy.url, SHUTDOWN_GRACE_SECONDS: '0', JOB_DEADLINE_SECONDS: '120' };
@@ -255,7 +260,8 @@ describe('restart recovery and shutdown (real child processes)', () => {
     await comfy.close(); // ComfyUI goes down with the service
     const second = await startChildService(env);
     try {
-      await new Promise((r) => setTimeout(r, 2_500)); // long enough for every job to have failed before
+      // The first job has found ComfyUI down (the old code failed all four at that moment).
+      await waitFor(async () => (await call(second.url, 'GET', `/api/pipeline/jobs/${ids[0]}/logs`)).json.events.some((e: { event: string }) => e.event === 'waiting_for_engine'));
       for (const id of ids) expect((await call(second.url, 'GET', `/api/pipeline/jobs/${id}`)).json.status, id).toBe('queued');
       const logs = await call(second.url, 'GET', `/api/pipeline/jobs/${ids[0]}/logs`);
       expect(logs.json.events.map((e: { event: string }) => e.event)).toContain('waiting_for_engine');
@@ -273,7 +279,7 @@ describe('restart recovery and shutdown (real child processes)', () => {
   }, 120_000);
 
   it('a job resumed after a restart submits exactly what the user asked, not its redacted record', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-rerun-'));
+    const dataDir = tempDir('ainf-rerun');
     ctx.sim.setFaults({ stepMs: 60 });
     const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: ctx.sim.url };
     const secret = 'sk-proj-LmNoPqRsTuVwXyZaBcDeFgHi4321';
@@ -310,7 +316,7 @@ describe('restart recovery and shutdown (real child processes)', () => {
   }, 60_000);
 
   it('a job resumed after a restart reports progress: the new process listens under the same ComfyUI client id', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-progress-'));
+    const dataDir = tempDir('ainf-progress');
     ctx.sim.setFaults({ stepMs: 80 });
     const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: ctx.sim.url };
     const first = await startChildService(env);
@@ -344,7 +350,7 @@ describe('restart recovery and shutdown (real child processes)', () => {
   }, 60_000);
 
   it('SIGKILL mid-job, then restart: the job finishes, nothing stays running, ComfyUI ran it once', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-kill-'));
+    const dataDir = tempDir('ainf-kill');
     ctx.sim.setFaults({ stepMs: 40 });
     const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: ctx.sim.url };
     const first = await startChildService(env);
@@ -374,7 +380,7 @@ describe('restart recovery and shutdown (real child processes)', () => {
   });
 
   it('moves an unreadable job file aside instead of failing the start', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-corrupt-'));
+    const dataDir = tempDir('ainf-corrupt');
     mkdirSync(path.join(dataDir, 'jobs'), { recursive: true });
     const bad = randomUUID();
     writeFileSync(path.join(dataDir, 'jobs', `${bad}.json`), '{"job_id": "torn');
@@ -391,7 +397,7 @@ describe('restart recovery and shutdown (real child processes)', () => {
   });
 
   it('SIGTERM with a job in flight exits 0; the next start finishes the job without running it twice', async () => {
-    const dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-term-'));
+    const dataDir = tempDir('ainf-term');
     ctx.sim.setFaults({ stepMs: 60 });
     const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: ctx.sim.url, SHUTDOWN_GRACE_SECONDS: '0' };
     const first = await startChildService(env);
@@ -399,7 +405,7 @@ describe('restart recovery and shutdown (real child processes)', () => {
     await waitStatus(first.url, job.json.job_id, (s) => s === 'running');
     // A synchronous request waiting on a queued job is answered, not cut off, when the service stops.
     const waiting = call(first.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 502 }) });
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor(async () => (await call(first.url, 'GET', '/api/pipeline/jobs?status=queued')).json.jobs.length === 1);
     const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${job.json.job_id}.json`), 'utf8')).engine_prompt_id as string;
     first.child.kill('SIGTERM');
     const answered = await waiting;
@@ -431,7 +437,7 @@ describe('retention', () => {
       ctx.sim.setFaults({ hangExecution: true });
       const c = await submitAsync(ret.url, body({ seed: 603 }));
       await waitStatus(ret.url, c.json.job_id, (s) => s === 'running');
-      await new Promise((r) => setTimeout(r, 2100)); // finished jobs leave the active set
+      for (const j of [a, b]) expect(await ret.deps.manager.whenRetired(j.json.job_id)).toBe(true); // finished jobs leave the active set
       const { sweepRetention } = await import('../../src/pipeline/retention.js');
       const removed = await sweepRetention(ret.deps.manager, { maxAgeMs: null, maxBytes: 1 });
       expect(removed).toBe(2);

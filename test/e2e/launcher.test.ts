@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { repoRoot } from '../../src/util/paths.js';
 import { call } from '../helpers/http.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 /**
  * `node scripts/one.mjs`, the newcomer's command, started as a script or a service manager would
@@ -17,7 +17,7 @@ let sim: ComfySimulator;
 let dataDir: string;
 beforeAll(async () => {
   sim = await startComfySimulator({ faults: { stepMs: 160 } }); // a low job runs about 4 s
-  dataDir = mkdtempSync(path.join(os.tmpdir(), 'ainf-launcher-'));
+  dataDir = tempDir('ainf-launcher');
 });
 afterAll(async () => { await sim.close(); rmSync(dataDir, { recursive: true, force: true }); });
 

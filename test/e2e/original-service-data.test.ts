@@ -1,6 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobHistory } from '../../src/contracts/job.js';
@@ -9,6 +8,7 @@ import { encodePng } from '../../src/util/png.js';
 import { call, expectEnvelope } from '../helpers/http.js';
 import { startService, type TestService } from '../helpers/service.js';
 import { readSse } from '../helpers/sse.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 /**
  * A data folder as the original Python service left it: pydantic model_dump() records with naive
@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 function dataFolder(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'ainf-original-'));
+  const dir = tempDir('ainf-original');
   folders.push(dir);
   mkdirSync(path.join(dir, 'jobs'), { recursive: true });
   mkdirSync(path.join(dir, 'artifacts'), { recursive: true });

@@ -1,8 +1,7 @@
 // Outputs are fetched as soon as ComfyUI reports them (the `executed` message), before the run's
 // /history entry; a run that fails afterwards leaves nothing behind.
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalComfyAdapter } from '../../src/engines/comfy/adapter.js';
@@ -12,6 +11,7 @@ import { PipelineError } from '../../src/errors/pipeline-error.js';
 import { OutputDownloads } from '../../src/pipeline/output-downloads.js';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { ArtifactStore } from '../../src/store/artifact-store.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 let sim: ComfySimulator;
 let adapter: LocalComfyAdapter;
@@ -65,7 +65,7 @@ describe('early outputs', () => {
 
   it('a run that fails after an output was reported leaves no file behind', async () => {
     adapter = new LocalComfyAdapter({ baseUrl: sim.url, httpTimeoutMs: 5_000, healthTimeoutMs: 1_000 });
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'early-'));
+    dataDir = tempDir('early');
     const store = new ArtifactStore(path.join(dataDir, 'artifacts'), dataDir);
     const jobId = randomUUID();
     const controller = new AbortController();
@@ -85,7 +85,7 @@ describe('early outputs', () => {
 
   it('names fetched files in the final order, commits them byte-exact and discards unlisted early fetches', async () => {
     adapter = new LocalComfyAdapter({ baseUrl: sim.url, httpTimeoutMs: 5_000, healthTimeoutMs: 1_000 });
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'early-'));
+    dataDir = tempDir('early');
     const store = new ArtifactStore(path.join(dataDir, 'artifacts'), dataDir);
     const jobId = randomUUID();
     const downloads = new OutputDownloads(jobId, adapter, store, noHooks, new AbortController().signal, limits());

@@ -1,9 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/util/paths.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 /**
  * A data folder the service cannot write stops the real start with one line naming the folder and
@@ -23,7 +23,7 @@ const start = (dataDir: string) => spawnSync(process.execPath, [path.join(repoRo
 
 describe('the data folder', () => {
   it('on a read-only file system (its folders already there): the start stops with one line', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ro-data-'));
+    const dir = tempDir('ro-data');
     dirs.push(dir);
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir]);
     mounts.push(dir);
@@ -38,7 +38,7 @@ describe('the data folder', () => {
   });
 
   it('a file where the folder should be: the start stops with one line', () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'file-data-'));
+    const dir = tempDir('file-data');
     dirs.push(dir);
     writeFileSync(path.join(dir, 'jobs'), 'not a folder');
     const result = start(dir);

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync, cpSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync, writeFileSync, cpSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WorkflowPreset } from '../../src/contracts/preset.js';
@@ -7,6 +6,7 @@ import { loadPresetRegistry, PresetLoadError } from '../../src/presets/registry.
 import { repoRoot } from '../../src/util/paths.js';
 import { call, expectEnvelope } from '../helpers/http.js';
 import { startService, type TestService } from '../helpers/service.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 let svc: TestService;
 beforeAll(async () => { svc = await startService(); });
@@ -198,7 +198,7 @@ describe('access control', () => {
 describe('preset files', () => {
   const dirs: string[] = [];
   const copyPresets = () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'presets-'));
+    const dir = tempDir('presets');
     dirs.push(dir);
     cpSync(path.join(repoRoot, 'presets'), dir, { recursive: true });
     return dir;

@@ -1,4 +1,5 @@
 import type { Graph } from '../../src/engines/engine.js';
+import { seededRandom } from './random.js';
 
 /** The weight-free graph of protocol §1.3: EmptyImage → ImageInvert → SaveImage. */
 export function invertGraph(prefix: string, color = 0xff0000, size = 64): Graph {
@@ -23,9 +24,11 @@ export function txt2imgGraph(prefix: string, opts: { steps?: number; seed?: numb
   };
 }
 
+const colours = seededRandom('twoOutputGraph colours');
+
 /** Two output branches: SaveImage "2" runs first, then the ImageInvert branch (which can be made to fail). */
-export function twoOutputGraph(prefix: string, color = Math.floor(Math.random() * 0xffffff)): Graph {
-  // A fresh colour each time, so no node comes from the simulator's cache.
+export function twoOutputGraph(prefix: string, color = colours.int(0xffffff)): Graph {
+  // A fresh colour each time (seeded), so no node comes from the simulator's cache.
   return {
     '1': { class_type: 'EmptyImage', inputs: { width: 64, height: 64, batch_size: 1, color } },
     '2': { class_type: 'SaveImage', inputs: { images: ['1', 0], filename_prefix: `${prefix}/a` } },

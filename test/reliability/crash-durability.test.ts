@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,8 @@ import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.j
 import { startChildService } from '../helpers/child-service.js';
 import { scale } from '../helpers/scale.js';
 import { tinyPresetsDir } from '../helpers/tiny-presets.js';
+import { tempDir } from '../helpers/temp-dirs.js';
+import { seededRandom } from '../helpers/random.js';
 
 const KILLS = scale(8, 200);
 let sim: ComfySimulator;
@@ -24,9 +26,10 @@ describe(`crash durability (${KILLS} SIGKILLs of the real service)`, () => {
     // the page cache keeps across a process death; fsync matters only for power loss, which no test
     // covers. On a disk busy with the rest of the suite, fsyncs of seconds made every submission die
     // before its 202 (acknowledged only once durable) and the test time out.
-    const dataDir = mkdtempSync(path.join(existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir(), 'ainf-crash-'));
+    const dataDir = tempDir('ainf-crash', existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir());
     const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: sim.url, AINFLUENCER_PRESETS_DIR: tinyPresetsDir(), JOB_CONCURRENCY: '2', QUEUE_MAX_DEPTH: '100000' };
     const accepted = new Set<string>();
+    const jitter = seededRandom('crash durability submission spread');
     let seed = 1;
     for (let k = 0; k < KILLS; k++) {
       const child = await startChildService(env);
@@ -35,7 +38,7 @@ describe(`crash durability (${KILLS} SIGKILLs of the real service)`, () => {
         method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async' },
         body: JSON.stringify({ preset_id: k % 2 ? 'cinematic_portrait_v1' : 'photoreal_portrait_v1', prompt: `crash ${k}`, quality_level: (['low', 'standard', 'pro'] as const)[k % 3], seed: seed++ }),
       }).then(async (r) => { if (r.status === 202) accepted.add(((await r.json()) as { job_id: string }).job_id); }, () => undefined));
-      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 250)));
+      await new Promise((r) => setTimeout(r, jitter.int(250))); // spread submissions (seeded)
       child.child.kill('SIGKILL');
       await child.exited;
       await Promise.allSettled(inflight);

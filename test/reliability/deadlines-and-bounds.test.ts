@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { startService } from '../helpers/service.js';
 import { tinyPresetsDir } from '../helpers/tiny-presets.js';
 import { twoOutputGraph } from '../helpers/graphs.js';
 import { workStartedMs } from '../helpers/job-times.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 let sim: ComfySimulator;
 beforeAll(async () => { sim = await startComfySimulator(); });
@@ -74,7 +74,7 @@ describe('deadlines bind every upstream call', () => {
 describe('bounded by size and count', () => {
   let dataDir: string;
   let adapter: LocalComfyAdapter;
-  beforeAll(() => { dataDir = mkdtempSync(path.join(os.tmpdir(), 'bounds-')); });
+  beforeAll(() => { dataDir = tempDir('bounds'); });
   afterAll(async () => { await adapter?.close(); rmSync(dataDir, { recursive: true, force: true }); });
   const noHooks = { update: async () => undefined, log: async () => undefined };
 
@@ -89,8 +89,10 @@ describe('bounded by size and count', () => {
     const announced: EngineOutput[] = Array.from({ length: 60 }, (_, i) => ({ node_id: '9', kind: 'images', filename: `f_${i}.png`, subfolder: '', type: 'output' }));
     for (const f of announced) downloads.start(f);
     const end = Date.now() + 3_000;
-    while ((sim.peakInFlight.get('GET /view') ?? 0) < 3 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 300));
+    // Three transfers open, the other 57 waiting for a slot (not in flight): the bound holds by construction.
+    const slots = (adapter as unknown as { downloads: { waiting: number } }).downloads;
+    while (((sim.peakInFlight.get('GET /view') ?? 0) < 3 || slots.waiting < 57) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    expect(slots.waiting).toBe(57);
     expect(sim.peakInFlight.get('GET /view')).toBe(3);
     const t0 = Date.now();
     sim.resetFaults();

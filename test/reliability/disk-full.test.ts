@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { call, expectEnvelope } from '../helpers/http.js';
 import { startService } from '../helpers/service.js';
 import { tinyPresetsDir } from '../helpers/tiny-presets.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 /**
  * A real full disk: a small tmpfs mounted where the service writes (the tests run as root, as CI
@@ -25,7 +25,7 @@ function fill(dir: string): string {
   try { writeFileSync(file, Buffer.alloc(64 * 1024 * 1024)); } catch (err) { expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC'); }
   return file;
 }
-const fresh = () => { const d = mkdtempSync(path.join(os.tmpdir(), 'disk-full-')); dirs.push(d); return d; };
+const fresh = () => { const d = tempDir('disk-full'); dirs.push(d); return d; };
 const filesUnder = (dir: string): string[] => readdirSync(dir, { recursive: true }).map(String);
 
 let sim: ComfySimulator;
@@ -84,8 +84,8 @@ describe('a full disk is the disk\'s fault', () => {
       expect(status.json).toMatchObject({ status: 'failed', error_code: 'DISK_FULL' });
       expect(onDisk()).toBe('running'); // the disk could not take the end yet
       expectEnvelope(await call(svc.url, 'POST', `/api/pipeline/jobs/${id}/cancel`), 409, 'JOB_NOT_CANCELLABLE');
-      // Still reported failed after the active-job grace period, from memory.
-      await new Promise((r) => setTimeout(r, 2_500));
+      // Still reported failed after the active-job grace period, from memory (it stays active).
+      expect(await svc.deps.manager.whenRetired(id)).toBe(false);
       expect((await call(svc.url, 'GET', `/api/pipeline/jobs/${id}`)).json.status).toBe('failed');
       rmSync(filler);
       const written = Date.now() + 15_000;

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { startChildService } from '../helpers/child-service.js';
 import { scale } from '../helpers/scale.js';
 import { tinyPresetsDir } from '../helpers/tiny-presets.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 const SECONDS = scale(5, 60);
 const RUNS = scale(1, 3);
@@ -18,7 +18,7 @@ const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/
 describe(`load: ${RUNS} × ${SECONDS} s of mixed reads and async submissions`, () => {
   it('answers nothing but success, 429 and 503, and its memory does not grow', async () => {
     const child = await startChildService({
-      AINFLUENCER_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'ainf-load-')), COMFYUI_URL: sim.url,
+      AINFLUENCER_DATA_DIR: tempDir('ainf-load'), COMFYUI_URL: sim.url,
       AINFLUENCER_PRESETS_DIR: tinyPresetsDir(), RATE_LIMIT_PER_MINUTE: '120', QUEUE_MAX_DEPTH: '50',
     });
     const statuses = new Map<number, number>();

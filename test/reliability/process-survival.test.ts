@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { startChildService, type ChildService } from '../helpers/child-service.js';
 import { call } from '../helpers/http.js';
 import { tinyPresetsDir } from '../helpers/tiny-presets.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 /**
  * The real process (dist/server.js as npm start runs it): a ComfyUI that no longer has an output
@@ -23,7 +23,7 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-const freshDir = () => { const d = mkdtempSync(path.join(os.tmpdir(), 'survival-')); dirs.push(d); return d; };
+const freshDir = () => { const d = tempDir('survival'); dirs.push(d); return d; };
 async function child(env: Record<string, string>, flags: string[] = []): Promise<ChildService> {
   const c = await startChildService({ COMFYUI_URL: sim.url, AINFLUENCER_PRESETS_DIR: presets, ...env }, flags);
   children.push(c);

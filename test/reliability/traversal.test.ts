@@ -1,11 +1,11 @@
 import { symlinkSync, writeFileSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { call, rawRequest } from '../helpers/http.js';
 import { startService, type TestService } from '../helpers/service.js';
 import { tinyPresetsDir } from '../helpers/tiny-presets.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 let sim: ComfySimulator;
 let svc: TestService;
@@ -17,12 +17,12 @@ beforeAll(async () => {
   const res = await call(svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'traversal', quality_level: 'low' } });
   jobId = res.json.job_id;
   // A file outside the data folder, and a symlink planted in the job's artifact folder pointing at it.
-  const outside = path.join(os.tmpdir(), `outside-${process.pid}.png`);
+  const outside = path.join(tempDir('outside'), 'secret.png');
   writeFileSync(outside, SECRET_OUTSIDE);
   symlinkSync(outside, path.join(svc.dataDir, 'artifacts', jobId, 'image', 'image_002.png'));
   symlinkSync('/etc', path.join(svc.dataDir, 'artifacts', jobId, 'etc'));
 });
-afterAll(async () => { await svc.close(); await sim.close(); });
+afterAll(async () => { await svc?.close(); await sim?.close(); });
 
 /** ≥ 200 traversal payloads: dot segments in every encoding, NUL, absolute and Windows paths, full-width dots. */
 function payloads(): string[] {
@@ -70,7 +70,7 @@ describe('path traversal', () => {
 
   it('a planted symlink inside an artifact folder is never followed', async () => {
     // Even if the job record named it, the link is refused: only regular files inside the job folder are served.
-    await new Promise((r) => setTimeout(r, 2200)); // the finished job is read from disk from now on
+    expect(await svc.deps.manager.whenRetired(jobId)).toBe(true); // the finished job is read from disk from now on
     const job = JSON.parse(readFileSync(path.join(svc.dataDir, 'jobs', `${jobId}.json`), 'utf8'));
     const forged = { ...job.outputs[0], filename: 'image_002.png', path: `artifacts/${jobId}/image/image_002.png` };
     job.outputs.push(forged);

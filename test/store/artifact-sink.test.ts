@@ -1,21 +1,24 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ArtifactStore } from '../../src/store/artifact-store.js';
+import { tempDir } from '../helpers/temp-dirs.js';
+import { seededRandom } from '../helpers/random.js';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'sink-')); });
+beforeEach(() => { dir = tempDir('sink'); });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-/** `total` random bytes in chunks of uneven sizes, as a socket delivers them. */
+const sizes = seededRandom('artifact sink chunk sizes');
+
+/** `total` random bytes in chunks of uneven (seeded) sizes, as a socket delivers them. */
 function chunked(total: number): Buffer[] {
   const chunks: Buffer[] = [];
   for (let left = total; left > 0;) {
-    const n = Math.min(left, 1 + Math.floor(Math.random() * 200_000));
+    const n = Math.min(left, 1 + sizes.int(200_000));
     chunks.push(randomBytes(n));
     left -= n;
   }

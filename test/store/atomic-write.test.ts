@@ -1,11 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { writeFileAtomic, writeFileVisible } from '../../src/store/atomic-write.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(path.join(os.tmpdir(), 'atomic-')); });
+beforeEach(() => { dir = tempDir('atomic'); });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('atomic writes', () => {
@@ -15,8 +15,10 @@ describe('atomic writes', () => {
     let release!: () => void;
     const after = new Promise<void>((r) => { release = r; });
     const writing = writeFileAtomic(target, 'new', after);
-    await new Promise((r) => setTimeout(r, 30));
-    expect(readFileSync(target, 'utf8')).toBe('old'); // prepared, not yet visible
+    // Prepared (its temp file is written), not yet visible.
+    for (const end = Date.now() + 5_000; !readdirSync(dir).some((n) => n !== 'job.json') && Date.now() < end;) await new Promise((r) => setImmediate(r));
+    expect(readdirSync(dir).filter((n) => n !== 'job.json')).toHaveLength(1);
+    expect(readFileSync(target, 'utf8')).toBe('old');
     release();
     await writing;
     expect(readFileSync(target, 'utf8')).toBe('new');
