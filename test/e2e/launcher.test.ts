@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -55,5 +55,30 @@ describe('the launcher (scripts/one.mjs)', () => {
     expect(JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${id}.json`), 'utf8')).status).toBe('completed');
     expect(await portOpen(url)).toBe(false);
     expect(Date.now() - stoppedAt).toBeLessThan(25_000);
+  }, 120_000);
+
+  it('with the simulator, a stop leaves none of its images behind', async () => {
+    const tmp = tempDir('ainf-launcher-tmp');
+    const launcher = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'one.mjs'), '--sim'], {
+      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, TMPDIR: tmp, AINFLUENCER_DATA_DIR: tempDir('ainf-launcher-data'), PORT: '0', LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SECONDS: '5', RATE_LIMIT_PER_MINUTE: '0' },
+    });
+    const exited = new Promise<number | null>((r) => launcher.once('exit', (code) => r(code)));
+    let stderr = '';
+    launcher.stderr!.on('data', (c) => { stderr += String(c); });
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`launcher did not start: ${stderr}`)), 60_000);
+      readline.createInterface({ input: launcher.stdout! }).on('line', (line) => {
+        const m = /AInfluencer pipeline service\s+(http:\/\/\S+)/.exec(line);
+        if (m) { clearTimeout(timer); resolve(m[1]!); }
+      });
+    });
+    const done = await call(url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'leave nothing', quality_level: 'low' } });
+    expect(done.status, done.text).toBe(200);
+    const simFolders = () => readdirSync(tmp).filter((n) => n.startsWith('comfy-sim-'));
+    expect(simFolders()).toHaveLength(1); // the simulator's output, input and temp folders, with the image
+    launcher.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(simFolders()).toEqual([]);
   }, 120_000);
 });
