@@ -72,7 +72,10 @@ describe('a full disk is the disk\'s fault', () => {
       const file = path.join(dataDir, 'jobs', `${id}.json`);
       const onDisk = () => JSON.parse(readFileSync(file, 'utf8')).status as string;
       const end = Date.now() + 5_000;
-      while (onDisk() !== 'running' && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
+      // Running, with every write before the end landed (the submission count follows the running
+      // state): a write still in flight would free its predecessor's page when renamed, and make room.
+      const settled = () => { const j = JSON.parse(readFileSync(file, 'utf8')); return j.status === 'running' && j.submit_attempts === 1; };
+      while (!settled() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
       expect(onDisk()).toBe('running');
       const filler = fill(path.join(dataDir, 'jobs'));
       let status = await call(svc.url, 'GET', `/api/pipeline/jobs/${id}`);

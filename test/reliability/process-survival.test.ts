@@ -86,14 +86,16 @@ describe('the process survives a broken ComfyUI', () => {
 });
 
 describe('last resort', () => {
-  // An error nothing handles, injected into the real process before the service starts.
-  const inject = (code: string) => [`--import=data:text/javascript,${encodeURIComponent(code)}`];
+  // An error nothing handles, injected into the real process: armed before the service starts,
+  // fired by a signal once it is ready (not by a timer that a slow start could outrun).
+  const inject = (code: string) => [`--import=data:text/javascript,${encodeURIComponent(`process.on("SIGUSR2", () => { ${code} })`)}`];
 
   it.each([
-    ['an uncaught exception', 'setTimeout(() => { throw new Error("injected failure") }, 1500)', 'uncaughtException'],
-    ['an unhandled rejection', 'setTimeout(() => { Promise.reject(new Error("injected failure")) }, 1500)', 'unhandledRejection'],
+    ['an uncaught exception', 'throw new Error("injected failure")', 'uncaughtException'],
+    ['an unhandled rejection', 'Promise.reject(new Error("injected failure"))', 'unhandledRejection'],
   ])('%s is logged at fatal level and stops the process with status 70', async (_label, code, origin) => {
     const svc = await child({ AINFLUENCER_DATA_DIR: freshDir(), LOG_LEVEL: 'info' }, inject(code));
+    svc.child.kill('SIGUSR2');
     const started = Date.now();
     const status = await svc.exited;
     expect(status).toBe(70);
