@@ -315,6 +315,31 @@ describe('restart recovery and shutdown (real child processes)', () => {
     }
   }, 60_000);
 
+  it('a job ComfyUI lost across a restart is resubmitted byte for byte as first submitted, credential included', async () => {
+    const dataDir = tempDir('ainf-identical');
+    ctx.sim.setFaults({ stepMs: 60 });
+    const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: ctx.sim.url };
+    const prompt = 'a harbour at noon, token sk-proj-QrStUvWxYzAbCdEfGhIj9876';
+    const first = await startChildService(env);
+    const job = await submitAsync(first.url, body({ seed: 463, prompt }));
+    const id = job.json.job_id as string;
+    const promptId = await waitRunningInComfy(first.url, dataDir, id);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    ctx.sim.executor.restart(); // ComfyUI restarts too: the prompt is lost, the next start submits it again
+    const second = await startChildService(env);
+    try {
+      expect((await waitStatus(second.url, id, (s) => s === 'completed' || s === 'failed', 30_000)).status).toBe('completed');
+      const submitted = ctx.sim.received.filter((r) => r.prompt_id === promptId);
+      expect(submitted).toHaveLength(2);
+      expect(JSON.stringify(submitted[1]!.prompt)).toBe(JSON.stringify(submitted[0]!.prompt));
+      expect(JSON.stringify(submitted[0]!.prompt)).toContain(prompt);
+    } finally {
+      second.child.kill('SIGKILL');
+      await second.exited;
+    }
+  }, 60_000);
+
   it('a job resumed after a restart reports progress: the new process listens under the same ComfyUI client id', async () => {
     const dataDir = tempDir('ainf-progress');
     ctx.sim.setFaults({ stepMs: 80 });
