@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from './util/paths.js';
-import { isSecretKey, redactString } from './store/redact.js';
+import { isSecretKey, redactString } from './util/redact.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -1,5 +1,5 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { REDACTED, isSecretKey, redact } from './store/redact.js';
+import { REDACTED, isSecretKey, redact } from './util/redact.js';
 
 /** Header names whose values never reach a log line. */
 const SECRET_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie', 'x-api-key', 'api-key', 'x-auth-token'];

@@ -3,8 +3,11 @@ import { ZodError } from 'zod';
 import { PipelineError, type FieldError } from './pipeline-error.js';
 import type { ErrorCode } from './taxonomy.js';
 
-/** Node system error codes → taxonomy. Matched on err.code, never on message text. */
-const SYSTEM_CODES: Record<string, ErrorCode> = {
+/**
+ * Node system error codes → taxonomy. Matched on err.code, never on message text. The one table:
+ * the ComfyUI client refines these codes (refused → ENGINE_OFFLINE), it does not keep its own.
+ */
+export const SYSTEM_CODES: Readonly<Record<string, ErrorCode>> = {
   ENOENT: 'FILE_NOT_FOUND',
   ENOTDIR: 'FILE_NOT_FOUND',
   EACCES: 'PERMISSION_DENIED',
@@ -13,7 +16,11 @@ const SYSTEM_CODES: Record<string, ErrorCode> = {
   ENOSPC: 'DISK_FULL',
   EDQUOT: 'INSUFFICIENT_DISK_SPACE',
   ECONNREFUSED: 'CONNECTION_REFUSED',
-  ECONNRESET: 'CONNECTION_REFUSED',
+  // A connection that was open and then dropped: the call was cut off, not refused.
+  ECONNRESET: 'CONNECTION_TIMEOUT',
+  EPIPE: 'CONNECTION_TIMEOUT',
+  UND_ERR_CLOSED: 'CONNECTION_TIMEOUT',
+  UND_ERR_SOCKET: 'CONNECTION_TIMEOUT',
   EHOSTUNREACH: 'CONNECTION_REFUSED',
   ENETUNREACH: 'CONNECTION_REFUSED',
   ENOTFOUND: 'CONNECTION_REFUSED',
@@ -114,7 +121,7 @@ export function classifyError(err: unknown): PipelineError {
     }
     if (code && SYSTEM_CODES[code]) {
       const mapped = SYSTEM_CODES[code];
-      return new PipelineError(mapped, systemMessage(mapped), { cause: err });
+      return new PipelineError(mapped, systemMessage(mapped, code), { cause: err });
     }
   }
   // Fastify's JSON parser throws a SyntaxError tagged with statusCode 400.
@@ -152,7 +159,8 @@ function fastifyMessage(code: ErrorCode): string {
   }
 }
 
-function systemMessage(code: ErrorCode): string {
+function systemMessage(code: ErrorCode, system: string): string {
+  if (code === 'CONNECTION_TIMEOUT' && system !== 'ETIMEDOUT') return 'An upstream service closed the connection during the call';
   switch (code) {
     case 'FILE_NOT_FOUND': return 'A file the service needs was not found';
     case 'PERMISSION_DENIED': return 'The service is not allowed to read or write its data';

@@ -22,7 +22,7 @@ import { Metrics } from './metrics.js';
 import { recoverJobs } from './recovery.js';
 import { sweepRetention } from './retention.js';
 import { validateGenerateRequest } from './validate-request.js';
-import { redact } from '../store/redact.js';
+import { redact } from '../util/redact.js';
 
 export interface ManagerDeps {
   config: AppConfig;

@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../store/atomic-write.js';
 import type { JobLogger } from '../store/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
 import { OriginalJobRecord, isStoredFileName, originalOutputPaths, originalProgress, parseOriginalTimestamp } from '../store/original-record.js';
-import { redact } from '../store/redact.js';
+import { redact } from '../util/redact.js';
 import { probeImage } from '../util/image-probe.js';
 import { sniffMedia } from '../util/media-type.js';
 import { artifactUrl } from './job-state.js';

@@ -5,7 +5,13 @@ import { PipelineError } from '../errors/pipeline-error.js';
 import { TEMP_SUFFIX } from '../store/atomic-write.js';
 import { summarize } from '../store/job-index.js';
 import { failurePatch, isTerminal, transition } from './job-state.js';
-import type { PipelineManager } from './manager.js';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config.js';
+import type { LoadedPreset, PresetRegistry } from '../presets/registry.js';
+import type { ArtifactStore } from '../store/artifact-store.js';
+import type { JobIndex } from '../store/job-index.js';
+import type { JobLogger } from '../store/job-logger.js';
+import type { JobStore } from '../store/job-store.js';
 import { isOriginalRecord } from '../store/original-record.js';
 import { migrateOriginalJob } from './original-migration.js';
 import { restoreOriginalFromCorrupt } from './original-rescue.js';
@@ -16,7 +22,16 @@ import { restoreOriginalFromCorrupt } from './original-rescue.js';
  * process left queued or running is picked up again: queued ones are queued, submitted ones are
  * followed in ComfyUI (finished → collected; running → tracked; lost → resubmitted once).
  */
-export async function recoverJobs(manager: PipelineManager): Promise<{ corrupt: string[]; recovered: number; swept: number; migrated: number }> {
+/** What recovery needs of the job owner (the manager): its stores, and taking a job over. */
+export interface RecoveryTarget<Active> {
+  readonly index: JobIndex;
+  readonly waiting: string[];
+  readonly deps: { jobs: JobStore; logger: Logger; presets: PresetRegistry; jobLogger: JobLogger; artifacts: ArtifactStore; config: Pick<AppConfig, 'limits'> };
+  track(record: JobHistory, loaded: LoadedPreset, resume: boolean): Active;
+  start(active: Active): void;
+}
+
+export async function recoverJobs<Active>(manager: RecoveryTarget<Active>): Promise<{ corrupt: string[]; recovered: number; swept: number; migrated: number }> {
   const { jobs, logger, presets, jobLogger, artifacts } = manager.deps;
   const index = manager.index;
   const badLines = await index.load();

@@ -1,12 +1,24 @@
 import { promises as fsp } from 'node:fs';
+import type { Logger } from 'pino';
+import type { ArtifactStore } from '../store/artifact-store.js';
+import type { JobIndex } from '../store/job-index.js';
+import type { JobLogger } from '../store/job-logger.js';
+import type { JobStore } from '../store/job-store.js';
 import { isTerminal } from './job-state.js';
-import type { PipelineManager } from './manager.js';
+
+/** What retention needs of the job owner (the manager): its stores and which jobs it is running. */
+export interface RetentionTarget {
+  readonly index: JobIndex;
+  readonly active: ReadonlyMap<string, unknown>;
+  readonly deps: { artifacts: ArtifactStore; jobs: JobStore; jobLogger: JobLogger; logger: Logger };
+  forgetStatus(jobId: string): void;
+}
 
 /**
  * Remove finished jobs (record, log and artifacts) older than maxAge, then the oldest finished
  * ones while their artifacts exceed maxBytes. Queued and running jobs are never touched.
  */
-export async function sweepRetention(manager: PipelineManager, policy: { maxAgeMs: number | null; maxBytes: number | null }): Promise<number> {
+export async function sweepRetention(manager: RetentionTarget, policy: { maxAgeMs: number | null; maxBytes: number | null }): Promise<number> {
   const finished = [...manager.index.all()]
     .filter((s) => isTerminal(s.status) && !manager.active.has(s.job_id))
     .sort((a, b) => (a.finished_ms ?? a.created_ms) - (b.finished_ms ?? b.created_ms));

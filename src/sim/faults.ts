@@ -76,7 +76,7 @@ export interface SimFaults {
   hostileSocket: HostileSocket | null;
 }
 
-export const DEFAULT_FAULTS: SimFaults = {
+export const DEFAULT_FAULTS: Readonly<SimFaults> = Object.freeze({
   stepMs: 0,
   dropSocketAfterMessages: null,
   silentSocket: false,
@@ -96,7 +96,7 @@ export const DEFAULT_FAULTS: SimFaults = {
   legacyMissingNode: false,
   hostile: {},
   hostileSocket: null,
-};
+});
 
 /** A fresh copy of the defaults with `overrides`: nothing nested is shared between simulators. */
 export function faultsWith(overrides: Partial<SimFaults> = {}): SimFaults {

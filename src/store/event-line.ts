@@ -1,5 +1,5 @@
 import { parseOriginalTimestamp } from './original-record.js';
-import { redact } from './redact.js';
+import { redact } from '../util/redact.js';
 
 export interface JobEvent {
   seq: number;

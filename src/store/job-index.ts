@@ -34,18 +34,22 @@ export function summarize(job: JobHistory): JobSummary {
 
 export interface ListQuery { status?: string; preset_id?: string; limit: number; cursor?: { created_ms: number; job_id: string } }
 
-// Values that repeat across jobs (preset ids, statuses, error texts) are stored once.
-const interned = new Map<string, string>();
-function intern(value: string | null): string | null {
-  if (value === null) return null;
-  const known = interned.get(value);
-  if (known !== undefined) return known;
-  if (interned.size < 10_000) interned.set(value, value);
-  return value;
+/** Values that repeat across jobs (preset ids, statuses, error texts), stored once per index. */
+class StringPool {
+  private readonly known = new Map<string, string>();
+
+  intern(value: string | null): string | null {
+    if (value === null) return null;
+    const known = this.known.get(value);
+    if (known !== undefined) return known;
+    if (this.known.size < 10_000) this.known.set(value, value);
+    return value;
+  }
 }
 
 /** A summary with a fixed property order (one hidden class) and shared strings. */
-function compact(s: JobSummary): JobSummary {
+function compact(s: JobSummary, pool: StringPool): JobSummary {
+  const intern = (v: string | null) => pool.intern(v);
   return {
     job_id: s.job_id, preset_id: intern(s.preset_id)!, status: intern(s.status) as JobSummary['status'],
     quality_level: intern(s.quality_level) as JobSummary['quality_level'], created_ms: s.created_ms, started_ms: s.started_ms,
@@ -64,6 +68,7 @@ const before = (a: JobSummary, c: { created_ms: number; job_id: string }) => a.c
  */
 export class JobIndex {
   private readonly byId = new Map<string, JobSummary>();
+  private readonly pool = new StringPool();
   /** Ascending by (created_ms, job_id); listing walks it backwards. */
   private ordered: JobSummary[] = [];
   private journalLines = 0;
@@ -97,7 +102,7 @@ export class JobIndex {
       try {
         const s = JSON.parse(line) as JobSummary | { deleted: string };
         if ('deleted' in s) this.byId.delete(s.deleted);
-        else this.byId.set(s.job_id, compact(s));
+        else this.byId.set(s.job_id, compact(s, this.pool));
       } catch {
         bad++;
       }
@@ -138,7 +143,7 @@ export class JobIndex {
 
   /** Record a job's current state (in memory at once; journalled in order). */
   put(input: JobSummary): Promise<void> {
-    const summary = compact(input);
+    const summary = compact(input, this.pool);
     const existing = this.byId.get(summary.job_id);
     this.byId.set(summary.job_id, summary);
     if (existing) {

@@ -1,6 +1,6 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { redact } from './redact.js';
+import { redact } from '../util/redact.js';
 import { parseEventLine, type JobEvent } from './event-line.js';
 
 export type { JobEvent };

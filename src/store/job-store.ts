@@ -2,7 +2,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { JobHistory } from '../contracts/job.js';
 import { TEMP_SUFFIX, writeFileAtomic, writeFileVisible } from './atomic-write.js';
-import { redact } from './redact.js';
+import { redact } from '../util/redact.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 

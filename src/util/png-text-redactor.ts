@@ -1,5 +1,5 @@
 import { deflateSync, inflateSync } from 'node:zlib';
-import { redact, redactUserText } from '../store/redact.js';
+import { redact, redactUserText } from './redact.js';
 import { pngChunk } from './png.js';
 
 const SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

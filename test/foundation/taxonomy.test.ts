@@ -38,6 +38,9 @@ describe('error taxonomy', () => {
     expect(classifyError(sys('ENOSPC')).code).toBe('DISK_FULL');
     expect(classifyError(sys('ECONNREFUSED')).code).toBe('CONNECTION_REFUSED');
     expect(classifyError(new TypeError('fetch failed', { cause: sys('ECONNREFUSED') })).code).toBe('CONNECTION_REFUSED');
+    // One table for everyone: a dropped connection is the same code here as in the ComfyUI client.
+    expect(classifyError(sys('ECONNRESET')).code).toBe('CONNECTION_TIMEOUT');
+    expect(classifyError(sys('EPIPE')).code).toBe('CONNECTION_TIMEOUT');
     expect(classifyError(new undiciErrors.ConnectTimeoutError()).code).toBe('CONNECTION_TIMEOUT');
     expect(classifyError(new undiciErrors.HeadersTimeoutError()).code).toBe('CONNECTION_TIMEOUT');
     const zerr = z.object({ a: z.string() }).strict().safeParse({ a: 1, b: 2 }).error!;

@@ -113,6 +113,12 @@ describe(`ComfyUI chaos (${N} jobs per fault)`, () => {
     }
   });
 
+  it('/view answering 500 always: 3 GETs per file (one retry policy, at one layer), then DOWNLOAD_FAILED', async () => {
+    const before = sim.requestCounts.get('GET /view') ?? 0;
+    await underFaults({ http500: { '/view': -1 } }, { status: 502, code: 'DOWNLOAD_FAILED' }, 1, true);
+    expect((sim.requestCounts.get('GET /view') ?? 0) - before).toBe(3);
+  });
+
   it('leaves no stuck jobs, unhandled rejections, socket listeners or timers behind', async () => {
     const running = await call(svc.url, 'GET', '/api/pipeline/jobs?status=running');
     const queued = await call(svc.url, 'GET', '/api/pipeline/jobs?status=queued');

@@ -1,7 +1,8 @@
 import { Agent, errors as undiciErrors, request, type Dispatcher } from 'undici';
 import type { Readable } from 'node:stream';
+import { SYSTEM_CODES } from '../../errors/classify.js';
 import { PipelineError } from '../../errors/pipeline-error.js';
-import { redactString } from '../../store/redact.js';
+import { redactString } from '../../util/redact.js';
 import { boundedSignal, timedOut } from '../../util/deadline.js';
 import { sleep } from '../../util/sleep.js';
 
@@ -187,12 +188,15 @@ export class ComfyHttpClient {
     if (err instanceof undiciErrors.SocketError || err instanceof undiciErrors.RequestAbortedError || err instanceof undiciErrors.ResponseContentLengthMismatchError) {
       return new PipelineError('CONNECTION_TIMEOUT', `ComfyUI closed the connection during ${method} ${path}`, { detail: { ...where, phase: 'reset' }, cause: err });
     }
+    // System codes go through the one shared table; here they only get ComfyUI's words.
     const code = (err as { code?: string })?.code;
-    if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' || code === 'EAI_AGAIN') {
+    const mapped = typeof code === 'string' ? SYSTEM_CODES[code] : undefined;
+    if (mapped === 'CONNECTION_REFUSED') {
       return new PipelineError('ENGINE_OFFLINE', `ComfyUI is not reachable at ${this.baseUrl} (${code})`, { detail: { ...where, code }, cause: err });
     }
-    if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_CLOSED' || code === 'UND_ERR_SOCKET') {
-      return new PipelineError('CONNECTION_TIMEOUT', `ComfyUI closed the connection during ${method} ${path}`, { detail: { ...where, phase: 'reset', code }, cause: err });
+    if (mapped === 'CONNECTION_TIMEOUT') {
+      const phase = code === 'ETIMEDOUT' ? 'timeout' : 'reset';
+      return new PipelineError('CONNECTION_TIMEOUT', phase === 'reset' ? `ComfyUI closed the connection during ${method} ${path}` : `The connection to ComfyUI timed out during ${method} ${path}`, { detail: { ...where, phase, code }, cause: err });
     }
     return new PipelineError('ENGINE_PROTOCOL_ERROR', `Unexpected failure talking to ComfyUI (${method} ${path})`, { detail: where, cause: err });
   }

@@ -1,5 +1,5 @@
 import { PipelineError } from '../../errors/pipeline-error.js';
-import { redact, redactClipped } from '../../store/redact.js';
+import { redact, redactClipped } from '../../util/redact.js';
 import type { EngineOutput } from '../engine.js';
 import { missingAtRun } from './dependencies.js';
 

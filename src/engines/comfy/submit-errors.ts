@@ -1,5 +1,5 @@
 import { PipelineError } from '../../errors/pipeline-error.js';
-import { redact } from '../../store/redact.js';
+import { redact } from '../../util/redact.js';
 import { dependencyError, missingChoice, missingNodeClass, type MissingDependency } from './dependencies.js';
 import { modelFolderFor } from './known-nodes.js';
 

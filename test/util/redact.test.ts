@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REDACTED, redact, redactClipped, redactString } from '../../src/store/redact.js';
+import { REDACTED, redact, redactClipped, redactString } from '../../src/util/redact.js';
 import { ordinaryPrompts } from '../helpers/ordinary-prompts.js';
 
 /** Deterministic fake secrets of each kind (shapes only; none is real). */
