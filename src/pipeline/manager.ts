@@ -22,6 +22,8 @@ import { Metrics } from './metrics.js';
 import { recoverJobs } from './recovery.js';
 import { sweepRetention } from './retention.js';
 import { validateGenerateRequest } from './validate-request.js';
+import { InProcessJobQueue } from '../embedded/in-process-queue.js';
+import { QueueFullError, type Lease, type QueuePlace } from '../ports/job-queue.js';
 import { redact } from '../util/redact.js';
 
 export interface ManagerDeps {
@@ -65,6 +67,9 @@ export interface ActiveJob {
   enginePosition: number | null;
 }
 
+/** The one worker of the embedded engine (several backends get one each in the core redesign). */
+const ENGINE_WORKER = 'local_comfy';
+
 /** How long a finished job stays in memory for waiters before it is served from the index and disk. */
 const RETIRE_GRACE_MS = 2_000;
 
@@ -84,10 +89,11 @@ export const CREDIT_COST: Record<JobHistory['quality_level'], number> = { low: 1
  */
 export class PipelineManager {
   readonly active = new Map<string, ActiveJob>();
-  readonly waiting: string[] = [];
+  /** Accepted jobs waiting for ComfyUI (the JobQueue port; embedded: in process). */
+  readonly queue: InProcessJobQueue;
+  /** The queue's leases of the jobs this process runs. */
+  private readonly leases = new Map<string, Lease>();
   private runningCount = 0;
-  /** Submissions between the queue-bound check and their entry into `waiting`. */
-  private reserved = 0;
   private accepting = true;
   private dispatching = true;
   private retentionTimer: NodeJS.Timeout | null = null;
@@ -101,22 +107,26 @@ export class PipelineManager {
   corruptFiles: string[] = [];
 
   private readonly gate: EngineGate;
+  private readonly leaseMs: number;
 
   constructor(readonly deps: ManagerDeps) {
     this.index = new JobIndex(deps.jobs.jobsDir);
+    this.queue = new InProcessJobQueue(deps.config.queueMaxDepth);
+    // A lease outlives any run: every job ends by its deadline, and its lease is finished then.
+    this.leaseMs = Math.max(...Object.values(deps.config.jobDeadlineMs)) + 60_000;
     this.gate = new EngineGate(
       async () => (await Promise.all(deps.engines.all().map((e) => e.health()))).some((h) => h.status === 'healthy'),
       () => { this.deps.logger.info('ComfyUI answers again; dispatching queued jobs'); this.dispatch(); },
-      () => this.failWaitersPastDeadline(),
+      () => { void this.failWaitersPastDeadline(); },
     );
   }
 
   /** Jobs waiting for an unreachable ComfyUI fail once their deadline (counted from acceptance) has passed. */
-  private failWaitersPastDeadline(): void {
-    for (const jobId of [...this.waiting]) {
+  private async failWaitersPastDeadline(): Promise<void> {
+    for (const jobId of await this.queue.waiting()) {
       const active = this.active.get(jobId);
       if (!active || Date.now() < Date.parse(active.record.created_at) + this.deps.config.jobDeadlineMs[active.record.quality_level]) continue;
-      this.waiting.splice(this.waiting.indexOf(jobId), 1);
+      if (!(await this.queue.cancel(jobId))) continue;
       void this.finish(active, 'failed', new PipelineError('ENGINE_OFFLINE', `ComfyUI stayed unreachable until the job's deadline (${this.gate.reason ?? 'no answer'})`));
     }
   }
@@ -155,25 +165,27 @@ export class PipelineManager {
 
   private async create(request: GenerateRequest, idempotencyKey: string | null, waitForEngine: boolean): Promise<JobHistory> {
     if (!this.accepting) throw new PipelineError('SERVICE_UNAVAILABLE', 'The service is shutting down', { headers: { 'retry-after': '10' } });
-    // The queue slot is taken synchronously, before any await, so concurrent submissions can never
-    // overshoot the bound; it is released if the job is not created after all.
-    const depth = this.waiting.length + this.reserved;
-    if (depth >= this.deps.config.queueMaxDepth) {
+    // The queue place is taken atomically, so concurrent submissions can never overshoot the bound;
+    // it is given back if the job is not created after all.
+    let place: QueuePlace;
+    try {
+      place = await this.queue.hold();
+    } catch (err) {
+      if (!(err instanceof QueueFullError)) throw err;
       const perJob = this.estimates.estimate(request.preset_id, request.quality_level) ?? 10;
-      const retryAfter = Math.max(1, Math.ceil((perJob * depth) / this.deps.config.jobConcurrency));
+      const retryAfter = Math.max(1, Math.ceil((perJob * err.depth) / this.deps.config.jobConcurrency));
       throw new PipelineError('SERVICE_UNAVAILABLE', `The job queue is full (${this.deps.config.queueMaxDepth} waiting)`, {
-        headers: { 'retry-after': String(Math.min(retryAfter, 3600)) }, detail: { queue_depth: depth },
+        headers: { 'retry-after': String(Math.min(retryAfter, 3600)) }, detail: { queue_depth: err.depth },
       });
     }
-    this.reserved++;
     try {
-      return await this.createReserved(request, idempotencyKey, waitForEngine);
+      return await this.createReserved(request, idempotencyKey, waitForEngine, place);
     } finally {
-      this.reserved--;
+      place.release();
     }
   }
 
-  private async createReserved(request: GenerateRequest, idempotencyKey: string | null, waitForEngine: boolean): Promise<JobHistory> {
+  private async createReserved(request: GenerateRequest, idempotencyKey: string | null, waitForEngine: boolean, place: QueuePlace): Promise<JobHistory> {
     const loaded = await validateGenerateRequest(request, this.deps.presets, this.deps.uploads);
     const now = new Date().toISOString();
     const jobId = randomUUID();
@@ -209,7 +221,7 @@ export class PipelineManager {
       await this.finish(active, 'failed', new PipelineError('ENGINE_OFFLINE', `ComfyUI is unreachable (${this.gate.reason ?? 'no answer'}); submit with "Prefer: respond-async" to have the job wait for it`, { headers: { 'retry-after': '10' } }));
       return active.record;
     }
-    this.waiting.push(jobId);
+    await this.queue.enqueue({ jobId, needs: { preset_id: record.preset_id } }, place);
     this.dispatch();
     return active.record;
   }
@@ -276,7 +288,7 @@ export class PipelineManager {
    */
   private queuePosition(active: ActiveJob): number | null {
     if (active.enginePosition !== null) return active.enginePosition;
-    const index = this.waiting.indexOf(active.record.job_id);
+    const index = this.queue.positionOf(active.record.job_id);
     return index >= 0 ? index + this.runningCount : null;
   }
 
@@ -337,9 +349,7 @@ export class PipelineManager {
       if (!job) throw notFound(jobId);
       throw new PipelineError('JOB_NOT_CANCELLABLE', `Job ${jobId} is already ${job.status}`, { detail: { job_id: jobId, status: job.status } });
     }
-    const index = this.waiting.indexOf(jobId);
-    if (active.record.status === 'queued' && index >= 0) {
-      this.waiting.splice(index, 1);
+    if (active.record.status === 'queued' && (await this.queue.cancel(jobId))) {
       await this.finish(active, 'cancelled', new PipelineError('JOB_CANCELLED', 'The job was cancelled before it started'));
       return active.record;
     }
@@ -347,22 +357,45 @@ export class PipelineManager {
     return active.done;
   }
 
-  queueDepth(): number {
-    return this.waiting.length;
+  queueDepth(): Promise<number> {
+    return this.queue.depth();
+  }
+
+  /** Put a job recovered at start back in line (accepted earlier: never refused by the bound). */
+  async enqueueRecovered(jobId: string, presetId: string): Promise<void> {
+    await this.queue.enqueue({ jobId, admitted: true, needs: { preset_id: presetId } });
   }
 
   runningJobs(): number {
     return this.runningCount;
   }
 
+  private pumping = false;
+  private pumpAgain = false;
+
+  /** Hand waiting jobs to ComfyUI while it has free slots (one pump at a time; a call meanwhile re-runs it). */
   dispatch(): void {
     if (!this.gate.isOpen) return; // ComfyUI is unreachable: jobs stay queued until it answers
-    while (this.dispatching && this.runningCount < this.deps.config.jobConcurrency && this.waiting.length > 0) {
-      const jobId = this.waiting.shift()!;
-      const active = this.active.get(jobId);
-      if (!active || isTerminal(active.record.status)) continue;
-      this.start(active);
-    }
+    if (this.pumping) { this.pumpAgain = true; return; }
+    this.pumping = true;
+    void this.pump().catch((err: unknown) => this.deps.logger.error({ err }, 'dispatching queued jobs failed')).finally(() => { this.pumping = false; });
+  }
+
+  private async pump(): Promise<void> {
+    do {
+      this.pumpAgain = false;
+      while (this.dispatching && this.gate.isOpen && this.runningCount < this.deps.config.jobConcurrency) {
+        const lease = await this.queue.reserve(ENGINE_WORKER, () => true, this.leaseMs);
+        if (!lease) break;
+        const active = this.active.get(lease.jobId);
+        if (!active || isTerminal(active.record.status)) {
+          await this.queue.finish(lease);
+          continue;
+        }
+        this.leases.set(lease.jobId, lease);
+        this.start(active);
+      }
+    } while (this.pumpAgain);
   }
 
   /** Start a job now (recovered running jobs bypass the queue: they are already in ComfyUI). */
@@ -483,12 +516,15 @@ export class PipelineManager {
       this.deps.logger.warn({ err, job_id: active.record.job_id }, 'could not write a waiting job back to queued');
     }
     await this.deps.jobLogger.log(active.record.job_id, 'waiting_for_engine', { error_code: error.code, reason: error.message, retry_in_ms: retryInMs }).catch(() => undefined);
-    if (!this.waiting.includes(active.record.job_id)) this.waiting.unshift(active.record.job_id);
+    const lease = this.leases.get(active.record.job_id);
+    this.leases.delete(active.record.job_id);
+    if (lease) await this.queue.requeue(lease, 'front'); // its turn is kept
+    else await this.queue.enqueue({ jobId: active.record.job_id, admitted: true, needs: { preset_id: active.record.preset_id } }).then(() => undefined, () => undefined);
     // Requests that wait for their answer do not wait for ComfyUI: they get the 503 now.
-    for (const jobId of [...this.waiting]) {
+    for (const jobId of await this.queue.waiting()) {
       const other = this.active.get(jobId);
       if (!other || other.waitForEngine) continue;
-      this.waiting.splice(this.waiting.indexOf(jobId), 1);
+      if (!(await this.queue.cancel(jobId))) continue;
       void this.finish(other, 'failed', error);
     }
   }
@@ -541,6 +577,9 @@ export class PipelineManager {
   }
 
   private settle(active: ActiveJob): void {
+    const lease = this.leases.get(active.record.job_id);
+    this.leases.delete(active.record.job_id);
+    if (lease) void this.queue.finish(lease);
     active.resolveDone(active.record);
     void this.deps.jobLogger.release(active.record.job_id);
     active.progressListeners.clear();
@@ -681,6 +720,7 @@ export class PipelineManager {
     this.endWrites.clear();
     await this.index.flush().catch((err: unknown) => this.deps.logger.warn({ err }, 'job index flush failed'));
     await this.deps.jobLogger.closeAll();
+    await this.queue.close();
     this.metrics.close();
   }
 }

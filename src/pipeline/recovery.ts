@@ -25,7 +25,7 @@ import { restoreOriginalFromCorrupt } from './original-rescue.js';
 /** What recovery needs of the job owner (the manager): its stores, and taking a job over. */
 export interface RecoveryTarget<Active> {
   readonly index: JobIndex;
-  readonly waiting: string[];
+  enqueueRecovered(jobId: string, presetId: string): Promise<void>;
   readonly deps: { jobs: JobStore; logger: Logger; presets: PresetRegistry; jobLogger: JobLogger; artifacts: ArtifactStore; config: Pick<AppConfig, 'limits'> };
   track(record: JobHistory, loaded: LoadedPreset, resume: boolean): Active;
   start(active: Active): void;
@@ -109,7 +109,7 @@ export async function recoverJobs<Active>(manager: RecoveryTarget<Active>): Prom
     } else {
       manager.track(job, loaded, true);
       await jobLogger.log(job.job_id, 'requeued', { prompt_id: job.engine_prompt_id });
-      manager.waiting.push(job.job_id);
+      await manager.enqueueRecovered(job.job_id, job.preset_id);
     }
   }
   if (corrupt.length) logger.warn({ corrupt: corrupt.length, moved_to: path.join(jobs.jobsDir, 'corrupt') }, `${corrupt.length} unreadable job file(s) moved to ${path.join(jobs.jobsDir, 'corrupt')}`);

@@ -14,7 +14,7 @@ export const metricsRoutes = (deps: { manager: PipelineManager; engines: EngineR
     }
     const health = await deps.engines.health();
     const text = deps.manager.metrics.render({
-      jobs, queueDepth: deps.manager.queueDepth(), running: deps.manager.runningJobs(),
+      jobs, queueDepth: await deps.manager.queueDepth(), running: deps.manager.runningJobs(),
       engines: health.map((h) => ({ id: h.engine_id, healthy: h.status === 'healthy', latencyMs: h.latency_ms })),
     });
     return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
