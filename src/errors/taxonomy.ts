@@ -169,6 +169,9 @@ export const ERROR_TAXONOMY = {
   INVALID_IMAGE: spec(422, false,
     'Upload a complete PNG, JPEG or WebP image: the bytes did not parse as one.',
     'Images larger than UPLOAD_MAX_PIXELS (width × height) are refused: shrink the image first.'),
+  RANGE_NOT_SATISFIABLE: spec(416, false,
+    'Ask for a byte range inside the file: its size is in Content-Range (bytes */size) and in the artifacts listing (size_bytes).',
+    'Leave out the Range header to download the whole file.'),
   // Added for the original service's data.
   JOB_INTERRUPTED: spec(410, true,
     'The original service stopped while this job was queued or running and recorded no ComfyUI prompt id, so it cannot be resumed: submit the same request again.',

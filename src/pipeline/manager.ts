@@ -24,6 +24,8 @@ import { sweepRetention } from './retention.js';
 import { validateGenerateRequest } from './validate-request.js';
 import { InProcessJobQueue } from '../embedded/in-process-queue.js';
 import { QueueFullError, type Lease, type QueuePlace } from '../ports/job-queue.js';
+import type { ArtifactRange } from '../ports/artifact-store.js';
+import type { Readable } from 'node:stream';
 import { redact } from '../util/redact.js';
 
 export interface ManagerDeps {
@@ -320,12 +322,21 @@ export class PipelineManager {
     return { job, artifacts: (meta?.artifacts ?? job.outputs).map((a) => ({ ...a, provenance: meta?.provenance ?? job.provenance })) };
   }
 
-  async openArtifact(jobId: string, filename: string): Promise<{ record: ArtifactRecord; path: string; size: number }> {
+  /** A recorded artifact: its record and stored size, and a reader for all of it or a byte range. */
+  async openArtifact(jobId: string, filename: string): Promise<{ record: ArtifactRecord; size: number; read: (range?: ArtifactRange) => Promise<{ stream: Readable; start: number; end: number }> }> {
     const job = await this.getJob(jobId);
     const record = job.outputs.find((o) => o.filename === filename);
-    const opened = record ? await this.deps.artifacts.open(jobId, record) : null;
-    if (!record || !opened) throw new PipelineError('FILE_NOT_FOUND', `Job ${jobId} has no artifact "${filename}"`, { detail: { job_id: jobId, filename } });
-    return { record, path: opened.path, size: opened.stats.size };
+    const missing = () => new PipelineError('FILE_NOT_FOUND', `Job ${jobId} has no artifact "${filename}"`, { detail: { job_id: jobId, filename } });
+    const stored = record ? await this.deps.artifacts.head(jobId, record) : null;
+    if (!record || !stored) throw missing();
+    return {
+      record, size: stored.size,
+      read: async (range) => {
+        const opened = await this.deps.artifacts.get(jobId, record, range);
+        if (!opened) throw missing();
+        return opened;
+      },
+    };
   }
 
   async logs(jobId: string, since: number): Promise<JobEvent[]> {

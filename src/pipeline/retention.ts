@@ -1,4 +1,3 @@
-import { promises as fsp } from 'node:fs';
 import type { Logger } from 'pino';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import type { JobIndex } from '../store/job-index.js';
@@ -37,7 +36,7 @@ export async function sweepRetention(manager: RetentionTarget, policy: { maxAgeM
     }
   }
   for (const id of doomed) {
-    await fsp.rm(manager.deps.artifacts.jobDir(id), { recursive: true, force: true });
+    await manager.deps.artifacts.delete(id);
     await manager.deps.jobs.delete(id);
     await manager.index.remove(id);
     manager.forgetStatus(id);

@@ -1,10 +1,10 @@
-import { createReadStream } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PipelineError } from '../errors/pipeline-error.js';
 import { notFound, type PipelineManager } from '../pipeline/manager.js';
 import { isStoredFileName } from '../store/original-record.js';
 import { isJobId } from '../store/job-store.js';
 import { servedAs } from '../util/media-type.js';
+import { parseByteRange } from '../util/byte-range.js';
 
 const ARTIFACT_CSP = "default-src 'none'; sandbox";
 
@@ -20,13 +20,28 @@ export async function sendArtifact(manager: PipelineManager, request: FastifyReq
   const file = await manager.openArtifact(jobId, filename);
   const etag = `"${file.record.sha256}"`;
   reply.header('etag', etag).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=31536000, immutable')
-    .header('content-security-policy', ARTIFACT_CSP);
+    .header('content-security-policy', ARTIFACT_CSP).header('accept-ranges', 'bytes');
   if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
   const served = servedAs(file.record.content_type);
-  reply.header('content-type', served.contentType)
-    .header('content-length', String(file.size))
-    .header('content-disposition', `${served.disposition}; filename="${filename}"`);
-  return reply.send(createReadStream(file.path));
+  reply.header('content-type', served.contentType).header('content-disposition', contentDisposition(served.disposition, filename));
+  // A range is honoured only for this exact file (If-Range names its ETag, or is absent).
+  const ifRange = request.headers['if-range'];
+  const range = ifRange === undefined || ifRange === etag ? parseByteRange(request.headers.range, file.size) : null;
+  if (range === 'unsatisfiable') {
+    throw new PipelineError('RANGE_NOT_SATISFIABLE', `The range ${String(request.headers.range).slice(0, 100)} lies outside the artifact (${file.size} bytes)`, {
+      detail: { job_id: jobId, filename, size_bytes: file.size }, headers: { 'content-range': `bytes */${file.size}` },
+    });
+  }
+  const { stream, start, end } = await file.read(range ?? undefined);
+  if (range) reply.code(206).header('content-range', `bytes ${start}-${end}/${file.size}`);
+  reply.header('content-length', String(file.size === 0 ? 0 : end - start + 1));
+  return reply.send(stream);
+}
+
+/** Content-Disposition with an ASCII fallback name and the exact one (RFC 6266), never breaking the header. */
+function contentDisposition(disposition: string, filename: string): string {
+  const ascii = filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `${disposition}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`;
 }
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';

@@ -7,6 +7,12 @@ import { ArtifactRecord, Provenance } from '../contracts/job.js';
 import { fsyncDir, fsyncFd, tempPathFor, writeFileAtomic } from './atomic-write.js';
 import { PngTextRedactor, type ByteFilter } from '../util/png-text-redactor.js';
 import { isStoredFileName } from './original-record.js';
+import { isJobId } from './job-store.js';
+import { pipeline } from 'node:stream/promises';
+import { Transform, type Readable } from 'node:stream';
+import { ArtifactTooLarge, type ArtifactRange, type ArtifactStorePort, type StoredArtifact } from '../ports/artifact-store.js';
+import { sniffMedia } from '../util/media-type.js';
+import { readPngInfo } from '../util/png.js';
 
 export const ArtifactMetadata = z.object({
   job_id: z.string(),
@@ -147,7 +153,7 @@ export class ArtifactSink extends Writable {
  * under a temp name and renamed when complete, so a crash never leaves a torn file under its final
  * name; names are chosen here and checked on the way out, so nothing outside a job folder is served.
  */
-export class ArtifactStore {
+export class ArtifactStore implements ArtifactStorePort {
   constructor(readonly root: string, private readonly dataDir: string) {}
 
   jobDir(jobId: string): string {
@@ -209,11 +215,70 @@ export class ArtifactStore {
     }
   }
 
+  async put(jobId: string, source: Readable, options: { maxBytes: number; index: number }): Promise<StoredArtifact> {
+    const sink = this.openSink(jobId, 'file');
+    let size = 0;
+    const cap = new Transform({
+      transform(chunk: Buffer, _e, done) {
+        size += chunk.length;
+        if (size > options.maxBytes) return done(new ArtifactTooLarge(options.maxBytes));
+        done(null, chunk);
+      },
+    });
+    try {
+      await pipeline(source, cap, sink);
+      const media = sniffMedia(sink.headBuffer);
+      const filename = `${media.kind}_${String(options.index).padStart(3, '0')}.${media.extension}`;
+      const { durable } = this.commit(sink, this.finalPath(jobId, media.kind, filename));
+      await durable;
+      const png = media.contentType === 'image/png' ? readPngInfo(sink.headBuffer) : null;
+      return { type: media.kind, filename, size_bytes: sink.size, sha256: sink.sha256, content_type: media.contentType, width: png?.width ?? null, height: png?.height ?? null };
+    } catch (err) {
+      await sink.discard();
+      throw err;
+    }
+  }
+
+  async head(jobId: string, file: { type: string; filename: string }): Promise<{ size: number } | null> {
+    if (!isJobId(jobId)) return null;
+    const opened = await this.open(jobId, { type: file.type as ArtifactRecord['type'], filename: file.filename });
+    return opened ? { size: opened.stats.size } : null;
+  }
+
+  async get(jobId: string, file: { type: string; filename: string }, range?: ArtifactRange): Promise<{ stream: Readable; size: number; start: number; end: number } | null> {
+    if (!isJobId(jobId)) return null;
+    const opened = await this.open(jobId, { type: file.type as ArtifactRecord['type'], filename: file.filename });
+    if (!opened) return null;
+    const size = opened.stats.size;
+    const start = range ? Math.max(0, range.start) : 0;
+    const end = range ? Math.min(size - 1, range.end) : size - 1;
+    return { stream: fs.createReadStream(opened.path, size === 0 ? {} : { start, end }), size, start, end };
+  }
+
+  async list(jobId: string): Promise<{ type: string; filename: string; size_bytes: number }[]> {
+    if (!isJobId(jobId)) return [];
+    const out: { type: string; filename: string; size_bytes: number }[] = [];
+    for (const type of ['image', 'video', 'audio', 'file']) {
+      const names = await fsp.readdir(path.join(this.jobDir(jobId), type)).catch(() => [] as string[]);
+      for (const filename of names.sort()) {
+        if (filename.startsWith('.')) continue; // temp files of writes in progress
+        const opened = await this.open(jobId, { type: type as ArtifactRecord['type'], filename });
+        if (opened) out.push({ type, filename, size_bytes: opened.stats.size });
+      }
+    }
+    return out;
+  }
+
+  async delete(jobId: string): Promise<void> {
+    if (!isJobId(jobId)) return;
+    await fsp.rm(this.jobDir(jobId), { recursive: true, force: true });
+  }
+
   /**
    * The file of a recorded artifact, only when it is a regular file (not a link) whose real path
    * lies inside this job's folder.
    */
-  async open(jobId: string, record: ArtifactRecord): Promise<{ path: string; stats: Stats } | null> {
+  async open(jobId: string, record: Pick<ArtifactRecord, 'type' | 'filename'>): Promise<{ path: string; stats: Stats } | null> {
     // Records name this service's files (image_001.png) or the original service's (ComfyUI's names).
     if (!isStoredFileName(record.filename)) return null;
     const jobDir = this.jobDir(jobId);

@@ -325,6 +325,39 @@ describe('generation end to end against the simulator', () => {
     expect(storedJob(jobId).inputs.prompt).toBe('a secret garden, token of love, [REDACTED]');
   });
 
+  it('serves byte ranges of an artifact (206, suffix, open end), 416 outside it, the whole file when If-Range names another version', async () => {
+    const res = await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'ranges', quality_level: 'low', seed: 9 });
+    const url = `${ctx.svc.url}${res.json.output_url}`;
+    const whole = await fetch(url);
+    expect(whole.headers.get('accept-ranges')).toBe('bytes');
+    const bytes = Buffer.from(await whole.arrayBuffer());
+    const etag = whole.headers.get('etag')!;
+    const ranged = async (range: string, extra: Record<string, string> = {}) => {
+      const r = await fetch(url, { headers: { range, ...extra } });
+      return { status: r.status, headers: r.headers, body: Buffer.from(await r.arrayBuffer()) };
+    };
+    const first = await ranged('bytes=0-99');
+    expect(first.status).toBe(206);
+    expect(first.headers.get('content-range')).toBe(`bytes 0-99/${bytes.length}`);
+    expect(first.headers.get('content-length')).toBe('100');
+    expect(first.body.equals(bytes.subarray(0, 100))).toBe(true);
+    const suffix = await ranged('bytes=-10');
+    expect(suffix.headers.get('content-range')).toBe(`bytes ${bytes.length - 10}-${bytes.length - 1}/${bytes.length}`);
+    expect(suffix.body.equals(bytes.subarray(bytes.length - 10))).toBe(true);
+    const open = await ranged(`bytes=${bytes.length - 3}-`);
+    expect(open.body.equals(bytes.subarray(bytes.length - 3))).toBe(true);
+    const clamped = await ranged(`bytes=${bytes.length - 2}-${bytes.length + 1000}`);
+    expect(clamped.headers.get('content-range')).toBe(`bytes ${bytes.length - 2}-${bytes.length - 1}/${bytes.length}`);
+    const outside = await fetch(url, { headers: { range: `bytes=${bytes.length}-` } });
+    expect(outside.headers.get('content-range')).toBe(`bytes */${bytes.length}`);
+    expectEnvelope({ status: outside.status, json: await outside.json(), text: '' }, 416, 'RANGE_NOT_SATISFIABLE');
+    expect((await ranged('bytes=0-9', { 'if-range': etag })).status).toBe(206);
+    const stale = await ranged('bytes=0-9', { 'if-range': '"another-version"' });
+    expect(stale.status).toBe(200);
+    expect(stale.body.equals(bytes)).toBe(true);
+    for (const ignored of ['bytes=0-1,5-9', 'items=0-9', 'bytes=9-1', 'bytes=x-y']) expect((await ranged(ignored)).status, ignored).toBe(200);
+  });
+
   it('serves artifacts with type, length, ETag and nosniff, and refuses anything else', async () => {
     const res = await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'artifact headers', quality_level: 'low', seed: 8 });
     const jobId = res.json.job_id;
