@@ -1,0 +1,37 @@
+import type { JobHistory } from '../contracts/job.js';
+import type { JobEvent } from '../store/event-line.js';
+import type { JobSummary, ListQuery } from '../store/job-index.js';
+
+/**
+ * The job repository port: job records, the summary index used for listing, each job's event log
+ * and the exact re-run inputs. The embedded implementation is the data folder's files
+ * (src/embedded/file-job-repository.ts); a distributed one (PostgreSQL) must pass the same
+ * conformance suite (test/ports/).
+ *
+ * Contract, for every implementation:
+ * - **Durable and ordered**: `save` resolves once the record survives a crash; saves of one job
+ *   apply in call order, so an earlier state never overwrites a later one. With `after`, the new
+ *   state replaces the old one only if `after` succeeds (else the old one stays, and save rejects).
+ * - **Redacted**: what is stored (records and events) has credentials removed; `get` returns the
+ *   redacted record. The exact inputs a re-run needs are kept apart (`saveRerunInputs`), readable
+ *   only by the service, until `deleteRerunInputs`.
+ * - **Listing** is newest first by (created_at, job_id), filtered by status and preset, paged by a
+ *   cursor (the last summary of a page), and never reads every record.
+ * - **Events** are numbered 1, 2, … per job in append order; `events(since)` returns those after
+ *   `since`; subscribers hear an event only once it is stored.
+ * - `delete` removes the record, its summary, its events and its re-run inputs (idempotent).
+ */
+export interface JobRepository {
+  save(job: JobHistory, options?: { after?: Promise<unknown> }): Promise<void>;
+  get(jobId: string): Promise<JobHistory | null>;
+  summary(jobId: string): Promise<JobSummary | null>;
+  list(query: ListQuery): Promise<{ jobs: JobSummary[]; next: JobSummary | null }>;
+  delete(jobId: string): Promise<void>;
+  appendEvent(jobId: string, event: string, fields?: Record<string, unknown>): Promise<JobEvent>;
+  events(jobId: string, since?: number): Promise<JobEvent[]>;
+  subscribe(jobId: string, listener: (event: JobEvent) => void): () => void;
+  saveRerunInputs(jobId: string, inputs: Record<string, unknown>): Promise<void>;
+  readRerunInputs(jobId: string): Promise<Record<string, unknown> | null>;
+  deleteRerunInputs(jobId: string): Promise<void>;
+  close(): Promise<void>;
+}
