@@ -102,7 +102,7 @@ function upstreamOf(prompt: PromptGraph, id: string, seen = new Set<string>()): 
 }
 
 function checkInput(
-  prompt: PromptGraph, id: string, name: string, inputSpec: InputSpec, value: unknown, spec: NodeSpec,
+  prompt: PromptGraph, _id: string, name: string, inputSpec: InputSpec, value: unknown, spec: NodeSpec,
   ctx: ValidationContext, validateNode: (id: string) => boolean,
 ): NodeErrorItem | 'upstream' | null {
   const [type, options = {}] = inputSpec;

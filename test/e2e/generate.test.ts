@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { JobHistory } from '../../src/contracts/job.js';
 import { GenerateResponse } from '../../src/contracts/generate.js';
 import { QUALITY_LEVELS } from '../../src/contracts/common.js';
-import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
+import { startComfySimulator } from '../../src/sim/server.js';
 import { repoRoot } from '../../src/util/paths.js';
 import { call, expectEnvelope } from '../helpers/http.js';
 import { referenceJpeg, referencePng } from '../helpers/png-fixture.js';

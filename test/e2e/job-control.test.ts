@@ -3,7 +3,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { JobStatus } from '../../src/contracts/job.js';
-import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
+import { startComfySimulator } from '../../src/sim/server.js';
 import { call, expectEnvelope } from '../helpers/http.js';
 import { readSse } from '../helpers/sse.js';
 import { startService, useSimulatedService } from '../helpers/service.js';
