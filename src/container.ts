@@ -6,13 +6,13 @@ import { loadPresetRegistry } from './presets/registry.js';
 import { createEngineRegistry } from './engines/registry.js';
 import { LocalComfyAdapter } from './engines/comfy/adapter.js';
 import type { EngineAdapter } from './engines/engine.js';
-import { JobStore } from './store/job-store.js';
-import { JobLogger } from './store/job-logger.js';
 import { ArtifactStore } from './store/artifact-store.js';
 import { UploadStore } from './store/upload-store.js';
 import { checkDataDir } from './store/data-dir.js';
 import { persistentClientId } from './store/client-id.js';
 import { PipelineManager } from './pipeline/manager.js';
+import { InProcessJobQueue } from './embedded/in-process-queue.js';
+import { FileJobRepository } from './embedded/file-job-repository.js';
 import type { AppDeps } from './app.js';
 
 export interface ContainerOptions {
@@ -42,11 +42,14 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
       onLog: (level, msg, extra) => logger[level]({ engine: 'local_comfy', ...extra }, msg),
     }),
   ]);
-  const jobs = new JobStore(path.join(config.dataDir, 'jobs'));
-  const jobLogger = new JobLogger(path.join(config.dataDir, 'jobs'));
+  // The embedded implementations of the ports: in-process queue, data-folder files, local folder.
+  const queue = new InProcessJobQueue(config.queueMaxDepth);
+  const repository = FileJobRepository.create(config.dataDir);
   const artifacts = new ArtifactStore(path.join(config.dataDir, 'artifacts'), config.dataDir);
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'));
-  const manager = new PipelineManager({ config, logger, presets, engines, jobs, jobLogger, artifacts, uploads });
+  const manager = new PipelineManager({
+    config, logger, presets, engines, queue, jobs: repository.records, jobLogger: repository.log, index: repository.index, artifacts, uploads,
+  });
   await manager.init();
   return { config, logger, presets, engines, manager, uploads };
 }

@@ -23,9 +23,14 @@ export class FileJobRepository implements JobRepository {
     this.log = new JobLogger(jobsDir);
   }
 
-  /** Open (create) the jobs folder and load the index journal. */
+  /** The repository of a data folder, not yet read (the service's start-up recovery loads it). */
+  static create(dataDir: string): FileJobRepository {
+    return new FileJobRepository(path.join(dataDir, 'jobs'));
+  }
+
+  /** Open (create) the jobs folder and load the index journal: a repository ready on its own. */
   static async open(dataDir: string): Promise<FileJobRepository> {
-    const repo = new FileJobRepository(path.join(dataDir, 'jobs'));
+    const repo = FileJobRepository.create(dataDir);
     await repo.records.init();
     await repo.index.load();
     return repo;

@@ -35,6 +35,10 @@ export interface ManagerDeps {
   engines: EngineRegistry;
   jobs: JobStore;
   jobLogger: JobLogger;
+  /** The job summary index (the repository's); made here when not given (tests). */
+  index?: JobIndex;
+  /** The JobQueue (embedded); made here from QUEUE_MAX_DEPTH when not given (tests). */
+  queue?: InProcessJobQueue;
   artifacts: ArtifactStore;
   uploads: UploadStore;
 }
@@ -112,8 +116,8 @@ export class PipelineManager {
   private readonly leaseMs: number;
 
   constructor(readonly deps: ManagerDeps) {
-    this.index = new JobIndex(deps.jobs.jobsDir);
-    this.queue = new InProcessJobQueue(deps.config.queueMaxDepth);
+    this.index = deps.index ?? new JobIndex(deps.jobs.jobsDir);
+    this.queue = deps.queue ?? new InProcessJobQueue(deps.config.queueMaxDepth);
     // A lease outlives any run: every job ends by its deadline, and its lease is finished then.
     this.leaseMs = Math.max(...Object.values(deps.config.jobDeadlineMs)) + 60_000;
     this.gate = new EngineGate(
