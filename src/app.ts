@@ -111,7 +111,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(presetRoutes({ presets: deps.presets }));
   await app.register(engineRoutes({ engines: deps.engines }));
   await app.register(generateRoutes({ manager: deps.manager, rateLimitPerMinute: deps.config.rateLimitPerMinute }));
-  await app.register(jobRoutes({ manager: deps.manager, jobLogger: deps.manager.deps.jobLogger, sseMaxStreams: deps.config.limits.sseMaxStreams, sseMaxStreamsPerJob: deps.config.limits.sseMaxStreamsPerJob }));
+  await app.register(jobRoutes({ manager: deps.manager, queries: deps.manager.queries, jobLogger: deps.manager.deps.jobLogger, sseMaxStreams: deps.config.limits.sseMaxStreams, sseMaxStreamsPerJob: deps.config.limits.sseMaxStreamsPerJob }));
   await app.register(metricsRoutes({ manager: deps.manager, engines: deps.engines }));
   await app.register(uploadRoutes({ uploads: deps.uploads, uploadLimitBytes: deps.config.uploadLimitBytes, uploadMaxPixels: deps.config.limits.uploadMaxPixels }));
 

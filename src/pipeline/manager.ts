@@ -2,21 +2,21 @@ import { randomInt, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config.js';
 import type { GenerateRequest } from '../contracts/generate.js';
-import type { ArtifactRecord, JobHistory, JobStatus } from '../contracts/job.js';
+import type { JobHistory, JobStatus } from '../contracts/job.js';
 import { DETACH, type EngineAdapter } from '../engines/engine.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import { classifyError } from '../errors/classify.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import type { LoadedPreset, PresetRegistry } from '../presets/registry.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
-import type { JobEvent, JobLogger } from '../store/job-logger.js';
+import type { JobLogger } from '../store/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
-import { JobIndex, summarize, type JobSummary } from '../store/job-index.js';
+import { JobIndex, summarize } from '../store/job-index.js';
 import type { UploadStore } from '../store/upload-store.js';
 import { DurationEstimates } from './estimates.js';
 import { EngineGate } from './engine-gate.js';
 import { IdempotencyKeys } from './idempotency.js';
-import { failurePatch, isTerminal, toGenerateResponse, toStatus, transition, artifactUrl } from './job-state.js';
+import { failurePatch, isTerminal, toGenerateResponse, transition, artifactUrl } from './job-state.js';
 import { runJob } from './job-runner.js';
 import { Metrics } from './metrics.js';
 import { recoverJobs } from './recovery.js';
@@ -24,8 +24,7 @@ import { sweepRetention } from './retention.js';
 import { validateGenerateRequest } from './validate-request.js';
 import { InProcessJobQueue } from '../embedded/in-process-queue.js';
 import { QueueFullError, type Lease, type QueuePlace } from '../ports/job-queue.js';
-import type { ArtifactRange } from '../ports/artifact-store.js';
-import type { Readable } from 'node:stream';
+import { JobQueries, notFound } from '../queries/job-queries.js';
 import { redact } from '../util/redact.js';
 
 export interface ManagerDeps {
@@ -82,16 +81,17 @@ const RETIRE_GRACE_MS = 2_000;
 export const CREDIT_COST: Record<JobHistory['quality_level'], number> = { low: 1, standard: 2, pro: 4 };
 
 /**
- * Owns every job's life: validation before a job exists, the queued → running → completed |
- * failed | cancelled state machine (each transition persisted before it is visible), a bounded
- * queue dispatched to engines with bounded concurrency, reads, cancel, recovery and shutdown.
+ * Owns every job's life: admission (validation, consent, idempotency, a place in the bounded
+ * JobQueue), the queued → running → completed | failed | cancelled state machine (each transition
+ * persisted before it is visible), dispatch to the engine with bounded concurrency, cancel,
+ * recovery and shutdown. The read side is JobQueries (src/queries/), the waiting line the JobQueue
+ * port (src/ports/, embedded in src/embedded/).
  *
- * Why it is still one file of 600 lines: these jobs share one in-memory state (the active map, the
- * waiting queue, the slot count), and splitting them along that state would only pass it around.
- * The split belongs to the core redesign of the next issue (ports: JobQueue, JobRepository,
- * ArtifactStore; admission, workers, queries, lifecycle), which gives each part its own state.
- * Meanwhile its helpers live beside it: job-runner, output-downloads, engine-gate, recovery,
- * retention, idempotency, estimates.
+ * Why it is still one file of about 650 lines: admission, execution and shutdown share the active
+ * map and the engine's slot count; the split into Admission, one Worker per backend and Lifecycle
+ * comes with several ComfyUI backends, where each worker gets its own slots and health latch.
+ * Its helpers live beside it: job-runner, output-downloads, engine-gate, recovery, retention,
+ * idempotency, estimates.
  */
 export class PipelineManager {
   readonly active = new Map<string, ActiveJob>();
@@ -118,6 +118,10 @@ export class PipelineManager {
   constructor(readonly deps: ManagerDeps) {
     this.index = deps.index ?? new JobIndex(deps.jobs.jobsDir);
     this.queue = deps.queue ?? new InProcessJobQueue(deps.config.queueMaxDepth);
+    this.queries = new JobQueries({
+      active: this.active, index: this.index, estimates: this.estimates, jobs: deps.jobs, artifacts: deps.artifacts, jobLogger: deps.jobLogger,
+      queuePosition: (jobId) => this.queuePosition(jobId),
+    });
     // A lease outlives any run: every job ends by its deadline, and its lease is finished then.
     this.leaseMs = Math.max(...Object.values(deps.config.jobDeadlineMs)) + 60_000;
     this.gate = new EngineGate(
@@ -248,112 +252,31 @@ export class PipelineManager {
     return { job, error: active.error };
   }
 
-  async getJob(jobId: string): Promise<JobHistory> {
-    const active = this.active.get(jobId);
-    if (active) return active.record;
-    const job = await this.deps.jobs.get(jobId);
-    if (!job) throw notFound(jobId);
-    return job;
+  /** The read side (routes use it directly). */
+  readonly queries: JobQueries;
+
+  getJob(jobId: string): Promise<JobHistory> {
+    return this.queries.getJob(jobId);
   }
 
-  async getStatus(jobId: string): Promise<JobStatus> {
-    const active = this.active.get(jobId);
-    if (active) return this.activeStatus(active);
-    // Finished jobs are answered from the index: no file read on the hot read path.
-    const s = this.index.get(jobId);
-    if (!s) throw notFound(jobId);
-    return this.summaryStatus(s);
-  }
-
-  /** Serialised status bodies of finished jobs (they change only with the estimate), LRU-bounded. */
-  private readonly statusBodies = new Map<string, { version: number; body: string }>();
-
-  /** The JSON body of GET /jobs/{id}; finished jobs are served from a small cache. */
-  statusBody(jobId: string): string {
-    const active = this.active.get(jobId);
-    if (active) return JSON.stringify(this.activeStatus(active));
-    const s = this.index.get(jobId);
-    if (!s) throw notFound(jobId);
-    const version = this.estimates.version(s.preset_id, s.quality_level);
-    const hit = this.statusBodies.get(jobId);
-    if (hit && hit.version === version) return hit.body;
-    const body = JSON.stringify(this.summaryStatus(s));
-    if (this.statusBodies.size >= 2_000) this.statusBodies.delete(this.statusBodies.keys().next().value!);
-    this.statusBodies.set(jobId, { version, body });
-    return body;
-  }
-
-  private activeStatus(active: ActiveJob): JobStatus {
-    const position = active.record.status === 'queued' ? this.queuePosition(active) : null;
-    return toStatus(active.record, this.estimates.estimate(active.record.preset_id, active.record.quality_level), position);
+  getStatus(jobId: string): Promise<JobStatus> {
+    return this.queries.getStatus(jobId);
   }
 
   /**
    * Jobs ahead of a queued one: in ComfyUI's queue (other clients' prompts included) once it is
    * there, else in this service's queue (plus what ComfyUI is running for it). Null when unknown.
    */
-  private queuePosition(active: ActiveJob): number | null {
+  private queuePosition(jobId: string): number | null {
+    const active = this.active.get(jobId);
+    if (!active) return null;
     if (active.enginePosition !== null) return active.enginePosition;
-    const index = this.queue.positionOf(active.record.job_id);
+    const index = this.queue.positionOf(jobId);
     return index >= 0 ? index + this.runningCount : null;
-  }
-
-  summaryStatus(s: JobSummary): JobStatus {
-    const active = this.active.get(s.job_id);
-    if (active) return this.activeStatus(active);
-    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-    return {
-      ok: true, job_id: s.job_id, status: s.status, preset_id: s.preset_id, progress: s.progress,
-      created_at: new Date(s.created_ms).toISOString(), started_at: iso(s.started_ms), finished_at: iso(s.finished_ms),
-      estimated_time_seconds: this.estimates.estimate(s.preset_id, s.quality_level),
-      output_url: s.status === 'completed' && s.output ? artifactUrl(s.job_id, s.output) : null,
-      error: s.error, error_code: s.error_code, queue_position: null,
-    };
-  }
-
-  list(query: { status?: string; preset_id?: string; limit: number; cursor?: { created_ms: number; job_id: string } }) {
-    const { jobs, next } = this.index.list(query);
-    return { jobs: jobs.map((s) => this.summaryStatus(s)), next };
   }
 
   generateResponse(job: JobHistory) {
     return toGenerateResponse(job, this.estimates.estimate(job.preset_id, job.quality_level));
-  }
-
-  async getArtifacts(jobId: string) {
-    const job = await this.getJob(jobId);
-    const meta = await this.deps.artifacts.readMetadata(jobId);
-    return { job, artifacts: (meta?.artifacts ?? job.outputs).map((a) => ({ ...a, provenance: meta?.provenance ?? job.provenance })) };
-  }
-
-  /** A recorded artifact: its record and stored size, and a reader for all of it or a byte range. */
-  async openArtifact(jobId: string, filename: string): Promise<{ record: ArtifactRecord; size: number; read: (range?: ArtifactRange) => Promise<{ stream: Readable; start: number; end: number }> }> {
-    const job = await this.getJob(jobId);
-    const record = job.outputs.find((o) => o.filename === filename);
-    const missing = () => new PipelineError('FILE_NOT_FOUND', `Job ${jobId} has no artifact "${filename}"`, { detail: { job_id: jobId, filename } });
-    const stored = record ? await this.deps.artifacts.head(jobId, record) : null;
-    if (!record || !stored) throw missing();
-    return {
-      record, size: stored.size,
-      read: async (range) => {
-        const opened = await this.deps.artifacts.get(jobId, record, range);
-        if (!opened) throw missing();
-        return opened;
-      },
-    };
-  }
-
-  async logs(jobId: string, since: number): Promise<JobEvent[]> {
-    if (!this.active.has(jobId) && !this.index.has(jobId)) throw notFound(jobId);
-    return this.deps.jobLogger.read(jobId, since);
-  }
-
-  /** Live progress of an active job (not journalled; for event streams). */
-  onProgress(jobId: string, listener: (progress: number) => void): () => void {
-    const active = this.active.get(jobId);
-    if (!active) return () => undefined;
-    active.progressListeners.add(listener);
-    return () => active.progressListeners.delete(listener);
   }
 
   /** Cancel a queued or running job; a finished one is a 409. */
@@ -662,7 +585,7 @@ export class PipelineManager {
 
   private adopt(active: ActiveJob, next: JobHistory): void {
     active.record = { ...next, progress: Math.max(next.progress, active.record.progress) };
-    this.statusBodies.delete(next.job_id);
+    this.queries.forgetStatus(next.job_id);
     // The journal is a cache of the job files (recovery re-reads unfinished jobs from their files),
     // so the state need not wait for it.
     this.index.put(summarize(active.record)).catch((err: unknown) => this.deps.logger.warn({ err }, 'job index append failed'));
@@ -690,7 +613,7 @@ export class PipelineManager {
   }
 
   forgetStatus(jobId: string): void {
-    this.statusBodies.delete(jobId);
+    this.queries.forgetStatus(jobId);
   }
 
   async retention(): Promise<number> {
@@ -740,6 +663,4 @@ export class PipelineManager {
   }
 }
 
-export function notFound(jobId: string): PipelineError {
-  return new PipelineError('FILE_NOT_FOUND', `No job with id "${jobId.slice(0, 100)}"`, { detail: { job_id: jobId.slice(0, 100) } });
-}
+export { notFound };

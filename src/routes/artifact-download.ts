@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PipelineError } from '../errors/pipeline-error.js';
-import { notFound, type PipelineManager } from '../pipeline/manager.js';
+import { notFound, type JobQueries } from '../queries/job-queries.js';
 import { isStoredFileName } from '../store/original-record.js';
 import { isJobId } from '../store/job-store.js';
 import { servedAs } from '../util/media-type.js';
@@ -14,10 +14,10 @@ const ARTIFACT_CSP = "default-src 'none'; sandbox";
  * media types from the allow-list are served inline; anything else (HTML, SVG, scripts, unknown)
  * is an opaque attachment, and the sandbox CSP holds even if a browser renders it anyway.
  */
-export async function sendArtifact(manager: PipelineManager, request: FastifyRequest, reply: FastifyReply, jobId: string, filename: string): Promise<FastifyReply> {
+export async function sendArtifact(queries: JobQueries, request: FastifyRequest, reply: FastifyReply, jobId: string, filename: string): Promise<FastifyReply> {
   if (!isJobId(jobId)) throw notFound(jobId);
   if (!isStoredFileName(filename)) throw new PipelineError('FILE_NOT_FOUND', 'No such artifact', { detail: { job_id: jobId } });
-  const file = await manager.openArtifact(jobId, filename);
+  const file = await queries.openArtifact(jobId, filename);
   const etag = `"${file.record.sha256}"`;
   reply.header('etag', etag).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=31536000, immutable')
     .header('content-security-policy', ARTIFACT_CSP).header('accept-ranges', 'bytes');

@@ -3,6 +3,7 @@ import { PipelineError } from '../errors/pipeline-error.js';
 import type { JobStatus } from '../contracts/job.js';
 import type { PipelineManager } from '../pipeline/manager.js';
 import type { JobEvent, JobLogger } from '../store/job-logger.js';
+import type { JobQueries } from '../queries/job-queries.js';
 
 const TERMINAL_EVENTS = new Set(['completed', 'failed', 'cancelled']);
 const TERMINAL_STATUS = new Set(['completed', 'failed', 'cancelled']);
@@ -46,8 +47,8 @@ export class StreamBudget {
  * the SSE id, so a reconnect with Last-Event-ID resumes without gaps), throttled progress, and a
  * final `end` event at the terminal state, after which the stream closes.
  */
-export async function streamJobEvents(request: FastifyRequest, reply: FastifyReply, jobId: string, since: number, deps: { manager: PipelineManager; jobLogger: JobLogger; streams: StreamBudget }): Promise<void> {
-  const initial = await deps.manager.getStatus(jobId); // 404s before the stream starts
+export async function streamJobEvents(request: FastifyRequest, reply: FastifyReply, jobId: string, since: number, deps: { manager: PipelineManager; queries: JobQueries; jobLogger: JobLogger; streams: StreamBudget }): Promise<void> {
+  const initial = await deps.queries.getStatus(jobId); // 404s before the stream starts
   const release = deps.streams.take(jobId); // 503s before the stream starts
   const headers = { ...reply.getHeaders(), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-request-id': String(request.id) };
   reply.hijack();
@@ -103,12 +104,12 @@ export async function streamJobEvents(request: FastifyRequest, reply: FastifyRep
     lastSeq = event.seq;
     write('log', event, event.seq);
     // The terminal event may be on disk a moment before the job record: wait for the job's end.
-    if (TERMINAL_EVENTS.has(event.event)) void deps.manager.waitForEnd(jobId).then(() => deps.manager.getStatus(jobId)).then(end, () => close());
+    if (TERMINAL_EVENTS.has(event.event)) void deps.manager.waitForEnd(jobId).then(() => deps.queries.getStatus(jobId)).then(end, () => close());
   };
   const unsubscribeLog = deps.jobLogger.subscribe(jobId, onEvent);
   let lastProgressAt = 0;
   let pendingProgress: NodeJS.Timeout | null = null;
-  const unsubscribeProgress = deps.manager.onProgress(jobId, (progress) => {
+  const unsubscribeProgress = deps.queries.onProgress(jobId, (progress) => {
     const wait = 250 - (Date.now() - lastProgressAt);
     if (pendingProgress) return;
     pendingProgress = setTimeout(() => {
@@ -137,11 +138,11 @@ export async function streamJobEvents(request: FastifyRequest, reply: FastifyRep
 
   send('retry: 2000\n\n', false);
   write('state', initial);
-  for (const event of await deps.manager.logs(jobId, since)) {
+  for (const event of await deps.queries.logs(jobId, since)) {
     lastSeq = Math.max(lastSeq, event.seq);
     write('log', event, event.seq);
   }
   live = true;
   for (const event of buffered.splice(0)) onEvent(event);
-  if (TERMINAL_STATUS.has(initial.status)) end(await deps.manager.getStatus(jobId));
+  if (TERMINAL_STATUS.has(initial.status)) end(await deps.queries.getStatus(jobId));
 }

@@ -4,7 +4,8 @@ import { ErrorEnvelope, JobIdParams } from '../contracts/common.js';
 import { JobStatusValue } from '../contracts/generate.js';
 import { ArtifactsResponse, JobStatus } from '../contracts/job.js';
 import { PipelineError } from '../errors/pipeline-error.js';
-import { notFound, type PipelineManager } from '../pipeline/manager.js';
+import type { PipelineManager } from '../pipeline/manager.js';
+import { notFound, type JobQueries } from '../queries/job-queries.js';
 import type { JobLogger } from '../store/job-logger.js';
 import { isJobId } from '../store/job-store.js';
 import { StreamBudget, streamJobEvents } from './job-events.js';
@@ -32,7 +33,7 @@ const LogEvent = z.object({
   event: z.string().describe('queued, started, graph_built, submitted, progress, artifact, completed, failed, cancelled…'),
 }).catchall(z.unknown()).describe('One redacted log event');
 
-export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger; sseMaxStreams: number; sseMaxStreamsPerJob: number }): FastifyPluginAsyncZod => async (app) => {
+export const jobRoutes = (deps: { manager: PipelineManager; queries: JobQueries; jobLogger: JobLogger; sseMaxStreams: number; sseMaxStreamsPerJob: number }): FastifyPluginAsyncZod => async (app) => {
   const streams = new StreamBudget(deps.sseMaxStreams, deps.sseMaxStreamsPerJob);
   const checkId = (id: string) => { if (!isJobId(id)) throw notFound(id); };
 
@@ -43,7 +44,7 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
     },
   }, async (request) => {
     const { status, preset_id, limit, cursor } = request.query;
-    const page = deps.manager.list({ status, preset_id, limit, cursor: cursor ? decodeCursor(cursor) : undefined });
+    const page = deps.queries.list({ status, preset_id, limit, cursor: cursor ? decodeCursor(cursor) : undefined });
     return { ok: true as const, jobs: page.jobs, next_cursor: page.next ? encodeCursor(page.next) : null };
   });
 
@@ -52,7 +53,7 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
   }, (request, reply) => {
     // Synchronous on purpose: the hottest read route; a throw here reaches the error handler too.
     // No id syntax check here: the status comes from in-memory maps only, never from a path.
-    reply.type('application/json; charset=utf-8').send(deps.manager.statusBody(request.params.job_id) as never);
+    reply.type('application/json; charset=utf-8').send(deps.queries.statusBody(request.params.job_id) as never);
   });
 
   app.post('/api/pipeline/jobs/:job_id/cancel', {
@@ -60,7 +61,7 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
   }, async (request) => {
     checkId(request.params.job_id);
     await deps.manager.cancel(request.params.job_id);
-    return deps.manager.getStatus(request.params.job_id);
+    return deps.queries.getStatus(request.params.job_id);
   });
 
   app.get('/api/pipeline/jobs/:job_id/logs', {
@@ -71,7 +72,7 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
     },
   }, async (request) => {
     checkId(request.params.job_id);
-    const events = await deps.manager.logs(request.params.job_id, request.query.since);
+    const events = await deps.queries.logs(request.params.job_id, request.query.since);
     return { ok: true as const, job_id: request.params.job_id, events, next_since: events.at(-1)?.seq ?? request.query.since };
   });
 
@@ -94,7 +95,7 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
     schema: { tags: ['jobs'], summary: 'Artifacts of a job with provenance', params: JobIdParams, response: { 200: ArtifactsResponse, 404: ErrorEnvelope } },
   }, async (request) => {
     checkId(request.params.job_id);
-    const { job, artifacts } = await deps.manager.getArtifacts(request.params.job_id);
+    const { job, artifacts } = await deps.queries.getArtifacts(request.params.job_id);
     return { ok: true as const, job_id: job.job_id, artifacts };
   });
 
@@ -105,7 +106,7 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
       params: JobIdParams.extend({ filename: z.string().describe('Artifact file name from the artifacts listing') }).strict(),
       response: { 200: z.any().describe('The file bytes'), 304: z.null().describe('Not modified'), 404: ErrorEnvelope },
     },
-  }, async (request, reply) => sendArtifact(deps.manager, request, reply, request.params.job_id, request.params.filename));
+  }, async (request, reply) => sendArtifact(deps.queries, request, reply, request.params.job_id, request.params.filename));
 
   app.get('/content/images/*', {
     schema: {
@@ -118,6 +119,6 @@ export const jobRoutes = (deps: { manager: PipelineManager; jobLogger: JobLogger
   }, async (request, reply) => {
     const target = resolveContentImage(request.params['*']);
     if (!target) throw new PipelineError('FILE_NOT_FOUND', 'No such image', { detail: { path: request.params['*'].slice(0, 200) } });
-    return sendArtifact(deps.manager, request, reply, target.jobId, target.filename);
+    return sendArtifact(deps.queries, request, reply, target.jobId, target.filename);
   });
 };

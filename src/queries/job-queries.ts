@@ -1,0 +1,142 @@
+import type { Readable } from 'node:stream';
+import type { ArtifactRecord, JobHistory, JobStatus } from '../contracts/job.js';
+import { PipelineError } from '../errors/pipeline-error.js';
+import type { DurationEstimates } from '../pipeline/estimates.js';
+import { artifactUrl, toStatus } from '../pipeline/job-state.js';
+import type { ArtifactRange } from '../ports/artifact-store.js';
+import type { ArtifactStore } from '../store/artifact-store.js';
+import type { JobEvent } from '../store/event-line.js';
+import type { JobIndex, JobSummary } from '../store/job-index.js';
+import type { JobLogger } from '../store/job-logger.js';
+import type { JobStore } from '../store/job-store.js';
+
+export function notFound(jobId: string): PipelineError {
+  return new PipelineError('FILE_NOT_FOUND', `No job with id "${jobId.slice(0, 100)}"`, { detail: { job_id: jobId.slice(0, 100) } });
+}
+
+/** What the read side sees of a job in flight. */
+export interface ActiveView {
+  record: JobHistory;
+  enginePosition: number | null;
+  progressListeners: Set<(progress: number) => void>;
+}
+
+export interface QueryDeps {
+  /** Jobs in flight, by id (their newest adopted state is the truth while they run). */
+  active: ReadonlyMap<string, ActiveView>;
+  index: JobIndex;
+  estimates: DurationEstimates;
+  jobs: Pick<JobStore, 'get'>;
+  artifacts: Pick<ArtifactStore, 'readMetadata' | 'head' | 'get'>;
+  jobLogger: Pick<JobLogger, 'read'>;
+  /** Jobs ahead of a queued one (ComfyUI's queue once it is there, else this service's). */
+  queuePosition(jobId: string): number | null;
+}
+
+/**
+ * The read side for routes: status, listing, artifacts, logs and live progress. It never runs or
+ * changes a job: in-flight jobs are read from the owner's active view, finished ones from the
+ * index (status, listing: no file read on the hot path) and the stores.
+ */
+export class JobQueries {
+  constructor(private readonly deps: QueryDeps) {}
+
+  async getJob(jobId: string): Promise<JobHistory> {
+    const active = this.deps.active.get(jobId);
+    if (active) return active.record;
+    const job = await this.deps.jobs.get(jobId);
+    if (!job) throw notFound(jobId);
+    return job;
+  }
+
+  async getStatus(jobId: string): Promise<JobStatus> {
+    const active = this.deps.active.get(jobId);
+    if (active) return this.activeStatus(active);
+    // Finished jobs are answered from the index: no file read on the hot read path.
+    const s = this.deps.index.get(jobId);
+    if (!s) throw notFound(jobId);
+    return this.summaryStatus(s);
+  }
+
+  /** Serialised status bodies of finished jobs (they change only with the estimate), LRU-bounded. */
+  private readonly statusBodies = new Map<string, { version: number; body: string }>();
+
+  /** The JSON body of GET /jobs/{id}; finished jobs are served from a small cache. */
+  statusBody(jobId: string): string {
+    const active = this.deps.active.get(jobId);
+    if (active) return JSON.stringify(this.activeStatus(active));
+    const s = this.deps.index.get(jobId);
+    if (!s) throw notFound(jobId);
+    const version = this.deps.estimates.version(s.preset_id, s.quality_level);
+    const hit = this.statusBodies.get(jobId);
+    if (hit && hit.version === version) return hit.body;
+    const body = JSON.stringify(this.summaryStatus(s));
+    if (this.statusBodies.size >= 2_000) this.statusBodies.delete(this.statusBodies.keys().next().value!);
+    this.statusBodies.set(jobId, { version, body });
+    return body;
+  }
+
+  private activeStatus(active: ActiveView): JobStatus {
+    const position = active.record.status === 'queued' ? this.deps.queuePosition(active.record.job_id) : null;
+    return toStatus(active.record, this.deps.estimates.estimate(active.record.preset_id, active.record.quality_level), position);
+  }
+
+  summaryStatus(s: JobSummary): JobStatus {
+    const active = this.deps.active.get(s.job_id);
+    if (active) return this.activeStatus(active);
+    const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+    return {
+      ok: true, job_id: s.job_id, status: s.status, preset_id: s.preset_id, progress: s.progress,
+      created_at: new Date(s.created_ms).toISOString(), started_at: iso(s.started_ms), finished_at: iso(s.finished_ms),
+      estimated_time_seconds: this.deps.estimates.estimate(s.preset_id, s.quality_level),
+      output_url: s.status === 'completed' && s.output ? artifactUrl(s.job_id, s.output) : null,
+      error: s.error, error_code: s.error_code, queue_position: null,
+    };
+  }
+
+  list(query: { status?: string; preset_id?: string; limit: number; cursor?: { created_ms: number; job_id: string } }) {
+    const { jobs, next } = this.deps.index.list(query);
+    return { jobs: jobs.map((s) => this.summaryStatus(s)), next };
+  }
+
+  async getArtifacts(jobId: string) {
+    const job = await this.getJob(jobId);
+    const meta = await this.deps.artifacts.readMetadata(jobId);
+    return { job, artifacts: (meta?.artifacts ?? job.outputs).map((a) => ({ ...a, provenance: meta?.provenance ?? job.provenance })) };
+  }
+
+  /** A recorded artifact: its record and stored size, and a reader for all of it or a byte range. */
+  async openArtifact(jobId: string, filename: string): Promise<{ record: ArtifactRecord; size: number; read: (range?: ArtifactRange) => Promise<{ stream: Readable; start: number; end: number }> }> {
+    const job = await this.getJob(jobId);
+    const record = job.outputs.find((o) => o.filename === filename);
+    const missing = () => new PipelineError('FILE_NOT_FOUND', `Job ${jobId} has no artifact "${filename}"`, { detail: { job_id: jobId, filename } });
+    const stored = record ? await this.deps.artifacts.head(jobId, record) : null;
+    if (!record || !stored) throw missing();
+    return {
+      record, size: stored.size,
+      read: async (range) => {
+        const opened = await this.deps.artifacts.get(jobId, record, range);
+        if (!opened) throw missing();
+        return opened;
+      },
+    };
+  }
+
+  async logs(jobId: string, since: number): Promise<JobEvent[]> {
+    if (!this.deps.active.has(jobId) && !this.deps.index.has(jobId)) throw notFound(jobId);
+    return this.deps.jobLogger.read(jobId, since);
+  }
+
+  /** Live progress of an active job (not journalled; for event streams). */
+  onProgress(jobId: string, listener: (progress: number) => void): () => void {
+    const active = this.deps.active.get(jobId);
+    if (!active) return () => undefined;
+    active.progressListeners.add(listener);
+    return () => active.progressListeners.delete(listener);
+  }
+
+  /** Forget a cached status body (its job changed or was removed). */
+  forgetStatus(jobId: string): void {
+    this.statusBodies.delete(jobId);
+  }
+}
