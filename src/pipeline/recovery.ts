@@ -16,12 +16,6 @@ import { isOriginalRecord } from '../store/original-record.js';
 import { migrateOriginalJob } from './original-migration.js';
 import { restoreOriginalFromCorrupt } from './original-rescue.js';
 
-/**
- * Start-up reconciliation. The index journal is brought in line with the job files (files are the
- * truth), unreadable files are moved aside, stale temp files are swept, and every job a previous
- * process left queued or running is picked up again: queued ones are queued, submitted ones are
- * followed in ComfyUI (finished → collected; running → tracked; lost → resubmitted once).
- */
 /** What recovery needs of the job owner (the manager): its stores, and taking a job over. */
 export interface RecoveryTarget<Active> {
   readonly index: JobIndex;
@@ -31,7 +25,35 @@ export interface RecoveryTarget<Active> {
   start(active: Active): void;
 }
 
-export async function recoverJobs<Active>(manager: RecoveryTarget<Active>): Promise<{ corrupt: string[]; recovered: number; swept: number; migrated: number }> {
+/** What the start does with one unfinished job found on disk. */
+export type RecoveryAction =
+  /** It was submitted (running): follow it in ComfyUI by its prompt id (finished → collected; unknown → resubmitted once). */
+  | 'reattach'
+  /** It was waiting: back in line, ComfyUI asked first by its prompt id. */
+  | 'requeue'
+  /** Its preset is gone: it cannot be rebuilt, so it fails with CONTRACT_MISMATCH. */
+  | 'fail_preset_gone';
+
+export interface RecoveryPlan {
+  jobs: { job: JobHistory; action: RecoveryAction }[];
+  corrupt: string[];
+  migrated: number;
+  swept: number;
+}
+
+/** The one decision, for a restart and (next) for a worker whose lease ran out alike. */
+export function recoveryAction(job: JobHistory, presetExists: boolean): RecoveryAction {
+  if (!presetExists) return 'fail_preset_gone';
+  return job.status === 'running' ? 'reattach' : 'requeue';
+}
+
+/**
+ * Read the data folder and decide, without starting anything: the index journal is brought in
+ * line with the job files (files are the truth; a torn line is skipped and its job read from its
+ * file), the original service's files are migrated, unreadable files are moved aside, temp files
+ * of interrupted writes are swept, and each unfinished job gets its action.
+ */
+export async function planRecovery<Active>(manager: RecoveryTarget<Active>): Promise<RecoveryPlan> {
   const { jobs, logger, presets, jobLogger, artifacts } = manager.deps;
   const index = manager.index;
   const badLines = await index.load();
@@ -74,35 +96,48 @@ export async function recoverJobs<Active>(manager: RecoveryTarget<Active>): Prom
   for (const s of [...index.all()]) if (!onDisk.has(s.job_id)) await index.remove(s.job_id);
   let swept = await jobs.sweepTemp();
 
-  // Non-terminal jobs: read their files (the journal may lag a crash) and take them over.
+  // Unfinished jobs: read their files (the journal may lag a crash) and decide.
   const open = [...index.all()].filter((s) => !isTerminal(s.status)).sort((a, b) => a.created_ms - b.created_ms);
-  let recovered = 0;
+  const planned: RecoveryPlan['jobs'] = [];
   for (const s of open) {
     const job = await readOrQuarantine(s.job_id);
     if (!job) continue;
     await index.put(summarize(job));
-    swept += await sweepTree(path.join(manager.deps.artifacts.root, job.job_id));
+    swept += await sweepTree(path.join(artifacts.root, job.job_id));
     if (isTerminal(job.status)) {
       await jobs.deleteRerunInputs(job.job_id);
       continue;
     }
+    planned.push({ job, action: recoveryAction(job, presets.get(job.preset_id) !== undefined) });
+  }
+  return { jobs: planned, corrupt, migrated, swept };
+}
+
+/**
+ * Start-up reconciliation: plan (above), then act. Every job has had its prompt id since it was
+ * queued, so ComfyUI is always asked first (resume): a run it knows is followed, an unknown one is
+ * submitted (at most twice in all).
+ */
+export async function recoverJobs<Active>(manager: RecoveryTarget<Active>): Promise<{ corrupt: string[]; recovered: number; swept: number; migrated: number }> {
+  const { jobs, logger, presets, jobLogger } = manager.deps;
+  const plan = await planRecovery(manager);
+  let recovered = 0;
+  for (const { job, action } of plan.jobs) {
     // The record is redacted; the exact inputs, where redaction changed them, are kept beside it.
     const exact = await jobs.readRerunInputs(job.job_id);
     if (exact) job.inputs = exact;
     await jobLogger.resume(job.job_id);
     const loaded = presets.get(job.preset_id);
-    if (!loaded) {
+    if (action === 'fail_preset_gone' || !loaded) {
       const error = new PipelineError('CONTRACT_MISMATCH', `Preset ${job.preset_id} no longer exists; the job cannot be resumed`);
       await jobs.save(transition(job, 'failed', failurePatch(error)));
       await jobs.deleteRerunInputs(job.job_id);
-      await index.put(summarize({ ...job, status: 'failed' }));
+      await manager.index.put(summarize({ ...job, status: 'failed' }));
       await jobLogger.log(job.job_id, 'failed', { error_code: error.code, message: error.message });
       continue;
     }
     recovered++;
-    // Every job has had its prompt id since it was queued, so ComfyUI is always asked first
-    // (resume): a run it knows is followed, an unknown one is submitted (at most twice in all).
-    if (job.status === 'running') {
+    if (action === 'reattach') {
       const active = manager.track(job, loaded, true);
       await jobLogger.log(job.job_id, 'recovering', { prompt_id: job.engine_prompt_id });
       manager.start(active);
@@ -112,6 +147,7 @@ export async function recoverJobs<Active>(manager: RecoveryTarget<Active>): Prom
       await manager.enqueueRecovered(job.job_id, job.preset_id);
     }
   }
+  const { corrupt, migrated, swept } = plan;
   if (corrupt.length) logger.warn({ corrupt: corrupt.length, moved_to: path.join(jobs.jobsDir, 'corrupt') }, `${corrupt.length} unreadable job file(s) moved to ${path.join(jobs.jobsDir, 'corrupt')}`);
   if (migrated) logger.info({ migrated }, `${migrated} job(s) of the original service read and migrated to this service's schema`);
   if (recovered || corrupt.length || swept || migrated) logger.info({ recovered, corrupt: corrupt.length, swept, migrated }, 'job recovery finished');
