@@ -25,6 +25,7 @@ import { validateGenerateRequest } from './validate-request.js';
 import { InProcessJobQueue } from '../embedded/in-process-queue.js';
 import { QueueFullError, type Lease, type QueuePlace } from '../ports/job-queue.js';
 import { JobQueries, notFound } from '../queries/job-queries.js';
+import { backoffMs } from '../util/retry.js';
 import { redact } from '../util/redact.js';
 
 export interface ManagerDeps {
@@ -493,7 +494,7 @@ export class PipelineManager {
 
   private retryEndWrite(active: ActiveJob, next: JobHistory, attempt = 1): void {
     const jobId = next.job_id;
-    const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+    const delay = backoffMs(attempt, { attempts: Infinity, baseMs: 1_000, maxDelayMs: 30_000 });
     const timer = setTimeout(() => {
       if (active.latest !== next) return; // a newer state was handed to the store meanwhile
       this.deps.jobs.save(next).then(() => {

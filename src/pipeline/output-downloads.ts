@@ -6,7 +6,7 @@ import type { ArtifactSink, ArtifactStore } from '../store/artifact-store.js';
 import { boundedSignal, msUntil, type BoundedSignal } from '../util/deadline.js';
 import { sniffMedia } from '../util/media-type.js';
 import { readPngInfo } from '../util/png.js';
-import { sleep } from '../util/sleep.js';
+import { withRetries } from '../util/retry.js';
 import { artifactUrl } from './job-state.js';
 
 const KIND_TYPES: Record<string, ArtifactRecord['type']> = { images: 'image', gifs: 'video', videos: 'video', video: 'video', audio: 'audio' };
@@ -95,18 +95,21 @@ export class OutputDownloads {
     const transfer = boundedSignal([this.bound.signal, stopSignal], msUntil(this.limits.deadlineAt));
     try {
       // A transient failure is retried into a fresh temp file; nothing partial is ever committed.
-      for (let attempt = 1; ; attempt++) {
+      return await withRetries(async () => {
         const sink = this.store.openSink(this.jobId, type);
         try {
           await this.engine.download(file, sink, { signal: transfer.signal, maxBytes: this.limits.maxBytes });
           return { sink, downloadMs: Math.round(performance.now() - started) };
         } catch (err) {
           await sink.discard();
-          if (!isTransient(err) || attempt >= ATTEMPTS || transfer.signal.aborted) throw err;
-          await this.hooks.log('download_retry', { filename: file.filename, attempt, error_code: (err as PipelineError).code, status: (err as PipelineError).detail?.status ?? null }).catch(() => undefined);
-          await sleep(200 * 2 ** (attempt - 1) * (0.5 + Math.random()), transfer.signal);
+          throw err;
         }
-      }
+      }, {
+        policy: { attempts: ATTEMPTS, baseMs: 200 },
+        signal: transfer.signal,
+        retryable: (err) => isTransient(err),
+        onRetry: (err, attempt) => this.hooks.log('download_retry', { filename: file.filename, attempt, error_code: (err as PipelineError).code, status: (err as PipelineError).detail?.status ?? null }).catch(() => undefined),
+      });
     } finally {
       transfer.dispose();
     }

@@ -4,7 +4,7 @@ import { SYSTEM_CODES } from '../../errors/classify.js';
 import { PipelineError } from '../../errors/pipeline-error.js';
 import { redactString } from '../../util/redact.js';
 import { boundedSignal, timedOut } from '../../util/deadline.js';
-import { sleep } from '../../util/sleep.js';
+import { withRetries } from '../../util/retry.js';
 
 export interface ComfyHttpOptions {
   baseUrl: string;
@@ -134,7 +134,7 @@ export class ComfyHttpClient {
   async json<T = unknown>(method: Dispatcher.HttpMethod, path: string, init: CallInit & { json?: unknown; safe?: boolean; expectEmpty?: boolean; maxBytes?: number } = {}): Promise<{ status: number; data: T }> {
     const safe = init.safe ?? method === 'GET';
     const maxBytes = Math.min(init.maxBytes ?? this.maxJsonBytes, this.maxJsonBytes);
-    for (let attempt = 0; ; attempt++) {
+    return withRetries(async () => {
       // One time limit for the whole call, body included.
       const bounded = boundedSignal([init.signal], init.timeoutMs ?? this.options.timeoutMs);
       try {
@@ -158,15 +158,16 @@ export class ComfyHttpClient {
             detail: { status: res.status, path, body_start: redactString(text.slice(0, 200)) },
           });
         }
-      } catch (err) {
-        const retryable = err instanceof PipelineError && safe && attempt < this.maxRetries && !init.signal?.aborted
-          && (err.detail?.status !== undefined ? RETRYABLE_STATUS.has(err.detail.status as number) : err.code === 'CONNECTION_TIMEOUT' && err.detail?.phase === 'reset');
-        if (!retryable) throw err;
-        await sleep(this.retryBaseMs * 2 ** attempt * (0.5 + Math.random()), init.signal);
       } finally {
         bounded.dispose();
       }
-    }
+    }, {
+      policy: { attempts: this.maxRetries + 1, baseMs: this.retryBaseMs },
+      signal: init.signal,
+      // Only idempotent calls, and only for a 5xx/429 or a dropped connection.
+      retryable: (err) => err instanceof PipelineError && safe
+        && (err.detail?.status !== undefined ? RETRYABLE_STATUS.has(err.detail.status as number) : err.code === 'CONNECTION_TIMEOUT' && err.detail?.phase === 'reset'),
+    });
   }
 
   /** Map undici/system errors to taxonomy codes by class and code (never by message text). */

@@ -1,10 +1,17 @@
 import type { CancelOutcome, Graph } from '../engine.js';
 import { PipelineError } from '../../errors/pipeline-error.js';
 import { msUntil, withTimeLimit } from '../../util/deadline.js';
-import { sleep } from '../../util/sleep.js';
+import { withRetries } from '../../util/retry.js';
 import type { ComfyHttpClient } from './client.js';
 import { parseHistoryEntry, type HistoryEntry } from './history.js';
 import { submitError } from './submit-errors.js';
+
+/** A submission that failed ambiguously and that ComfyUI does not have: safe to send again. */
+class RetryableSubmission extends Error {
+  constructor(readonly original: PipelineError) {
+    super(original.message);
+  }
+}
 
 /** One prompt's /history entry: the graph plus outputs and messages. */
 export const HISTORY_ENTRY_MAX_BYTES = 16 * 1024 * 1024;
@@ -24,7 +31,7 @@ export class ComfyPrompts {
   /** POST /prompt; an ambiguous failure is resolved by looking the id up before any retry. */
   async submit(graph: Graph, promptId: string, signal?: AbortSignal): Promise<string> {
     const body = { prompt: graph, client_id: this.clientId, prompt_id: promptId };
-    for (let attempt = 0; ; attempt++) {
+    return withRetries(async () => {
       try {
         const res = await this.http.raw('POST', '/prompt', { body: JSON.stringify(body), headers: { 'content-type': 'application/json' }, signal });
         const text = await this.http.readText(res, 'POST', '/prompt', HISTORY_ENTRY_MAX_BYTES, signal);
@@ -49,13 +56,17 @@ export class ComfyPrompts {
       } catch (err) {
         if (!(err instanceof PipelineError) || err.code === 'DEPENDENCY_MISSING' || err.code === 'CONTRACT_MISMATCH' || err.code === 'ENGINE_OFFLINE' || err.code === 'JOB_CANCELLED') throw err;
         if (signal?.aborted || err.detail?.ambiguous === false) throw err;
-        // 5xx, reset or malformed answer: the prompt may or may not be queued. Never submit twice.
+        // 5xx, reset or malformed answer: the prompt may or may not be queued. Never submit twice:
+        // if ComfyUI has it, it was accepted; only if it does not may the submission be retried.
         const state = await this.lookup(promptId, signal).catch(() => 'unknown' as const);
         if (state !== 'unknown') return promptId;
-        if (attempt >= 2) throw err;
-        await sleep(200 * 2 ** attempt * (0.5 + Math.random()), signal);
+        throw new RetryableSubmission(err);
       }
-    }
+    }, {
+      policy: { attempts: 3, baseMs: 200 },
+      signal,
+      retryable: (err) => err instanceof RetryableSubmission,
+    }).catch((err: unknown) => { throw err instanceof RetryableSubmission ? err.original : err; });
   }
 
   /** Build an error from an upstream body; a body too odd to read becomes ENGINE_PROTOCOL_ERROR. */

@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { backoffMs } from '../../util/retry.js';
 import { parseComfyMessage, promptIdOf, type ComfyMessage } from './messages.js';
 
 export interface ComfySocketOptions {
@@ -132,7 +133,7 @@ export class ComfySocket {
 
   private scheduleReconnect(): void {
     if (this.closed || this.reconnectTimer || this.listenerCount() === 0) return;
-    const delay = Math.min(10_000, 250 * 2 ** this.attempts) * (0.5 + Math.random());
+    const delay = backoffMs(this.attempts + 1, { attempts: Infinity, baseMs: 250, maxDelayMs: 10_000 });
     this.attempts++;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
