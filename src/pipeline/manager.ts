@@ -224,6 +224,7 @@ export class PipelineManager {
     void durable.then(() => this.notDurable.delete(jobId), (err: unknown) => this.deps.logger.error({ err, job_id: jobId }, 'could not fsync a new job record'));
     // The job log is appended in order per job, so later events queue behind this one; nothing
     // needs to wait for it.
+    this.deps.jobLogger.begin(jobId);
     this.deps.jobLogger.log(jobId, 'queued', { preset_id: record.preset_id, quality_level: record.quality_level, seed, consent_given: request.consent_given })
       .catch((err: unknown) => this.deps.logger.warn({ err, job_id: jobId }, 'could not append to the job log'));
     if (!waitForEngine && !this.gate.isOpen) {

@@ -20,20 +20,30 @@ export class JobLogger {
     return path.join(this.jobsDir, jobId, 'logs.jsonl');
   }
 
-  /** Append one event; appends for a job are serialised so lines never interleave. */
+  /** A job that has no events yet (just created): its numbering starts at 1 without reading the disk. */
+  begin(jobId: string): void {
+    if (!this.seqs.has(jobId)) this.seqs.set(jobId, 0);
+  }
+
+  /**
+   * Append one event; appends for a job are serialised so lines never interleave. A job this process
+   * has not written to yet continues the numbering found on disk (a restart never repeats a seq).
+   */
   log(jobId: string, event: string, fields: Record<string, unknown> = {}): Promise<JobEvent> {
-    const seq = (this.seqs.get(jobId) ?? 0) + 1;
-    this.seqs.set(jobId, seq);
-    const entry = redact({ ...fields, seq, at: new Date().toISOString(), event }) as JobEvent;
-    const line = `${JSON.stringify(entry)}\n`;
+    const at = new Date().toISOString();
     const previous = this.chains.get(jobId) ?? Promise.resolve();
     const next = previous.then(async () => {
+      if (!this.seqs.has(jobId)) await this.resume(jobId);
+      const seq = (this.seqs.get(jobId) ?? 0) + 1;
+      this.seqs.set(jobId, seq);
+      const entry = redact({ ...fields, seq, at, event }) as JobEvent;
       const handle = await this.handleFor(jobId);
-      await handle.write(line);
+      await handle.write(`${JSON.stringify(entry)}\n`);
+      return entry;
     });
-    this.chains.set(jobId, next.catch(() => undefined));
+    this.chains.set(jobId, next.then(() => undefined, () => undefined));
     // Listeners hear an event only once it is on disk, so a reader never sees what a crash could lose.
-    return next.then(() => {
+    return next.then((entry) => {
       for (const l of this.listeners.get(jobId) ?? []) l(entry);
       return entry;
     });

@@ -6,9 +6,10 @@ import type { JobEvent } from '../../src/store/event-line.js';
 
 /**
  * The JobRepository contract (src/ports/job-repository.ts), for every implementation: the data
- * folder's files here, PostgreSQL next. `make()` gives an empty repository.
+ * folder's files here, PostgreSQL next. `make()` gives an empty repository; `reopen(repo)` gives a
+ * new one over the same storage once `repo` is closed (what a restart sees).
  */
-export function jobRepositoryConformance(name: string, make: () => Promise<JobRepository>): void {
+export function jobRepositoryConformance(name: string, make: () => Promise<JobRepository>, reopen: (closed: JobRepository) => Promise<JobRepository>): void {
   const KEY = 'sk-proj-AbCdEfGhIjKlMnOpQrStUv1234';
   let clock = Date.parse('2026-01-01T00:00:00Z');
   const job = (fields: Partial<JobHistory> = {}): JobHistory => {
@@ -111,6 +112,26 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
         await repo.deleteRerunInputs(j.job_id);
         expect(await repo.readRerunInputs(j.job_id)).toBeNull();
       } finally { await repo.close(); }
+    });
+
+    it('a restart sees everything that was stored: records, listing order and events', async () => {
+      const repo = await make();
+      const jobs = [job(), job({ status: 'running' }), job({ status: 'completed', progress: 1 })];
+      for (const j of jobs) await repo.save(j);
+      await repo.save({ ...jobs[0]!, status: 'failed', error_code: 'ENGINE_OFFLINE' });
+      await repo.appendEvent(jobs[1]!.job_id, 'queued');
+      await repo.appendEvent(jobs[1]!.job_id, 'started');
+      await repo.close();
+      const again = await reopen(repo);
+      try {
+        expect((await again.get(jobs[0]!.job_id))!.status).toBe('failed');
+        expect((await again.list({ limit: 10 })).jobs.map((s) => [s.job_id, s.status])).toEqual([
+          [jobs[2]!.job_id, 'completed'], [jobs[1]!.job_id, 'running'], [jobs[0]!.job_id, 'failed'],
+        ]);
+        expect((await again.events(jobs[1]!.job_id)).map((e) => [e.seq, e.event])).toEqual([[1, 'queued'], [2, 'started']]);
+        // Numbering goes on where it stopped.
+        expect((await again.appendEvent(jobs[1]!.job_id, 'completed')).seq).toBe(3);
+      } finally { await again.close(); }
     });
 
     it('deletes a job with its summary, events and re-run inputs (twice is fine)', async () => {
