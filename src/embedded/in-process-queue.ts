@@ -11,7 +11,6 @@ interface Waiting {
 interface Held {
   waiting: Waiting;
   workerId: string;
-  expiresAt: number;
   lease: Lease;
   timer: NodeJS.Timeout;
 }
@@ -66,7 +65,7 @@ export class InProcessJobQueue implements JobQueue {
     const [waiting] = this.line.splice(i, 1) as [Waiting];
     waiting.attempts++;
     const lease: Lease = { jobId: waiting.entry.jobId, workerId, attempt: waiting.attempts, entry: waiting.entry };
-    this.leased.set(lease.jobId, { waiting, workerId, expiresAt: Date.now() + leaseMs, lease, timer: this.expiry(lease.jobId, leaseMs) });
+    this.leased.set(lease.jobId, { waiting, workerId, lease, timer: this.expiry(lease.jobId, leaseMs) });
     return Promise.resolve(lease);
   }
 
@@ -74,7 +73,6 @@ export class InProcessJobQueue implements JobQueue {
     const held = this.ownLease(lease);
     if (!held) return Promise.resolve(false);
     clearTimeout(held.timer);
-    held.expiresAt = Date.now() + leaseMs;
     held.timer = this.expiry(lease.jobId, leaseMs);
     return Promise.resolve(true);
   }

@@ -138,11 +138,7 @@ async function storedOutputs(deps: MigrationDeps, jobId: string, found: { type: 
   for (const { type, file } of found) {
     if (seen.has(`${type}/${file}`) || !isStoredFileName(file)) continue;
     seen.add(`${type}/${file}`);
-    const placeholder: ArtifactRecord = {
-      type, filename: file, path: '', url: '', content_type: '', size_bytes: 0, sha256: '', width: null, height: null,
-      node_id: '', comfy_filename: file, comfy_subfolder: '', created_at: '',
-    };
-    const opened = await deps.artifacts.open(jobId, placeholder).catch(() => null);
+    const opened = await deps.artifacts.open(jobId, { type, filename: file }).catch(() => null);
     if (!opened) {
       notes.push(`output ${type}/${file} is missing`);
       continue;
@@ -156,7 +152,7 @@ async function storedOutputs(deps: MigrationDeps, jobId: string, found: { type: 
       else notes.push(`output ${type}/${file} did not parse as an image; its dimensions are unknown`);
     }
     records.push({
-      ...placeholder,
+      type, filename: file, node_id: '', comfy_filename: file, comfy_subfolder: '',
       path: deps.artifacts.relative(path.join(deps.artifacts.jobDir(jobId), type, file)),
       url: artifactUrl(jobId, file),
       content_type: media.contentType,

@@ -57,15 +57,8 @@ export class JobStore {
 
   /** The stored job, or null when absent. A malformed id never touches the disk. */
   async get(jobId: string): Promise<JobHistory | null> {
-    if (!isJobId(jobId)) return null;
-    let text: string;
-    try {
-      text = await fsp.readFile(this.pathFor(jobId), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw err;
-    }
-    return JobHistory.parse(JSON.parse(text));
+    const stored = await this.readValue(jobId);
+    return stored ? JobHistory.parse(stored.value) : null;
   }
 
   /**
@@ -75,21 +68,19 @@ export class JobStore {
    */
   async readValue(jobId: string): Promise<{ value: unknown; mtimeMs: number } | null> {
     if (!isJobId(jobId)) return null;
-    let text: string;
-    let mtimeMs: number;
+    let handle: fsp.FileHandle;
     try {
-      const handle = await fsp.open(this.pathFor(jobId), 'r');
-      try {
-        mtimeMs = (await handle.stat()).mtimeMs;
-        text = await handle.readFile('utf8');
-      } finally {
-        await handle.close();
-      }
+      handle = await fsp.open(this.pathFor(jobId), 'r');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
-    return { value: JSON.parse(text) as unknown, mtimeMs };
+    try {
+      const mtimeMs = (await handle.stat()).mtimeMs;
+      return { value: JSON.parse(await handle.readFile('utf8')) as unknown, mtimeMs };
+    } finally {
+      await handle.close();
+    }
   }
 
   /**

@@ -3,22 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { call } from '../helpers/http.js';
 import { txt2imgGraph } from '../helpers/graphs.js';
 import { useSimulatedService } from '../helpers/service.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const ctx = useSimulatedService();
 
 const body = (extra: Record<string, unknown> = {}) => ({ preset_id: 'photoreal_portrait_v1', prompt: 'engine queue', quality_level: 'low', ...extra });
 const submitAsync = (b: Record<string, unknown>) => call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', { json: b, headers: { prefer: 'respond-async' } });
 const status = async (jobId: string) => (await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${jobId}`)).json;
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('one progress scale, and the engine\'s own queue', () => {
   it('log milestones carry the same weighted progress the live progress reports', async () => {
     ctx.sim.setFaults({ stepMs: 15 });
@@ -27,7 +18,7 @@ describe('one progress scale, and the engine\'s own queue', () => {
     const jobId = res.json.job_id as string;
     const live: number[] = [];
     ctx.svc.deps.manager.queries.onProgress(jobId, (p) => live.push(p));
-    await until('completion', async () => (await status(jobId)).status === 'completed');
+    await waitUntil('completion', async () => (await status(jobId)).status === 'completed');
     const events = (await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${jobId}/logs`)).json.events as { event: string; progress?: number; milestone?: number }[];
     const milestones = events.filter((e) => e.event === 'progress');
     expect(milestones.length).toBeGreaterThanOrEqual(2);
@@ -46,11 +37,11 @@ describe('one progress scale, and the engine\'s own queue', () => {
     const other = randomUUID();
     const posted = await fetch(`${ctx.sim.url}/prompt`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: txt2imgGraph('someone-else', { steps: 30, seed: 991 }), client_id: 'another-client', prompt_id: other }) });
     expect(posted.status).toBe(200);
-    await until('the other prompt to run', async () => ctx.sim.executor.running?.promptId === other);
+    await waitUntil('the other prompt to run', async () => ctx.sim.executor.running?.promptId === other);
 
     const res = await submitAsync(body({ seed: 7102 }));
     const jobId = res.json.job_id as string;
-    const waiting = await until('the position in ComfyUI\'s queue', async () => {
+    const waiting = await waitUntil('the position in ComfyUI\'s queue', async () => {
       const s = await status(jobId);
       return s.queue_position === 1 ? s : null;
     });
@@ -61,13 +52,13 @@ describe('one progress scale, and the engine\'s own queue', () => {
     expect(logs.some((e) => e.event === 'started')).toBe(false);
 
     // Once ComfyUI starts it, it is running (and its start time is ComfyUI's, not the submission's).
-    const running = await until('running', async () => {
+    const running = await waitUntil('running', async () => {
       const s = await status(jobId);
       return s.status !== 'queued' ? s : null;
     });
     expect(['running', 'completed']).toContain(running.status);
     expect(running.queue_position).toBeNull();
-    const done = await until('completion', async () => {
+    const done = await waitUntil('completion', async () => {
       const s = await status(jobId);
       return s.status === 'completed' ? s : null;
     });
@@ -84,7 +75,7 @@ describe('one progress scale, and the engine\'s own queue', () => {
     const s3 = await status(third.json.job_id);
     expect(s3.status).toBe('queued');
     expect(s3.queue_position).toBe(2);
-    for (const r of [first, second, third]) await until('completion', async () => (await status(r.json.job_id)).status === 'completed');
+    for (const r of [first, second, third]) await waitUntil('completion', async () => (await status(r.json.job_id)).status === 'completed');
     expect((await status(third.json.job_id)).queue_position).toBeNull();
   });
 });

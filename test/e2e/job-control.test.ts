@@ -9,6 +9,7 @@ import { readSse } from '../helpers/sse.js';
 import { startService, useSimulatedService } from '../helpers/service.js';
 import { startChildService } from '../helpers/child-service.js';
 import { tempDir } from '../helpers/temp-dirs.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const ctx = useSimulatedService();
 
@@ -21,13 +22,6 @@ async function waitStatus(base: string, jobId: string, want: (s: string) => bool
     const st = await call(base, 'GET', `/api/pipeline/jobs/${jobId}`);
     if (want(st.json?.status)) return st.json;
     if (Date.now() > end) throw new Error(`job ${jobId} stuck in ${st.json?.status}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
-async function waitFor(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 25));
   }
 }
@@ -261,7 +255,7 @@ describe('restart recovery and shutdown (real child processes)', () => {
     const second = await startChildService(env);
     try {
       // The first job has found ComfyUI down (the old code failed all four at that moment).
-      await waitFor(async () => (await call(second.url, 'GET', `/api/pipeline/jobs/${ids[0]}/logs`)).json.events.some((e: { event: string }) => e.event === 'waiting_for_engine'));
+      await waitUntil('the condition', async () => (await call(second.url, 'GET', `/api/pipeline/jobs/${ids[0]}/logs`)).json.events.some((e: { event: string }) => e.event === 'waiting_for_engine'));
       for (const id of ids) expect((await call(second.url, 'GET', `/api/pipeline/jobs/${id}`)).json.status, id).toBe('queued');
       const logs = await call(second.url, 'GET', `/api/pipeline/jobs/${ids[0]}/logs`);
       expect(logs.json.events.map((e: { event: string }) => e.event)).toContain('waiting_for_engine');
@@ -430,7 +424,7 @@ describe('restart recovery and shutdown (real child processes)', () => {
     await waitStatus(first.url, job.json.job_id, (s) => s === 'running');
     // A synchronous request waiting on a queued job is answered, not cut off, when the service stops.
     const waiting = call(first.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 502 }) });
-    await waitFor(async () => (await call(first.url, 'GET', '/api/pipeline/jobs?status=queued')).json.jobs.length === 1);
+    await waitUntil('the condition', async () => (await call(first.url, 'GET', '/api/pipeline/jobs?status=queued')).json.jobs.length === 1);
     const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${job.json.job_id}.json`), 'utf8')).engine_prompt_id as string;
     first.child.kill('SIGTERM');
     const answered = await waiting;

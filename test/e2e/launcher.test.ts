@@ -27,22 +27,28 @@ const portOpen = (url: string) => new Promise<boolean>((resolve) => {
   s.on('error', () => resolve(false));
 });
 
+/** `node scripts/one.mjs ARGS` without a TTY; resolves once it prints the service's URL. */
+async function launch(args: string[], env: Record<string, string>) {
+  const launcher = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'one.mjs'), ...args], {
+    cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env },
+  });
+  const exited = new Promise<number | null>((r) => launcher.once('exit', (code) => r(code)));
+  let stderr = '';
+  launcher.stderr!.on('data', (c) => { stderr += String(c); });
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`launcher did not start: ${stderr}`)), 60_000);
+    readline.createInterface({ input: launcher.stdout! }).on('line', (line) => {
+      const m = /AInfluencer pipeline service\s+(http:\/\/\S+)/.exec(line);
+      if (m) { clearTimeout(timer); resolve(m[1]!); }
+    });
+  });
+  return { launcher, exited, url };
+}
+
 describe('the launcher (scripts/one.mjs)', () => {
   it('SIGINT lets a running job finish within the grace, stops the service, frees its port and exits with its code', async () => {
-    const launcher = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'one.mjs'), '--no-sim'], {
-      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, COMFYUI_URL: sim.url, AINFLUENCER_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SECONDS: '15', RATE_LIMIT_PER_MINUTE: '0' },
-    });
-    const exited = new Promise<number | null>((r) => launcher.once('exit', (code) => r(code)));
-    let stderr = '';
-    launcher.stderr!.on('data', (c) => { stderr += String(c); });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`launcher did not start: ${stderr}`)), 60_000);
-      readline.createInterface({ input: launcher.stdout! }).on('line', (line) => {
-        const m = /AInfluencer pipeline service\s+(http:\/\/\S+)/.exec(line);
-        if (m) { clearTimeout(timer); resolve(m[1]!); }
-      });
-    });
+    const { launcher, exited, url } = await launch(['--no-sim'], { COMFYUI_URL: sim.url, AINFLUENCER_DATA_DIR: dataDir, SHUTDOWN_GRACE_SECONDS: '15' });
     const job = await call(url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'graceful', quality_level: 'low' }, headers: { prefer: 'respond-async' } });
     const id = job.json.job_id as string;
     const end = Date.now() + 10_000;
@@ -59,20 +65,7 @@ describe('the launcher (scripts/one.mjs)', () => {
 
   it('with the simulator, a stop leaves none of its images behind', async () => {
     const tmp = tempDir('ainf-launcher-tmp');
-    const launcher = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'one.mjs'), '--sim'], {
-      cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, TMPDIR: tmp, AINFLUENCER_DATA_DIR: tempDir('ainf-launcher-data'), PORT: '0', LOG_LEVEL: 'warn', SHUTDOWN_GRACE_SECONDS: '5', RATE_LIMIT_PER_MINUTE: '0' },
-    });
-    const exited = new Promise<number | null>((r) => launcher.once('exit', (code) => r(code)));
-    let stderr = '';
-    launcher.stderr!.on('data', (c) => { stderr += String(c); });
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`launcher did not start: ${stderr}`)), 60_000);
-      readline.createInterface({ input: launcher.stdout! }).on('line', (line) => {
-        const m = /AInfluencer pipeline service\s+(http:\/\/\S+)/.exec(line);
-        if (m) { clearTimeout(timer); resolve(m[1]!); }
-      });
-    });
+    const { launcher, exited, url } = await launch(['--sim'], { TMPDIR: tmp, AINFLUENCER_DATA_DIR: tempDir('ainf-launcher-data'), SHUTDOWN_GRACE_SECONDS: '5' });
     const done = await call(url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'leave nothing', quality_level: 'low' } });
     expect(done.status, done.text).toBe(200);
     const simFolders = () => readdirSync(tmp).filter((n) => n.startsWith('comfy-sim-'));

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JobHistory } from '../../src/contracts/job.js';
@@ -15,17 +15,15 @@ import { tempDir } from '../helpers/temp-dirs.js';
  * UTC timestamps and outputs keyed by type, metadata.json keyed by type, {timestamp, level, message}
  * log lines. Nothing of it may be lost or hidden when this service starts on it.
  */
-const folders: string[] = [];
 let svc: TestService | null = null;
 afterEach(async () => {
   await svc?.close();
   svc = null;
-  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
+/** A data folder (removed with the file's other temp folders). */
 function dataFolder(): string {
   const dir = tempDir('ainf-original');
-  folders.push(dir);
   mkdirSync(path.join(dir, 'jobs'), { recursive: true });
   mkdirSync(path.join(dir, 'artifacts'), { recursive: true });
   return dir;

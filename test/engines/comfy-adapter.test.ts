@@ -9,6 +9,7 @@ import { PipelineError } from '../../src/errors/pipeline-error.js';
 import { readPngInfo } from '../../src/util/png.js';
 import { invertGraph, txt2imgGraph } from '../helpers/graphs.js';
 import { BufferSink } from '../helpers/sinks.js';
+import { waitUntil } from '../helpers/wait.js';
 
 let sim: ComfySimulator;
 let adapter: LocalComfyAdapter;
@@ -145,14 +146,14 @@ describe('LocalComfyAdapter against the simulator', () => {
     const idB = randomUUID();
     const a = adapter.run({ graph: txt2imgGraph(`c/${idA}`, { steps: 100 }), promptId: idA, deadlineAt: Date.now() + 20_000, signal: running.signal });
     const b = adapter.run({ graph: txt2imgGraph(`c/${idB}`, { steps: 100, seed: 7 }), promptId: idB, deadlineAt: Date.now() + 20_000, signal: queued.signal });
-    await waitFor(async () => (await adapter.lookup(idB)) === 'queued' && (await adapter.lookup(idA)) === 'running');
+    await waitUntil('the condition', async () => (await adapter.lookup(idB)) === 'queued' && (await adapter.lookup(idA)) === 'running');
     queued.abort();
     await expectCode(b, 'JOB_CANCELLED');
     expect(sim.executor.executedPromptIds).not.toContain(idB);
     running.abort();
     await expectCode(a, 'JOB_CANCELLED');
     let hist: Record<string, { status: { messages: [string][] } }> = {};
-    await waitFor(async () => {
+    await waitUntil('the condition', async () => {
       hist = await (await fetch(`${sim.url}/history/${idA}`)).json() as typeof hist;
       return Boolean(hist[idA]);
     });
@@ -164,7 +165,7 @@ describe('LocalComfyAdapter against the simulator', () => {
     sim.setFaults({ hangExecution: true });
     const id = randomUUID();
     await expectCode(adapter.run({ graph: txt2imgGraph(`h/${id}`), promptId: id, deadlineAt: Date.now() + 800 }), 'ENGINE_TIMEOUT');
-    await waitFor(async () => sim.executor.running === null);
+    await waitUntil('the condition', async () => sim.executor.running === null);
     expect(sim.executor.queueRemaining()).toBe(0);
   });
 
@@ -208,7 +209,7 @@ describe('LocalComfyAdapter against the simulator', () => {
     sim.setFaults({ stepMs: 30 });
     const id = randomUUID();
     const run = adapter.run({ graph: txt2imgGraph(`l/${id}`, { steps: 30 }), promptId: id, deadlineAt: Date.now() + 20_000 });
-    await waitFor(async () => sim.executor.running?.promptId === id);
+    await waitUntil('the condition', async () => sim.executor.running?.promptId === id);
     sim.restart();
     const result = await run;
     expect(result.promptId).toBe(id);
@@ -227,11 +228,3 @@ describe('LocalComfyAdapter against the simulator', () => {
   });
 });
 
-async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('condition not met in time');
-}

@@ -23,10 +23,15 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
     };
   };
 
+  /** A fresh repository for one test, closed after it whatever happens. */
+  const withRepo = async (test: (repo: JobRepository) => Promise<void>) => {
+    const repo = await make();
+    try { await test(repo); } finally { await repo.close(); }
+  };
+
   describe(`JobRepository conformance: ${name}`, () => {
     it('stores a record durably and gives it back, credentials removed, ordinary text untouched', async () => {
-      const repo = await make();
-      try {
+      await withRepo(async (repo) => {
         const j = job({ inputs: { prompt: `a basic black-and-white portrait, key ${KEY}` } });
         await repo.save(j);
         const back = (await repo.get(j.job_id))!;
@@ -35,22 +40,20 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
         expect(await repo.summary(j.job_id)).toMatchObject({ job_id: j.job_id, status: 'queued', preset_id: 'photoreal_portrait_v1' });
         expect(await repo.get(randomUUID())).toBeNull();
         expect(await repo.get('../../etc/passwd')).toBeNull();
-      } finally { await repo.close(); }
+      });
     });
 
     it('applies saves of one job in call order: an earlier state never overwrites a later one', async () => {
-      const repo = await make();
-      try {
+      await withRepo(async (repo) => {
         const j = job();
         await Promise.all([repo.save(j), repo.save({ ...j, status: 'running' }), repo.save({ ...j, status: 'failed', error_code: 'ENGINE_TIMEOUT' })]);
         expect((await repo.get(j.job_id))!.status).toBe('failed');
         expect((await repo.summary(j.job_id))!.status).toBe('failed');
-      } finally { await repo.close(); }
+      });
     });
 
     it('a save gated on `after` lands only if it succeeds; otherwise the old state stays', async () => {
-      const repo = await make();
-      try {
+      await withRepo(async (repo) => {
         const j = job();
         await repo.save(j);
         await expect(repo.save({ ...j, status: 'completed' }, { after: Promise.reject(new Error('artifacts not durable')) })).rejects.toThrow('artifacts not durable');
@@ -62,12 +65,11 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
         release();
         await saving;
         expect((await repo.get(j.job_id))!.status).toBe('completed');
-      } finally { await repo.close(); }
+      });
     });
 
     it('lists newest first, filtered, paged by cursor', async () => {
-      const repo = await make();
-      try {
+      await withRepo(async (repo) => {
         const jobs = [job({ status: 'completed' }), job({ status: 'failed' }), job({ status: 'completed', preset_id: 'cinematic_portrait_v1' }), job({ status: 'completed' }), job({ status: 'queued' })];
         for (const j of jobs) await repo.save(j);
         const all = await repo.list({ limit: 10 });
@@ -80,12 +82,11 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
         expect(page1.jobs.map((s) => s.job_id)).toEqual([jobs[4]!, jobs[3]!].map((j) => j.job_id));
         const page2 = await repo.list({ limit: 2, cursor: { created_ms: page1.next!.created_ms, job_id: page1.next!.job_id } });
         expect(page2.jobs.map((s) => s.job_id)).toEqual([jobs[2]!, jobs[1]!].map((j) => j.job_id));
-      } finally { await repo.close(); }
+      });
     });
 
     it('numbers events in order, serves them after a point, and tells subscribers once stored', async () => {
-      const repo = await make();
-      try {
+      await withRepo(async (repo) => {
         const j = job();
         await repo.save(j);
         const heard: JobEvent[] = [];
@@ -98,12 +99,11 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
         expect(JSON.stringify(events)).not.toContain(KEY);
         expect((await repo.events(j.job_id, 3)).map((e) => e.seq)).toEqual([4, 5]);
         expect(heard.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
-      } finally { await repo.close(); }
+      });
     });
 
     it('keeps the exact re-run inputs apart until they are deleted', async () => {
-      const repo = await make();
-      try {
+      await withRepo(async (repo) => {
         const j = job({ inputs: { prompt: `x ${KEY}` } });
         await repo.save(j);
         expect(await repo.readRerunInputs(j.job_id)).toBeNull();
@@ -111,7 +111,7 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
         expect(await repo.readRerunInputs(j.job_id)).toEqual({ prompt: `x ${KEY}` });
         await repo.deleteRerunInputs(j.job_id);
         expect(await repo.readRerunInputs(j.job_id)).toBeNull();
-      } finally { await repo.close(); }
+      });
     });
 
     it('a restart sees everything that was stored: records, listing order and events', async () => {
@@ -135,8 +135,7 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
     });
 
     it('deletes a job with its summary, events and re-run inputs (twice is fine)', async () => {
-      const repo = await make();
-      try {
+      await withRepo(async (repo) => {
         const j = job();
         await repo.save(j);
         await repo.appendEvent(j.job_id, 'queued');
@@ -148,7 +147,7 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
         expect(await repo.events(j.job_id)).toEqual([]);
         expect(await repo.readRerunInputs(j.job_id)).toBeNull();
         expect((await repo.list({ limit: 10 })).jobs.map((s) => s.job_id)).not.toContain(j.job_id);
-      } finally { await repo.close(); }
+      });
     });
   });
 }

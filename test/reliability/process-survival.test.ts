@@ -6,6 +6,7 @@ import { startChildService, type ChildService } from '../helpers/child-service.j
 import { call } from '../helpers/http.js';
 import { tinyPresetsDir } from '../helpers/tiny-presets.js';
 import { tempDir } from '../helpers/temp-dirs.js';
+import { waitUntil } from '../helpers/wait.js';
 
 /**
  * The real process (dist/server.js as npm start runs it): a ComfyUI that no longer has an output
@@ -30,15 +31,6 @@ async function child(env: Record<string, string>, flags: string[] = []): Promise
   return c;
 }
 const jobFile = (dataDir: string, id: string) => JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${id}.json`), 'utf8'));
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('the process survives a broken ComfyUI', () => {
   it('an output ComfyUI answers 404 for fails the job with ENGINE_OUTPUT_MISSING; the process lives on', async () => {
@@ -66,14 +58,14 @@ describe('the process survives a broken ComfyUI', () => {
     sim.setFaults({ hostile: { '/view': { kind: 'trickle' } } });
     const accepted = await call(first.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'left running', quality_level: 'low' }, headers: { prefer: 'respond-async' } });
     const id = accepted.json.job_id as string;
-    await waitFor('the download to start', () => (sim.requestCounts.get('GET /view') ?? 0) > 0 && jobFile(dataDir, id).status === 'running');
+    await waitUntil('the download to start', () => (sim.requestCounts.get('GET /view') ?? 0) > 0 && jobFile(dataDir, id).status === 'running');
     first.child.kill('SIGKILL');
     await first.exited;
     // ComfyUI has since purged its outputs.
     sim.setFaults({ hostile: { '/view': { kind: 'status', status: 404 } } });
     for (let start = 1; start <= 2; start++) {
       const again = await child(env);
-      await waitFor('the job to end', async () => (await call(again.url, 'GET', `/api/pipeline/jobs/${id}`)).json?.status === 'failed');
+      await waitUntil('the job to end', async () => (await call(again.url, 'GET', `/api/pipeline/jobs/${id}`)).json?.status === 'failed');
       const status = await call(again.url, 'GET', `/api/pipeline/jobs/${id}`);
       expect(status.json.error_code).toBe('ENGINE_OUTPUT_MISSING');
       expect(again.child.exitCode).toBe(null);

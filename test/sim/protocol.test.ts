@@ -6,6 +6,7 @@ import WebSocket from 'ws';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { decodePng } from '../../src/util/png.js';
 import { invertGraph, txt2imgGraph } from '../helpers/graphs.js';
+import { waitUntil } from '../helpers/wait.js';
 
 let sim: ComfySimulator;
 beforeAll(async () => { sim = await startComfySimulator(); });
@@ -22,17 +23,9 @@ async function openSocket(clientId: string): Promise<{ ws: WebSocket; messages: 
   const binary: Buffer[] = [];
   ws.on('message', (data, isBinary) => { if (isBinary) binary.push(data as Buffer); else messages.push(JSON.parse(String(data))); });
   await new Promise((r) => ws.once('open', r));
-  await waitFor(() => messages.length > 0);
+  await waitUntil('the condition', () => messages.length > 0);
   return { ws, messages, binary };
 }
-async function waitFor(check: () => boolean, ms = 5000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timeout');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('simulator protocol fidelity', () => {
   it('sends status with sid first, then the documented order for a run, targeted to the client', async () => {
     const mine = await openSocket('c1');
@@ -41,7 +34,7 @@ describe('simulator protocol fidelity', () => {
     const id = randomUUID();
     const res = await post('/prompt', { prompt: invertGraph(`order/${id}`, 0x010203), client_id: 'c1', prompt_id: id });
     expect(await res.json()).toEqual({ prompt_id: id, number: expect.any(Number), node_errors: {} });
-    await waitFor(() => mine.messages.some((m) => m.type === 'executing' && m.data.node === null));
+    await waitUntil('the condition', () => mine.messages.some((m) => m.type === 'executing' && m.data.node === null));
     const seq = mine.messages.slice(1).filter((m) => m.type !== 'progress_state').map((m) => (m.type === 'executing' ? `executing:${m.data.node}` : m.type));
     expect(seq).toEqual(['status', 'status', 'execution_start', 'execution_cached', 'executing:1', 'executing:2', 'executing:3', 'executed', 'execution_success', 'status', 'executing:null']);
     // The other client sees broadcasts only.
@@ -55,9 +48,9 @@ describe('simulator protocol fidelity', () => {
     const graph = invertGraph(`cached/${randomUUID()}`, 0x0a0b0c);
     const a = randomUUID(), b = randomUUID();
     await post('/prompt', { prompt: graph, client_id: 'cache-client', prompt_id: a });
-    await waitFor(() => s.messages.some((m) => m.type === 'executing' && m.data.node === null && m.data.prompt_id === a));
+    await waitUntil('the condition', () => s.messages.some((m) => m.type === 'executing' && m.data.node === null && m.data.prompt_id === a));
     await post('/prompt', { prompt: graph, client_id: 'cache-client', prompt_id: b });
-    await waitFor(() => s.messages.some((m) => m.type === 'executing' && m.data.node === null && m.data.prompt_id === b));
+    await waitUntil('the condition', () => s.messages.some((m) => m.type === 'executing' && m.data.node === null && m.data.prompt_id === b));
     const ofB = s.messages.filter((m) => m.data.prompt_id === b);
     expect(ofB.find((m) => m.type === 'execution_cached')!.data.nodes).toEqual(['1', '2', '3']);
     expect(ofB.filter((m) => m.type === 'executing' && m.data.node !== null)).toEqual([]);
@@ -71,7 +64,7 @@ describe('simulator protocol fidelity', () => {
     for (const color of [0xff0000, 0x00ff00]) {
       const id = randomUUID();
       await post('/prompt', { prompt: invertGraph(`${sub}/pic`, color, 16), prompt_id: id });
-      await waitFor(() => sim.executor.history.has(id));
+      await waitUntil('the condition', () => sim.executor.history.has(id));
     }
     const hist = (await json(fetch(`${sim.url}/history?max_items=2`))) as Record<string, { outputs: Record<string, { images: { filename: string; subfolder: string }[] }> }>;
     const files = Object.values(hist).map((h) => h.outputs['3']!.images[0]!);
@@ -104,7 +97,7 @@ describe('simulator protocol fidelity', () => {
   it('guards /view and follows its rules', async () => {
     const id = randomUUID();
     await post('/prompt', { prompt: invertGraph(`view/${id}`, 0x202020, 8), prompt_id: id });
-    await waitFor(() => sim.executor.history.has(id));
+    await waitUntil('the condition', () => sim.executor.history.has(id));
     // Prefix "view/<id>" → subfolder "view", base name "<id>".
     expect((await fetch(`${sim.url}/view?filename=view_00001_.png&subfolder=view`)).status).toBe(404);
     const right = await fetch(`${sim.url}/view?filename=${id}_00001_.png&subfolder=view`);
@@ -164,10 +157,10 @@ describe('simulator protocol fidelity', () => {
     ws.on('message', (d, isBinary) => { if (isBinary) bins.push(d as Buffer); else msgs.push(JSON.parse(String(d))); });
     await new Promise((r) => ws.once('open', r));
     ws.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
-    await waitFor(() => msgs.some((m) => m.type === 'feature_flags'));
+    await waitUntil('the condition', () => msgs.some((m) => m.type === 'feature_flags'));
     const id = randomUUID();
     await post('/prompt', { prompt: txt2imgGraph(`p/${id}`, { steps: 3, seed: 99, size: 64 }), client_id: 'flags', prompt_id: id });
-    await waitFor(() => msgs.some((m) => m.type === 'executing' && m.data.node === null));
+    await waitUntil('the condition', () => msgs.some((m) => m.type === 'executing' && m.data.node === null));
     expect(bins.length).toBe(3);
     expect(bins[0]!.readUInt32BE(0)).toBe(4);
     const metaLen = bins[0]!.readUInt32BE(4);
@@ -184,7 +177,7 @@ describe('simulator protocol fidelity', () => {
     expect(queue.queue_running).toHaveLength(1);
     expect(queue.queue_pending.map((q: unknown[]) => q[1])).toEqual(ids.slice(1));
     expect((await json(fetch(`${sim.url}/prompt`))).exec_info.queue_remaining).toBe(3);
-    await waitFor(() => ids.every((id) => sim.executor.history.has(id)), 10_000);
+    await waitUntil('the condition', () => ids.every((id) => sim.executor.history.has(id)), 10_000);
     const order = sim.executor.executedPromptIds.filter((x) => (ids as string[]).includes(x));
     expect(order).toEqual(ids);
     sim.setFaults({ stepMs: 0 });
