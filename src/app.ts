@@ -14,7 +14,7 @@ import { healthRoutes } from './routes/health.js';
 import { presetRoutes } from './routes/presets.js';
 import type { PresetRegistry } from './presets/registry.js';
 import type { EngineRegistry } from './engines/registry.js';
-import type { PipelineManager } from './pipeline/manager.js';
+import type { Lifecycle } from './lifecycle/lifecycle.js';
 import type { UploadStore } from './store/upload-store.js';
 import { generateRoutes } from './routes/generate.js';
 import { jobRoutes } from './routes/jobs.js';
@@ -43,7 +43,8 @@ export interface AppDeps {
   logger: Logger;
   presets: PresetRegistry;
   engines: EngineRegistry;
-  manager: PipelineManager;
+  /** The job core: admission, queries, workers, and its start and shutdown. */
+  core: Lifecycle;
   uploads: UploadStore;
 }
 
@@ -109,16 +110,16 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const startedAt = Date.now();
   await app.register(healthRoutes({ engines: deps.engines, startedAt }));
   await app.register(presetRoutes({ presets: deps.presets }));
-  await app.register(engineRoutes({ engines: deps.engines }));
-  await app.register(generateRoutes({ manager: deps.manager, rateLimitPerMinute: deps.config.rateLimitPerMinute }));
-  await app.register(jobRoutes({ manager: deps.manager, queries: deps.manager.queries, jobLogger: deps.manager.deps.jobLogger, sseMaxStreams: deps.config.limits.sseMaxStreams, sseMaxStreamsPerJob: deps.config.limits.sseMaxStreamsPerJob }));
-  await app.register(metricsRoutes({ manager: deps.manager, engines: deps.engines }));
+  await app.register(engineRoutes({ workers: deps.core.workers }));
+  await app.register(generateRoutes({ admission: deps.core.admission, rateLimitPerMinute: deps.config.rateLimitPerMinute }));
+  await app.register(jobRoutes({ admission: deps.core.admission, queries: deps.core.queries, jobLogger: deps.core.deps.jobLogger, sseMaxStreams: deps.config.limits.sseMaxStreams, sseMaxStreamsPerJob: deps.config.limits.sseMaxStreamsPerJob }));
+  await app.register(metricsRoutes({ core: deps.core }));
   await app.register(uploadRoutes({ uploads: deps.uploads, uploadLimitBytes: deps.config.uploadLimitBytes, uploadMaxPixels: deps.config.limits.uploadMaxPixels }));
 
   // Jobs end before the server stops taking connections (preClose), so requests waiting on a job are
   // answered instead of holding the close open; engine connections end last.
   app.addHook('preClose', async () => {
-    await deps.manager.shutdown();
+    await deps.core.shutdown();
   });
   app.addHook('onClose', async () => {
     await deps.engines.close();

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { repoRoot } from './util/paths.js';
 import { isSecretKey, redactString } from './util/redact.js';
+import { parseBackendList, type BackendConfig } from './config-backends.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -29,6 +30,7 @@ export const configSchema = z.object({
   PORT: port(8000),
   HOST: nonEmpty('127.0.0.1'),
   COMFYUI_URL: httpUrl('http://127.0.0.1:8188'),
+  COMFYUI_URLS: z.string().optional(),
   AINFLUENCER_DATA_DIR: nonEmpty(path.join(repoRoot, '.ainfluencer')),
   AINFLUENCER_PRESETS_DIR: nonEmpty(path.join(repoRoot, 'presets')),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -74,7 +76,10 @@ type RawConfig = z.output<typeof configSchema>;
 export interface AppConfig {
   port: number;
   host: string;
+  /** The first backend's URL (the one-backend form, COMFYUI_URL). */
   comfyuiUrl: string;
+  /** Every ComfyUI backend (COMFYUI_URLS, or COMFYUI_URL alone). */
+  backends: BackendConfig[];
   dataDir: string;
   presetsDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -145,7 +150,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const name = String(issue.path[0]);
     throw new ConfigError(`Invalid configuration: ${name} must be ${issue.message} (got ${describeGiven(name, relevant[name])})`);
   }
-  return fromRaw(parsed.data);
+  let backends: BackendConfig[];
+  try {
+    backends = parseBackendList(parsed.data.COMFYUI_URLS ?? parsed.data.COMFYUI_URL, parsed.data.JOB_CONCURRENCY);
+  } catch (err) {
+    const name = parsed.data.COMFYUI_URLS === undefined ? 'COMFYUI_URL' : 'COMFYUI_URLS';
+    throw new ConfigError(`Invalid configuration: ${name} must be ${(err as Error).message} (got ${describeGiven(name, relevant[name])})`);
+  }
+  return fromRaw(parsed.data, backends);
 }
 
 /** What a refused value was, without echoing a credential: secrets by length only, URLs without user:password. */
@@ -155,11 +167,12 @@ function describeGiven(name: string, value: string | undefined): string {
   return redactString(JSON.stringify(value));
 }
 
-function fromRaw(raw: RawConfig): AppConfig {
+function fromRaw(raw: RawConfig, backends: BackendConfig[]): AppConfig {
   return {
     port: raw.PORT,
     host: raw.HOST,
-    comfyuiUrl: raw.COMFYUI_URL.replace(/\/+$/, ''),
+    comfyuiUrl: backends[0]!.url,
+    backends,
     dataDir: path.resolve(raw.AINFLUENCER_DATA_DIR),
     presetsDir: path.resolve(raw.AINFLUENCER_PRESETS_DIR),
     logLevel: raw.LOG_LEVEL,

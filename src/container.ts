@@ -10,7 +10,7 @@ import { ArtifactStore } from './store/artifact-store.js';
 import { UploadStore } from './store/upload-store.js';
 import { checkDataDir } from './store/data-dir.js';
 import { persistentClientId } from './store/client-id.js';
-import { PipelineManager } from './pipeline/manager.js';
+import { Lifecycle } from './lifecycle/lifecycle.js';
 import { InProcessJobQueue } from './embedded/in-process-queue.js';
 import { FileJobRepository } from './embedded/file-job-repository.js';
 import type { AppDeps } from './app.js';
@@ -28,28 +28,28 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const logger = options.logger ?? createLogger(config.logLevel);
   const presets = loadPresetRegistry(config.presetsDir);
   checkDataDir(config.dataDir);
-  const engines = createEngineRegistry(options.engines ?? [
-    new LocalComfyAdapter({
-      clientId: await persistentClientId(config.dataDir, 'local_comfy'),
-      baseUrl: config.comfyuiUrl,
-      httpTimeoutMs: config.comfyHttpTimeoutMs,
-      healthTimeoutMs: config.comfyHealthTimeoutMs,
-      pollIntervalMs: options.comfyPollIntervalMs,
-      maxJsonBytes: config.limits.comfyMaxJsonBytes,
-      wsMaxPayloadBytes: config.limits.comfyWsMaxPayloadBytes,
-      downloadConcurrency: config.limits.comfyDownloadConcurrency,
-      healthCacheMs: config.limits.healthCacheMs,
-      onLog: (level, msg, extra) => logger[level]({ engine: 'local_comfy', ...extra }, msg),
-    }),
-  ]);
+  // One adapter per ComfyUI backend, each with its own connections, socket and client id.
+  const engines = createEngineRegistry(options.engines ?? await Promise.all(config.backends.map(async (backend) => new LocalComfyAdapter({
+    engineId: backend.id,
+    clientId: await persistentClientId(config.dataDir, backend.id),
+    baseUrl: backend.url,
+    httpTimeoutMs: config.comfyHttpTimeoutMs,
+    healthTimeoutMs: config.comfyHealthTimeoutMs,
+    pollIntervalMs: options.comfyPollIntervalMs,
+    maxJsonBytes: config.limits.comfyMaxJsonBytes,
+    wsMaxPayloadBytes: config.limits.comfyWsMaxPayloadBytes,
+    downloadConcurrency: config.limits.comfyDownloadConcurrency,
+    healthCacheMs: config.limits.healthCacheMs,
+    onLog: (level, msg, extra) => logger[level]({ engine: backend.id, ...extra }, msg),
+  }))));
   // The embedded implementations of the ports: in-process queue, data-folder files, local folder.
   const queue = new InProcessJobQueue(config.queueMaxDepth);
   const repository = FileJobRepository.create(config.dataDir);
   const artifacts = new ArtifactStore(path.join(config.dataDir, 'artifacts'), config.dataDir);
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'));
-  const manager = new PipelineManager({
+  const core = new Lifecycle({
     config, logger, presets, engines, queue, jobs: repository.records, jobLogger: repository.log, index: repository.index, artifacts, uploads,
   });
-  await manager.init();
-  return { config, logger, presets, engines, manager, uploads };
+  await core.init();
+  return { config, logger, presets, engines, core, uploads };
 }

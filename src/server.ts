@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   }
   const app = await buildApp(deps);
   // Jobs are detached at once (no grace): they stay running on disk and resume at the next start.
-  installLastResort(deps.logger, () => deps.manager.shutdown(0));
+  installLastResort(deps.logger, () => deps.core.shutdown(0));
 
   let closing = false;
   const shutdown = (signal: string) => {

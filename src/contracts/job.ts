@@ -79,6 +79,7 @@ export const JobHistory = z.object({
   provenance: Provenance.nullable(),
   idempotency_key: z.string().nullable().optional().describe('SHA-256 of the Idempotency-Key header, if one was sent'),
   submit_attempts: z.number().int().nonnegative().optional().describe('ComfyUI submissions so far (restart recovery resubmits at most once)'),
+  attempts: z.number().int().nonnegative().optional().describe('Runs on a backend so far: 2 once the job moved to another backend because its first one died, ran out of memory twice or hit a CUDA fault (at most 2)'),
   migrated_from: z.object({
     service: z.literal('ainfluencer-python').describe('The original Python service wrote this job'),
     migrated_at: IsoTimestamp,

@@ -102,12 +102,20 @@ export type CancelOutcome = 'removed_from_queue' | 'interrupted' | 'not_active';
 
 /**
  * What the core needs from an engine. Implementations know nothing of jobs or the store: they take
- * a graph, a signal and callbacks, and stream outputs into sinks the caller owns. Every method
+ * a graph, a signal and callbacks, and stream outputs into sinks the caller owns.
+ *
+ * ComfyUI-specific, plainly: the graph is ComfyUI's API format (node id → class_type and inputs);
+ * capabilities are ComfyUI's /object_info classes and combo choices; prompt ids are ComfyUI prompt
+ * ids (chosen by us so a retry never runs twice); outputs are ComfyUI's (filename, subfolder, type)
+ * triples; `free` is ComfyUI's POST /free. Another engine would map its own notions onto these. Every method
  * throws PipelineError with a taxonomy code (ENGINE_OFFLINE, ENGINE_TIMEOUT, DEPENDENCY_MISSING,
  * ENGINE_EXECUTION_FAILED, ENGINE_PROTOCOL_ERROR, JOB_CANCELLED…).
  */
 export interface EngineAdapter {
+  /** This backend's stable id (one per configured ComfyUI: `local_comfy`, `local_comfy_2`, or a name). */
   readonly engineId: string;
+  /** What presets name in `engine_requirements`: every ComfyUI backend is `local_comfy`. */
+  readonly engineKind: string;
   readonly engineType: 'local' | 'remote';
   /** Cheap liveness probe with latency; never throws. */
   health(): Promise<EngineHealth>;
@@ -123,6 +131,8 @@ export interface EngineAdapter {
   cancel(promptId: string, signal?: AbortSignal): Promise<CancelOutcome>;
   /** Look up a run submitted earlier (e.g. before a restart). */
   lookup(promptId: string, signal?: AbortSignal): Promise<'queued' | 'running' | 'finished' | 'unknown'>;
+  /** Release the engine's memory (ComfyUI: POST /free, models unloaded after the current prompt). */
+  free(signal?: AbortSignal): Promise<void>;
   /** Upload an input image; returns the name to bind in LoadImage. */
   uploadImage(name: string, bytes: Buffer, contentType: string, signal?: AbortSignal): Promise<string>;
   close(): Promise<void>;

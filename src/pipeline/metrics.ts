@@ -27,7 +27,7 @@ export class Metrics {
     }
   }
 
-  render(gauges: { jobs: Map<string, number>; queueDepth: number; running: number; engines: { id: string; healthy: boolean; latencyMs: number | null }[] }): string {
+  render(gauges: { jobs: Map<string, number>; queueDepth: number; running: number; engines: { id: string; healthy: boolean; latencyMs: number | null; paused: boolean; running: number; slots: number; completed: number; failed: number; moved: number }[] }): string {
     const lines: string[] = [];
     const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
     lines.push('# HELP ainfluencer_jobs Stored jobs by status and preset.', '# TYPE ainfluencer_jobs gauge');
@@ -50,6 +50,17 @@ export class Metrics {
     for (const e of gauges.engines) lines.push(`ainfluencer_engine_up{engine_id="${esc(e.id)}"} ${e.healthy ? 1 : 0}`);
     lines.push('# HELP ainfluencer_engine_latency_ms Latency of the last engine health probe.', '# TYPE ainfluencer_engine_latency_ms gauge');
     for (const e of gauges.engines) if (e.latencyMs !== null) lines.push(`ainfluencer_engine_latency_ms{engine_id="${esc(e.id)}"} ${e.latencyMs}`);
+    // Per backend: its worker's latch, load and what it has done since start.
+    lines.push('# HELP ainfluencer_backend_paused The backend\'s worker is paused (unreachable or faulted; 1) or taking jobs (0).', '# TYPE ainfluencer_backend_paused gauge');
+    for (const e of gauges.engines) lines.push(`ainfluencer_backend_paused{engine_id="${esc(e.id)}"} ${e.paused ? 1 : 0}`);
+    lines.push('# HELP ainfluencer_backend_jobs_running Jobs handed to the backend now.', '# TYPE ainfluencer_backend_jobs_running gauge');
+    for (const e of gauges.engines) lines.push(`ainfluencer_backend_jobs_running{engine_id="${esc(e.id)}"} ${e.running}`);
+    lines.push('# HELP ainfluencer_backend_slots Jobs the backend takes at once (concurrency + prefetch).', '# TYPE ainfluencer_backend_slots gauge');
+    for (const e of gauges.engines) lines.push(`ainfluencer_backend_slots{engine_id="${esc(e.id)}"} ${e.slots}`);
+    lines.push('# HELP ainfluencer_backend_jobs_total Jobs the backend completed, failed, or gave up to another backend since start.', '# TYPE ainfluencer_backend_jobs_total counter');
+    for (const e of gauges.engines) {
+      for (const [outcome, n] of [['completed', e.completed], ['failed', e.failed], ['moved', e.moved]] as const) lines.push(`ainfluencer_backend_jobs_total{engine_id="${esc(e.id)}",outcome="${outcome}"} ${n}`);
+    }
     // Event-loop delay since the previous scrape (the histogram is reset on every read).
     lines.push('# HELP ainfluencer_event_loop_delay_seconds Event-loop delay since the previous scrape.', '# TYPE ainfluencer_event_loop_delay_seconds summary');
     for (const q of [0.5, 0.99]) lines.push(`ainfluencer_event_loop_delay_seconds{quantile="${q}"} ${(this.loopDelay.percentile(q * 100) / 1e9).toFixed(6)}`);

@@ -67,6 +67,8 @@ export interface JobQueue {
   cancel(jobId: string): Promise<boolean>;
   /** Waiting job ids in the order they will be handed out. */
   waiting(): Promise<string[]>;
+  /** Where a waiting job stands (0 = next), -1 when it is not waiting; optional (a remote queue may not say cheaply). */
+  positionOf?(jobId: string): number;
   /** Waiting jobs plus places held: what the bound is checked against. */
   depth(): Promise<number>;
   /** Wake when a job is enqueued or handed back (workers wait on this instead of polling). */

@@ -4,11 +4,11 @@ import { ErrorEnvelope } from '../contracts/common.js';
 import { GenerateRequest, GenerateResponse } from '../contracts/generate.js';
 import { classifyError } from '../errors/classify.js';
 import { PipelineError } from '../errors/pipeline-error.js';
-import type { PipelineManager } from '../pipeline/manager.js';
+import type { Admission } from '../admission/admission.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
-export const generateRoutes = (deps: { manager: PipelineManager; rateLimitPerMinute: number }): FastifyPluginAsyncZod => async (app) => {
+export const generateRoutes = (deps: { admission: Admission; rateLimitPerMinute: number }): FastifyPluginAsyncZod => async (app) => {
   // Encapsulated here: only generation is rate limited, and no other route pays for the plugin.
   await app.register(rateLimit, {
     global: false,
@@ -35,16 +35,16 @@ export const generateRoutes = (deps: { manager: PipelineManager; rateLimitPerMin
       throw new PipelineError('VALIDATION_ERROR', 'Idempotency-Key must be 1–200 visible ASCII characters', { detail: { header: 'idempotency-key' } });
     }
     const async = /\brespond-async\b/i.test(String(request.headers.prefer ?? ''));
-    const { job } = await deps.manager.submit(request.body, { idempotencyKey: key, waitForEngine: async });
+    const { job } = await deps.admission.submit(request.body, { idempotencyKey: key, waitForEngine: async });
     if (async) {
-      await deps.manager.durable(job.job_id); // acknowledged only once it survives a power cut
+      await deps.admission.durable(job.job_id); // acknowledged only once it survives a power cut
       reply.code(202).header('location', `/api/pipeline/jobs/${job.job_id}`).header('preference-applied', 'respond-async');
-      return deps.manager.generateResponse(job);
+      return deps.admission.generateResponse(job);
     }
-    const { job: finished, error } = await deps.manager.waitForEnd(job.job_id);
+    const { job: finished, error } = await deps.admission.waitForEnd(job.job_id);
     if (finished.status !== 'completed') {
       throw Object.assign(classifyError(error ?? new PipelineError(finished.error_code as never ?? 'UNKNOWN_ERROR', finished.error ?? 'The job did not complete')), { jobId: finished.job_id });
     }
-    return deps.manager.generateResponse(finished);
+    return deps.admission.generateResponse(finished);
   });
 };

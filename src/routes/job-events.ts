@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PipelineError } from '../errors/pipeline-error.js';
 import type { JobStatus } from '../contracts/job.js';
-import type { PipelineManager } from '../pipeline/manager.js';
+import type { Admission } from '../admission/admission.js';
 import type { JobEvent, JobLogger } from '../store/job-logger.js';
 import type { JobQueries } from '../queries/job-queries.js';
 
@@ -47,7 +47,7 @@ export class StreamBudget {
  * the SSE id, so a reconnect with Last-Event-ID resumes without gaps), throttled progress, and a
  * final `end` event at the terminal state, after which the stream closes.
  */
-export async function streamJobEvents(request: FastifyRequest, reply: FastifyReply, jobId: string, since: number, deps: { manager: PipelineManager; queries: JobQueries; jobLogger: JobLogger; streams: StreamBudget }): Promise<void> {
+export async function streamJobEvents(request: FastifyRequest, reply: FastifyReply, jobId: string, since: number, deps: { admission: Admission; queries: JobQueries; jobLogger: JobLogger; streams: StreamBudget }): Promise<void> {
   const initial = await deps.queries.getStatus(jobId); // 404s before the stream starts
   const release = deps.streams.take(jobId); // 503s before the stream starts
   const headers = { ...reply.getHeaders(), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-request-id': String(request.id) };
@@ -104,7 +104,7 @@ export async function streamJobEvents(request: FastifyRequest, reply: FastifyRep
     lastSeq = event.seq;
     write('log', event, event.seq);
     // The terminal event may be on disk a moment before the job record: wait for the job's end.
-    if (TERMINAL_EVENTS.has(event.event)) void deps.manager.waitForEnd(jobId).then(() => deps.queries.getStatus(jobId)).then(end, () => close());
+    if (TERMINAL_EVENTS.has(event.event)) void deps.admission.waitForEnd(jobId).then(() => deps.queries.getStatus(jobId)).then(end, () => close());
   };
   const unsubscribeLog = deps.jobLogger.subscribe(jobId, onEvent);
   let lastProgressAt = 0;

@@ -4,7 +4,7 @@ import { ErrorEnvelope, JobIdParams } from '../contracts/common.js';
 import { JobStatusValue } from '../contracts/generate.js';
 import { ArtifactsResponse, JobStatus } from '../contracts/job.js';
 import { PipelineError } from '../errors/pipeline-error.js';
-import type { PipelineManager } from '../pipeline/manager.js';
+import type { Admission } from '../admission/admission.js';
 import { notFound, type JobQueries } from '../queries/job-queries.js';
 import type { JobLogger } from '../store/job-logger.js';
 import { isJobId } from '../store/job-store.js';
@@ -33,7 +33,7 @@ const LogEvent = z.object({
   event: z.string().describe('queued, started, graph_built, submitted, progress, artifact, completed, failed, cancelled…'),
 }).catchall(z.unknown()).describe('One redacted log event');
 
-export const jobRoutes = (deps: { manager: PipelineManager; queries: JobQueries; jobLogger: JobLogger; sseMaxStreams: number; sseMaxStreamsPerJob: number }): FastifyPluginAsyncZod => async (app) => {
+export const jobRoutes = (deps: { admission: Admission; queries: JobQueries; jobLogger: JobLogger; sseMaxStreams: number; sseMaxStreamsPerJob: number }): FastifyPluginAsyncZod => async (app) => {
   const streams = new StreamBudget(deps.sseMaxStreams, deps.sseMaxStreamsPerJob);
   const checkId = (id: string) => { if (!isJobId(id)) throw notFound(id); };
 
@@ -60,7 +60,7 @@ export const jobRoutes = (deps: { manager: PipelineManager; queries: JobQueries;
     schema: { tags: ['jobs'], summary: 'Cancel a queued or running job', params: JobIdParams, response: { 200: JobStatus, 404: ErrorEnvelope, 409: ErrorEnvelope } },
   }, async (request) => {
     checkId(request.params.job_id);
-    await deps.manager.cancel(request.params.job_id);
+    await deps.admission.cancel(request.params.job_id);
     return deps.queries.getStatus(request.params.job_id);
   });
 

@@ -100,6 +100,23 @@ export class SimExecutor {
     for (const wake of this.interruptWaiters.splice(0)) wake();
   }
 
+  /** POST /free asked to unload models and free memory: done after the current prompt (now when idle). */
+  private freePending = false;
+  /** How many times memory was freed (tests check /free was honoured). */
+  freedCount = 0;
+
+  requestFree(): void {
+    this.freePending = true;
+    if (this.currentNode === null) this.applyFree();
+  }
+
+  private applyFree(): void {
+    if (!this.freePending) return;
+    this.freePending = false;
+    this.cache.clear();
+    this.freedCount++;
+  }
+
   /** Simulated process restart: the queue, history and cache are gone; files on disk stay. */
   restart(): void {
     this.generation++;
@@ -207,6 +224,13 @@ export class SimExecutor {
             const literals = Object.fromEntries(Object.entries(node.inputs ?? {}).filter(([, v]) => !isLink(v)));
             throw new NodeExecutionError('RuntimeError', `Simulated failure in ${classType} with inputs ${JSON.stringify(literals)}`);
           }
+          const gpu = this.faults().gpuFaults[classType];
+          if (gpu && gpu.times !== 0) {
+            if (gpu.times > 0) gpu.times--;
+            throw gpu.kind === 'oom'
+              ? new NodeExecutionError('torch.OutOfMemoryError', 'Allocation on device \nThis error means you ran out of memory on your GPU.\n\nTIPS: If the workflow worked before you might have accidentally set the batch_size to a large number.')
+              : new NodeExecutionError('RuntimeError', 'CUDA error: an illegal memory access was encountered\nCUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.');
+          }
           const result = await NODE_IMPLS[classType]!(inputs, this.nodeContext(id, item, client, generation));
           values.set(id, result.outputs);
           newCache.set(sig, result);
@@ -238,8 +262,9 @@ export class SimExecutor {
     this.currentNode = null;
     if (generation !== this.generation) return; // "process restarted": nothing more is sent or stored
 
+    if (outcome === 'success') this.cache = newCache;
+    this.applyFree();
     if (outcome === 'success') {
-      this.cache = newCache;
       targeted('execution_success', { prompt_id: item.promptId, timestamp: now() });
     } else if (outcome === 'error') {
       targeted('execution_error', failure);

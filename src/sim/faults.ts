@@ -52,6 +52,12 @@ export interface SimFaults {
   truncateView: boolean;
   /** Node classes that raise an exception when they run. */
   failNodeClasses: string[];
+  /**
+   * Exceptions a GPU raises, by node class, for the next `times` runs of that class (-1: always):
+   * `oom` is torch.OutOfMemoryError ("Allocation on device"), `cuda` a RuntimeError "CUDA error: an
+   * illegal memory access was encountered". Each run consumes one.
+   */
+  gpuFaults: Record<string, { kind: 'oom' | 'cuda'; times: number }>;
   /** Throttle /view to this many bytes per second (null = unthrottled). */
   viewBytesPerSecond: number | null;
   /** Model files to hide from the model folders, by file name. */
@@ -86,6 +92,7 @@ export const DEFAULT_FAULTS: Readonly<SimFaults> = Object.freeze({
   malformedPaths: [],
   truncateView: false,
   failNodeClasses: [],
+  gpuFaults: {},
   viewBytesPerSecond: null,
   missingModels: [],
   packs: ['ipadapter_plus', 'instantid', 'facerestore_cf', 'propost'],

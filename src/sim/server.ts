@@ -233,7 +233,12 @@ export async function startComfySimulator(options: SimOptions = {}): Promise<Com
     if (route === 'GET /embeddings') return json(res, 200, []);
     if (route === 'GET /extensions') return json(res, 200, []);
     if (route === 'GET /features') return json(res, 200, featureFlags());
-    if (route === 'POST /free') { await readBody(req); return empty(res); }
+    if (route === 'POST /free') {
+      // Like ComfyUI: flags for the prompt worker, applied once the current prompt is done.
+      const body = (await readJson(req)) as { unload_models?: boolean; free_memory?: boolean };
+      if (body.unload_models || body.free_memory) executor.requestFree();
+      return empty(res);
+    }
     // The static frontend catches every GET; other methods on unknown paths are 405.
     if (method === 'GET' || method === 'HEAD') { res.writeHead(404, { 'content-type': 'text/plain' }); res.end('404: Not Found'); return; }
     res.writeHead(405, { 'content-type': 'text/plain' });

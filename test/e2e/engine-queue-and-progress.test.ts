@@ -17,7 +17,7 @@ describe('one progress scale, and the engine\'s own queue', () => {
     expect(res.status).toBe(202);
     const jobId = res.json.job_id as string;
     const live: number[] = [];
-    ctx.svc.deps.manager.queries.onProgress(jobId, (p) => live.push(p));
+    ctx.svc.deps.core.queries.onProgress(jobId, (p) => live.push(p));
     await waitUntil('completion', async () => (await status(jobId)).status === 'completed');
     const events = (await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${jobId}/logs`)).json.events as { event: string; progress?: number; milestone?: number }[];
     const milestones = events.filter((e) => e.event === 'progress');

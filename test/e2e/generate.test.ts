@@ -230,7 +230,7 @@ describe('generation end to end against the simulator', () => {
       ids.push(env.job_id);
     }
     // Anything still being written lands before the job leaves memory for the disk.
-    for (const id of ids) expect(await ctx.svc.deps.manager.whenRetired(id)).toBe(true);
+    for (const id of ids) expect(await ctx.svc.deps.core.active.whenRetired(id)).toBe(true);
     for (const id of ids) {
       expect((await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${id}`)).json).toMatchObject({ status: 'failed', error_code: 'ENGINE_EXECUTION_FAILED' });
       const onDisk = JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${id}.json`), 'utf8'));

@@ -456,9 +456,10 @@ describe('retention', () => {
       ctx.sim.setFaults({ hangExecution: true });
       const c = await submitAsync(ret.url, body({ seed: 603 }));
       await waitStatus(ret.url, c.json.job_id, (s) => s === 'running');
-      for (const j of [a, b]) expect(await ret.deps.manager.whenRetired(j.json.job_id)).toBe(true); // finished jobs leave the active set
-      const { sweepRetention } = await import('../../src/pipeline/retention.js');
-      const removed = await sweepRetention(ret.deps.manager, { maxAgeMs: null, maxBytes: 1 });
+      for (const j of [a, b]) expect(await ret.deps.core.active.whenRetired(j.json.job_id)).toBe(true); // finished jobs leave the active set
+      const { sweepRetention } = await import('../../src/lifecycle/retention.js');
+      const core = ret.deps.core;
+      const removed = await sweepRetention({ index: core.index, active: core.active.active, deps: core.deps, forgetStatus: (id) => core.queries.forgetStatus(id) }, { maxAgeMs: null, maxBytes: 1 });
       expect(removed).toBe(2);
       for (const j of [a, b]) {
         expect(existsSync(path.join(ret.dataDir, 'jobs', `${j.json.job_id}.json`))).toBe(false);

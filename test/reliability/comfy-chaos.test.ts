@@ -127,8 +127,8 @@ describe(`ComfyUI chaos (${N} jobs per fault)`, () => {
     expect(unhandled).toEqual([]);
     const adapter = svc.deps.engines.get('local_comfy') as LocalComfyAdapter;
     expect((adapter as unknown as { socket: { listenerCount(): number } }).socket.listenerCount()).toBe(0);
-    await Promise.all([...svc.deps.manager.active.keys()].map((id) => svc.deps.manager.whenRetired(id))); // finished jobs leave the active set
-    expect(svc.deps.manager.active.size).toBe(0);
+    await Promise.all([...svc.deps.core.active.active.keys()].map((id) => svc.deps.core.active.whenRetired(id))); // finished jobs leave the active set
+    expect(svc.deps.core.active.active.size).toBe(0);
     const timers = process.getActiveResourcesInfo().filter((t) => t === 'Timeout').length;
     // Only the service's long-lived timers remain (socket heartbeat, vitest's own), not one per job.
     expect(timers).toBeLessThan(10);

@@ -88,7 +88,7 @@ describe('a full disk is the disk\'s fault', () => {
       expect(onDisk()).toBe('running'); // the disk could not take the end yet
       expectEnvelope(await call(svc.url, 'POST', `/api/pipeline/jobs/${id}/cancel`), 409, 'JOB_NOT_CANCELLABLE');
       // Still reported failed after the active-job grace period, from memory (it stays active).
-      expect(await svc.deps.manager.whenRetired(id)).toBe(false);
+      expect(await svc.deps.core.active.whenRetired(id)).toBe(false);
       expect((await call(svc.url, 'GET', `/api/pipeline/jobs/${id}`)).json.status).toBe('failed');
       rmSync(filler);
       const written = Date.now() + 15_000;

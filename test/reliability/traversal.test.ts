@@ -70,7 +70,7 @@ describe('path traversal', () => {
 
   it('a planted symlink inside an artifact folder is never followed', async () => {
     // Even if the job record named it, the link is refused: only regular files inside the job folder are served.
-    expect(await svc.deps.manager.whenRetired(jobId)).toBe(true); // the finished job is read from disk from now on
+    expect(await svc.deps.core.active.whenRetired(jobId)).toBe(true); // the finished job is read from disk from now on
     const job = JSON.parse(readFileSync(path.join(svc.dataDir, 'jobs', `${jobId}.json`), 'utf8'));
     const forged = { ...job.outputs[0], filename: 'image_002.png', path: `artifacts/${jobId}/image/image_002.png` };
     job.outputs.push(forged);
@@ -78,7 +78,7 @@ describe('path traversal', () => {
     const res = await call(svc.url, 'GET', `/api/pipeline/jobs/${jobId}/artifacts/image_002.png`);
     expect(res.status).toBe(404);
     expect(res.text).not.toContain(SECRET_OUTSIDE);
-    expect(await svc.deps.manager.deps.artifacts.open(jobId, forged)).toBeNull();
+    expect(await svc.deps.core.deps.artifacts.open(jobId, forged)).toBeNull();
     // The genuine artifact is still served.
     expect((await call(svc.url, 'GET', `/api/pipeline/jobs/${jobId}/artifacts/image_001.png`)).status).toBe(200);
   });

@@ -19,6 +19,8 @@ import { findMissingModels } from './model-needs.js';
 import { dependencyError, type MissingDependency } from './dependencies.js';
 
 export interface LocalComfyOptions {
+  /** This backend's stable id (default `local_comfy`); several ComfyUI backends each get their own. */
+  engineId?: string;
   baseUrl: string;
   httpTimeoutMs: number;
   healthTimeoutMs: number;
@@ -58,7 +60,8 @@ export interface LocalComfyOptions {
  * a prompt (prompts.ts), the catalogue and model folders for preflight, transfers, the health probe.
  */
 export class LocalComfyAdapter implements EngineAdapter {
-  readonly engineId = 'local_comfy';
+  readonly engineId: string;
+  readonly engineKind = 'local_comfy';
   readonly engineType = 'local' as const;
   readonly clientId: string;
   private readonly http: ComfyHttpClient;
@@ -72,6 +75,7 @@ export class LocalComfyAdapter implements EngineAdapter {
   private readonly prompts: ComfyPrompts;
 
   constructor(private readonly options: LocalComfyOptions) {
+    this.engineId = options.engineId ?? 'local_comfy';
     this.clientId = options.clientId ?? randomUUID().replace(/-/g, '');
     const downloadConcurrency = options.downloadConcurrency ?? 4;
     this.http = new ComfyHttpClient({ baseUrl: options.baseUrl, timeoutMs: options.httpTimeoutMs, maxJsonBytes: options.maxJsonBytes, transferConnections: downloadConcurrency });
@@ -87,6 +91,15 @@ export class LocalComfyAdapter implements EngineAdapter {
   /** Remove a queued prompt or interrupt a running one, within cancelTimeoutMs (default 5 s). */
   cancel(promptId: string, signal?: AbortSignal): Promise<CancelOutcome> {
     return this.prompts.cancel(promptId, signal);
+  }
+
+  /** POST /free: ComfyUI unloads its models and frees VRAM and caches once the current prompt is done. */
+  async free(signal?: AbortSignal): Promise<void> {
+    try {
+      await this.http.json('POST', '/free', { json: { unload_models: true, free_memory: true }, signal, expectEmpty: true, safe: true });
+    } catch (err) {
+      throw this.engineError(err, 'freeing its memory');
+    }
   }
 
   get baseUrl(): string {

@@ -4,7 +4,7 @@ import { JobHistory } from '../contracts/job.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import { TEMP_SUFFIX } from '../store/atomic-write.js';
 import { summarize } from '../store/job-index.js';
-import { failurePatch, isTerminal, transition } from './job-state.js';
+import { failurePatch, isTerminal, transition } from '../pipeline/job-state.js';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config.js';
 import type { LoadedPreset, PresetRegistry } from '../presets/registry.js';
@@ -16,13 +16,15 @@ import { isOriginalRecord } from '../store/original-record.js';
 import { migrateOriginalJob } from './original-migration.js';
 import { restoreOriginalFromCorrupt } from './original-rescue.js';
 
-/** What recovery needs of the job owner (the manager): its stores, and taking a job over. */
+/** What recovery needs of the core: its stores, and taking a job over. */
 export interface RecoveryTarget<Active> {
   readonly index: JobIndex;
+  /** Back in line (accepted earlier: never refused by the queue's bound). */
   enqueueRecovered(jobId: string, presetId: string): Promise<void>;
   readonly deps: { jobs: JobStore; logger: Logger; presets: PresetRegistry; jobLogger: JobLogger; artifacts: ArtifactStore; config: Pick<AppConfig, 'limits'> };
   track(record: JobHistory, loaded: LoadedPreset, resume: boolean): Active;
-  start(active: Active): void;
+  /** Follow a submitted job on the backend its record names (engine_used), by its prompt id. */
+  reattach(active: Active): void;
 }
 
 /** What the start does with one unfinished job found on disk. */
@@ -53,9 +55,9 @@ export function recoveryAction(job: JobHistory, presetExists: boolean): Recovery
  * file), the original service's files are migrated, unreadable files are moved aside, temp files
  * of interrupted writes are swept, and each unfinished job gets its action.
  */
-export async function planRecovery<Active>(manager: RecoveryTarget<Active>): Promise<RecoveryPlan> {
-  const { jobs, logger, presets, jobLogger, artifacts } = manager.deps;
-  const index = manager.index;
+export async function planRecovery<Active>(core: RecoveryTarget<Active>): Promise<RecoveryPlan> {
+  const { jobs, logger, presets, jobLogger, artifacts } = core.deps;
+  const index = core.index;
   const badLines = await index.load();
   if (badLines > 0) logger.warn({ lines: badLines }, 'skipped unreadable lines of the job index');
 
@@ -67,7 +69,7 @@ export async function planRecovery<Active>(manager: RecoveryTarget<Active>): Pro
   const onDisk = new Set(await jobs.ids());
   const corrupt: string[] = [];
   let migrated = 0;
-  const migration = { jobs, artifacts, jobLogger, probeMaxBytes: manager.deps.config.limits.outputMaxBytes };
+  const migration = { jobs, artifacts, jobLogger, probeMaxBytes: core.deps.config.limits.outputMaxBytes };
   const readOrQuarantine = async (id: string): Promise<JobHistory | null> => {
     try {
       const stored = await jobs.readValue(id);
@@ -118,9 +120,9 @@ export async function planRecovery<Active>(manager: RecoveryTarget<Active>): Pro
  * queued, so ComfyUI is always asked first (resume): a run it knows is followed, an unknown one is
  * submitted (at most twice in all).
  */
-export async function recoverJobs<Active>(manager: RecoveryTarget<Active>): Promise<{ corrupt: string[]; recovered: number; swept: number; migrated: number }> {
-  const { jobs, logger, presets, jobLogger } = manager.deps;
-  const plan = await planRecovery(manager);
+export async function recoverJobs<Active>(core: RecoveryTarget<Active>): Promise<{ corrupt: string[]; recovered: number; swept: number; migrated: number }> {
+  const { jobs, logger, presets, jobLogger } = core.deps;
+  const plan = await planRecovery(core);
   let recovered = 0;
   for (const { job, action } of plan.jobs) {
     // The record is redacted; the exact inputs, where redaction changed them, are kept beside it.
@@ -132,19 +134,19 @@ export async function recoverJobs<Active>(manager: RecoveryTarget<Active>): Prom
       const error = new PipelineError('CONTRACT_MISMATCH', `Preset ${job.preset_id} no longer exists; the job cannot be resumed`);
       await jobs.save(transition(job, 'failed', failurePatch(error)));
       await jobs.deleteRerunInputs(job.job_id);
-      await manager.index.put(summarize({ ...job, status: 'failed' }));
+      await core.index.put(summarize({ ...job, status: 'failed' }));
       await jobLogger.log(job.job_id, 'failed', { error_code: error.code, message: error.message });
       continue;
     }
     recovered++;
     if (action === 'reattach') {
-      const active = manager.track(job, loaded, true);
+      const active = core.track(job, loaded, true);
       await jobLogger.log(job.job_id, 'recovering', { prompt_id: job.engine_prompt_id });
-      manager.start(active);
+      core.reattach(active);
     } else {
-      manager.track(job, loaded, true);
+      core.track(job, loaded, true);
       await jobLogger.log(job.job_id, 'requeued', { prompt_id: job.engine_prompt_id });
-      await manager.enqueueRecovered(job.job_id, job.preset_id);
+      await core.enqueueRecovered(job.job_id, job.preset_id);
     }
   }
   const { corrupt, migrated, swept } = plan;

@@ -11,7 +11,7 @@ import { OriginalJobRecord, isStoredFileName, originalOutputPaths, originalProgr
 import { redact } from '../util/redact.js';
 import { probeImage } from '../util/image-probe.js';
 import { sniffMedia } from '../util/media-type.js';
-import { artifactUrl } from './job-state.js';
+import { artifactUrl } from '../pipeline/job-state.js';
 
 export interface MigrationDeps {
   jobs: JobStore;

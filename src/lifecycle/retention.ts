@@ -3,9 +3,9 @@ import type { ArtifactStore } from '../store/artifact-store.js';
 import type { JobIndex } from '../store/job-index.js';
 import type { JobLogger } from '../store/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
-import { isTerminal } from './job-state.js';
+import { isTerminal } from '../pipeline/job-state.js';
 
-/** What retention needs of the job owner (the manager): its stores and which jobs it is running. */
+/** What retention needs of the core: its stores and which jobs it is running. */
 export interface RetentionTarget {
   readonly index: JobIndex;
   readonly active: ReadonlyMap<string, unknown>;
@@ -17,9 +17,9 @@ export interface RetentionTarget {
  * Remove finished jobs (record, log and artifacts) older than maxAge, then the oldest finished
  * ones while their artifacts exceed maxBytes. Queued and running jobs are never touched.
  */
-export async function sweepRetention(manager: RetentionTarget, policy: { maxAgeMs: number | null; maxBytes: number | null }): Promise<number> {
-  const finished = [...manager.index.all()]
-    .filter((s) => isTerminal(s.status) && !manager.active.has(s.job_id))
+export async function sweepRetention(core: RetentionTarget, policy: { maxAgeMs: number | null; maxBytes: number | null }): Promise<number> {
+  const finished = [...core.index.all()]
+    .filter((s) => isTerminal(s.status) && !core.active.has(s.job_id))
     .sort((a, b) => (a.finished_ms ?? a.created_ms) - (b.finished_ms ?? b.created_ms));
   const doomed = new Set<string>();
   if (policy.maxAgeMs) {
@@ -36,12 +36,12 @@ export async function sweepRetention(manager: RetentionTarget, policy: { maxAgeM
     }
   }
   for (const id of doomed) {
-    await manager.deps.artifacts.delete(id);
-    await manager.deps.jobs.delete(id);
-    await manager.index.remove(id);
-    manager.forgetStatus(id);
-    manager.deps.jobLogger.forget(id);
+    await core.deps.artifacts.delete(id);
+    await core.deps.jobs.delete(id);
+    await core.index.remove(id);
+    core.forgetStatus(id);
+    core.deps.jobLogger.forget(id);
   }
-  if (doomed.size) manager.deps.logger.info({ removed: doomed.size }, 'retention removed finished jobs');
+  if (doomed.size) core.deps.logger.info({ removed: doomed.size }, 'retention removed finished jobs');
   return doomed.size;
 }

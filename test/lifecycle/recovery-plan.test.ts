@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobHistory } from '../../src/contracts/job.js';
 import { FileJobRepository } from '../../src/embedded/file-job-repository.js';
 import { createLogger } from '../../src/logger.js';
-import { planRecovery, recoveryAction, type RecoveryTarget } from '../../src/pipeline/recovery.js';
+import { planRecovery, recoveryAction, type RecoveryTarget } from '../../src/lifecycle/recovery.js';
 import { loadPresetRegistry } from '../../src/presets/registry.js';
 import { ArtifactStore } from '../../src/store/artifact-store.js';
 import { summarize } from '../../src/store/job-index.js';
@@ -49,7 +49,7 @@ async function folderWith(jobs: JobHistory[], write: (dataDir: string) => void =
     },
     enqueueRecovered: () => Promise.reject(new Error('planning must not enqueue')),
     track: () => { throw new Error('planning must not take a job over'); },
-    start: () => { throw new Error('planning must not start a job'); },
+    reattach: () => { throw new Error('planning must not start a job'); },
   };
   return { dataDir, target, logs };
 }

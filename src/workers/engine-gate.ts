@@ -1,5 +1,5 @@
 /**
- * Whether ComfyUI is believed reachable. When a job finds it unreachable before its prompt was
+ * Whether one ComfyUI backend is believed reachable (each backend's worker has its own). When a job finds it unreachable before its prompt was
  * accepted, the gate closes: no job is dispatched (accepted jobs stay queued instead of failing
  * one after another) and ComfyUI is probed with backoff (1 s, doubling to 30 s) until it answers;
  * then the gate opens and dispatching resumes.
@@ -16,11 +16,19 @@ export class EngineGate {
     return this.closedSince === null;
   }
 
-  /** ComfyUI was found unreachable; the next probe comes after the current backoff. */
-  close(reason: string): number {
+  /**
+   * ComfyUI was found unreachable (or faulted); the next probe comes after the current backoff, or
+   * no sooner than `holdMs` when given (a faulted GPU answers health probes while it is broken).
+   */
+  close(reason: string, holdMs?: number): number {
     if (this.closedSince === null) {
       this.closedSince = Date.now();
       this.backoffMs = 1_000;
+    }
+    if (holdMs !== undefined && holdMs > this.backoffMs) {
+      this.backoffMs = holdMs;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = null;
     }
     this.reason = reason;
     this.schedule();
@@ -45,10 +53,10 @@ export class EngineGate {
       this.probe().then((up) => {
         if (up) this.open();
         else {
-          this.backoffMs = Math.min(30_000, this.backoffMs * 2);
+          this.backoffMs = Math.min(Math.max(30_000, this.backoffMs), this.backoffMs * 2);
           this.schedule();
         }
-      }, () => { this.backoffMs = Math.min(30_000, this.backoffMs * 2); this.schedule(); });
+      }, () => { this.backoffMs = Math.min(Math.max(30_000, this.backoffMs), this.backoffMs * 2); this.schedule(); });
     }, this.backoffMs);
     this.timer.unref();
   }

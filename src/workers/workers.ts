@@ -1,0 +1,182 @@
+import type { Logger } from 'pino';
+import type { AppConfig } from '../config.js';
+import type { ActiveJob, ActiveJobs } from '../core/active-jobs.js';
+import type { EngineAdapter, EngineHealth } from '../engines/engine.js';
+import { PipelineError } from '../errors/pipeline-error.js';
+import type { DurationEstimates } from '../pipeline/estimates.js';
+import type { Metrics } from '../pipeline/metrics.js';
+import type { JobQueue } from '../ports/job-queue.js';
+import type { ArtifactStore } from '../store/artifact-store.js';
+import type { UploadStore } from '../store/upload-store.js';
+import { BackendWorker, type WorkerHost } from './backend-worker.js';
+import { chooseBackend, fitness, type JobView } from './dispatch.js';
+import { JobExecution } from './job-execution.js';
+import { RequirementsCache } from './requirements.js';
+
+export interface WorkersDeps {
+  config: AppConfig;
+  logger: Logger;
+  engines: EngineAdapter[];
+  queue: JobQueue;
+  jobs: ActiveJobs;
+  artifacts: ArtifactStore;
+  uploads: UploadStore;
+  estimates: DurationEstimates;
+  metrics: Metrics;
+}
+
+/** One backend as the engines listing shows it. */
+export interface BackendState {
+  state: 'accepting' | 'paused' | 'stopped';
+  paused_reason: string | null;
+  slots: number;
+  running_jobs: string[];
+  loaded_checkpoint: string | null;
+  catalogue_classes: number | null;
+  jobs_completed: number;
+  jobs_failed: number;
+  jobs_moved: number;
+}
+
+/**
+ * The pool of workers, one per ComfyUI backend. Each pulls from the one JobQueue only what the
+ * dispatch choice gives it (src/workers/dispatch.ts); the pool answers the questions that span
+ * backends: is any up, may another run this job, which jobs have waited past their deadline.
+ */
+export class Workers implements WorkerHost {
+  readonly list: BackendWorker[];
+  readonly queue: JobQueue;
+  readonly jobs: ActiveJobs;
+  readonly logger: Logger;
+  readonly leaseMs: number;
+  private readonly byId = new Map<string, BackendWorker>();
+  private readonly requirements: RequirementsCache;
+  private readonly execution: JobExecution;
+  private offAvailable: (() => void) | null = null;
+
+  constructor(private readonly deps: WorkersDeps) {
+    this.queue = deps.queue;
+    this.jobs = deps.jobs;
+    this.logger = deps.logger;
+    // A lease outlives any run: every job ends by its deadline, and its lease is finished then.
+    this.leaseMs = Math.max(...Object.values(deps.config.jobDeadlineMs)) + 60_000;
+    this.requirements = new RequirementsCache(deps.config.models);
+    const settings = new Map(deps.config.backends.map((b) => [b.id, b]));
+    this.list = deps.engines.map((engine) => {
+      const configured = settings.get(engine.engineId);
+      return new BackendWorker(engine, {
+        concurrency: configured?.concurrency ?? deps.config.jobConcurrency,
+        prefetch: configured?.prefetch ?? 0,
+        failoverAfterMs: 3_000,
+      }, this);
+    });
+    for (const w of this.list) this.byId.set(w.id, w);
+    this.execution = new JobExecution(deps, {
+      size: this.list.length,
+      othersOpen: (w) => this.othersOpen(w),
+      anyOpen: () => this.anyOpen(),
+      mayRunElsewhere: (active) => this.list.some((w) => fitness(w, this.view(active)) !== 'excluded'),
+      checkpointOf: (active) => this.view(active).checkpoint,
+      failSyncWaiters: (error) => this.failSyncWaiters(error),
+    });
+  }
+
+  start(): void {
+    this.offAvailable = this.queue.onAvailable(() => this.kick());
+    for (const w of this.list) w.start();
+  }
+
+  get(id: string): BackendWorker | undefined {
+    return this.byId.get(id);
+  }
+
+  private view(active: ActiveJob): JobView {
+    const inputs = active.record.inputs as { identity_reference?: unknown[] };
+    const req = this.requirements.of(active.loaded, active.record.quality_level, inputs.identity_reference?.length ?? 0);
+    return { engines: active.loaded.preset.engine_requirements, graph: req.graph, checkpoint: req.checkpoint, excluded: new Set(active.missingOn.keys()) };
+  }
+
+  choose(active: ActiveJob): BackendWorker | null {
+    return chooseBackend(this.list, this.view(active));
+  }
+
+  run(worker: BackendWorker, active: ActiveJob, release: () => void): Promise<void> {
+    return this.execution.run(worker, active, release);
+  }
+
+  kick(): void {
+    for (const w of this.list) w.pump();
+  }
+
+  othersOpen(worker: BackendWorker): boolean {
+    return this.list.some((w) => w !== worker && w.accepting);
+  }
+
+  anyOpen(): boolean {
+    return this.list.some((w) => w.gate.isOpen);
+  }
+
+  /** Why no backend is up (the first paused one's reason). */
+  closedReason(): string {
+    return this.list.find((w) => !w.gate.isOpen)?.gate.reason ?? 'no answer';
+  }
+
+  /** Jobs running on backends now. */
+  running(): number {
+    return this.list.reduce((n, w) => n + w.inFlight.size, 0);
+  }
+
+  /** A job recovered at start that ComfyUI already has: followed on the backend it was sent to. */
+  reattach(active: ActiveJob): void {
+    const worker = (active.record.engine_used ? this.byId.get(active.record.engine_used) : undefined) ?? this.list[0]!;
+    worker.startJob(active, null);
+  }
+
+  onTick(): void {
+    void this.failWaitersPastDeadline();
+  }
+
+  /** Jobs waiting while backends are unreachable fail once their deadline (counted from acceptance) has passed. */
+  private async failWaitersPastDeadline(): Promise<void> {
+    for (const jobId of await this.queue.waiting()) {
+      const active = this.jobs.get(jobId);
+      if (!active || Date.now() < Date.parse(active.record.created_at) + this.deps.config.jobDeadlineMs[active.record.quality_level]) continue;
+      if (!(await this.queue.cancel(jobId))) continue;
+      void this.jobs.finish(active, 'failed', new PipelineError('ENGINE_OFFLINE', `No ComfyUI backend could run the job before its deadline (${this.closedReason()})`));
+    }
+  }
+
+  /** Requests that wait for their answer do not wait for ComfyUI: they get the 503 now. */
+  private async failSyncWaiters(error: PipelineError): Promise<void> {
+    for (const jobId of await this.queue.waiting()) {
+      const other = this.jobs.get(jobId);
+      if (!other || other.waitForEngine) continue;
+      if (!(await this.queue.cancel(jobId))) continue;
+      void this.jobs.finish(other, 'failed', error);
+    }
+  }
+
+  describe(worker: BackendWorker): BackendState {
+    return {
+      state: !worker.accepting && worker.gate.isOpen ? 'stopped' : worker.gate.isOpen ? 'accepting' : 'paused',
+      paused_reason: worker.gate.reason,
+      slots: worker.slots,
+      running_jobs: [...worker.inFlight],
+      loaded_checkpoint: worker.lastCheckpoint,
+      catalogue_classes: worker.catalogue?.node_classes.length ?? null,
+      jobs_completed: worker.completed,
+      jobs_failed: worker.failed,
+      jobs_moved: worker.moved,
+    };
+  }
+
+  /** Every backend's live health with its worker's state. */
+  async health(): Promise<(EngineHealth & { worker: BackendState })[]> {
+    return Promise.all(this.list.map(async (w) => ({ ...(await w.engine.health()), worker: this.describe(w) })));
+  }
+
+  stop(): void {
+    this.offAvailable?.();
+    for (const w of this.list) w.stop();
+  }
+}
