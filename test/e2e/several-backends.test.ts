@@ -5,6 +5,7 @@ import { startService, type TestService } from '../helpers/service.js';
 import { tinyPresetsDir } from '../helpers/tiny-presets.js';
 import { waitUntil } from '../helpers/wait.js';
 import { seededRandom } from '../helpers/random.js';
+import { tempDir } from '../helpers/temp-dirs.js';
 
 /**
  * Several ComfyUI backends behind one service: simulators on their own ports, configured with
@@ -25,8 +26,8 @@ async function sims(...packs: string[][]): Promise<ComfySimulator[]> {
   return out;
 }
 
-async function service(urls: string, env: Record<string, string> = {}): Promise<TestService> {
-  const svc = await startService({ COMFYUI_URLS: urls, AINFLUENCER_PRESETS_DIR: tinyPresetsDir(), QUEUE_MAX_DEPTH: '500', ...env });
+async function service(urls: string, env: Record<string, string> = {}, options: { dataDir?: string } = {}): Promise<TestService> {
+  const svc = await startService({ COMFYUI_URLS: urls, AINFLUENCER_PRESETS_DIR: tinyPresetsDir(), QUEUE_MAX_DEPTH: '500', ...env }, options);
   open.unshift(svc); // closed before the simulators
   return svc;
 }
@@ -34,8 +35,9 @@ async function service(urls: string, env: Record<string, string> = {}): Promise<
 const submit = (svc: TestService, body: Record<string, unknown>) =>
   call(svc.url, 'POST', '/api/pipeline/generate/image', { json: { prompt: 'several backends', quality_level: 'low', ...body }, headers: { prefer: 'respond-async' } });
 
+/** The stored record (engine_used, attempts, prompt id), read through the service's own read side. */
 async function job(svc: TestService, id: string) {
-  return (await call(svc.url, 'GET', `/api/pipeline/jobs/${id}/history`)).json;
+  return svc.deps.core.queries.getJob(id);
 }
 
 async function ended(svc: TestService, id: string, ms = 60_000) {
@@ -93,7 +95,7 @@ describe('several ComfyUI backends', () => {
     const used = new Map<string, number>();
     for (const [i, id] of ids.entries()) {
       const h = await job(svc, id);
-      used.set(h.engine_used, (used.get(h.engine_used) ?? 0) + 1);
+      used.set(h.engine_used ?? 'none', (used.get(h.engine_used ?? 'none') ?? 0) + 1);
       const only = kinds[i]!.only;
       if (only) {
         expect(h.engine_used, `${kinds[i]!.preset_id}/${kinds[i]!.quality_level}`).toBe(only);
@@ -133,18 +135,20 @@ describe('several ComfyUI backends', () => {
     await waitUntil('running on local_comfy', async () => ((await job(svc, id)).engine_used === 'local_comfy' && a!.executor.running) || null, 20_000, 20);
     const firstPrompt = (await job(svc, id)).engine_prompt_id;
     // local_comfy stops answering HTTP (its process is wedged); its prompt stays on its GPU.
-    a!.setFaults({ hangExecution: true, hostile: { '/system_stats': { kind: 'reset' }, '/history/*': { kind: 'reset' }, '/queue': { kind: 'reset' }, '/prompt': { kind: 'reset' } } });
+    const wedged = Object.fromEntries(['/system_stats', '/history/*', '/queue', '/prompt', '/interrupt', '/object_info'].map((p) => [p, { kind: 'reset' as const }]));
+    a!.setFaults({ hangExecution: true, hostile: wedged });
     const end = await ended(svc, id, 30_000);
     expect(end.status).toBe('completed');
     const h = await job(svc, id);
     expect(h).toMatchObject({ engine_used: 'local_comfy_2', attempts: 2 });
     expect(h.engine_prompt_id).not.toBe(firstPrompt);
+    expect(promptsFor(b!, id)).toBe(1);
+    expect(a!.executor.running).toBeTruthy(); // the old prompt still holds local_comfy's GPU
     // Back: the orphaned prompt is interrupted there (only that one), so it never runs twice at once.
     a!.setFaults({ hostile: {}, hangExecution: true });
-    await waitUntil('orphan interrupted', () => (a!.requestCounts.get('POST /interrupt') ?? 0) > 0 || null, 20_000, 20);
-    await waitUntil('nothing runs on local_comfy', () => !a!.executor.running || null, 10_000, 20);
-    const engines = (await call(svc.url, 'GET', '/api/pipeline/engines')).json.engines;
-    expect(engines[0].worker.state).toBe('accepting');
+    await waitUntil('local_comfy accepting again', async () => (await call(svc.url, 'GET', '/api/pipeline/engines')).json.engines[0].worker.state === 'accepting' || null, 20_000, 50);
+    await waitUntil('the orphan interrupted', () => !a!.executor.running || null, 10_000, 20);
+    expect(svc.logLines.some((l) => l.includes('removed the prompt of a job that moved') && l.includes(firstPrompt!))).toBe(true);
   }, 60_000);
 
   it('out of memory: POST /free, one retry on the same backend, then success', async () => {
@@ -214,5 +218,24 @@ describe('several ComfyUI backends', () => {
     const end = await ended(svc, res.json.job_id, 40_000);
     expect(end.status).toBe('completed');
     expect((await job(svc, res.json.job_id)).engine_used).toBe('grain');
+  }, 60_000);
+
+  it('a restart re-attaches a running job on the backend that has it, by prompt id, whatever the configuration order', async () => {
+    const [a, b] = await sims([], []);
+    b!.setFaults({ stepMs: 250 }); // long enough to outlive the first process's shutdown grace
+    const dataDir = tempDir('several-backends-restart');
+    const first = await startService({ COMFYUI_URLS: `x=${b!.url},y=${a!.url}`, AINFLUENCER_PRESETS_DIR: tinyPresetsDir() }, { dataDir });
+    const res = await submit(first, { preset_id: 'photoreal_portrait_v1', seed: 11 });
+    const id = res.json.job_id;
+    await waitUntil('running on x', async () => ((await job(first, id)).status === 'running' && b!.executor.running) || null, 20_000, 20);
+    await first.close(); // the job is detached: it stays running on disk, and in ComfyUI
+    const second = await service(`y=${a!.url},x=${b!.url}`, {}, { dataDir });
+    b!.setFaults({ stepMs: 2 });
+    const end = await ended(second, id, 40_000);
+    expect(end.status).toBe('completed');
+    expect((await job(second, id)).engine_used).toBe('x');
+    expect(promptsFor(b!, id)).toBe(1); // followed, never submitted again
+    expect(promptsFor(a!, id)).toBe(0);
+    expect((await events(second, id)).map((e) => e.event)).toContain('recovering');
   }, 60_000);
 });

@@ -25,6 +25,31 @@ describe('configuration', () => {
     expect(c.host).toBe('127.0.0.1');
   });
 
+  it('COMFYUI_URLS lists several backends: stable ids by position or name, settings in the fragment', () => {
+    const c = loadConfig({ JOB_CONCURRENCY: '2', COMFYUI_URLS: 'http://a:8188/, gpu1=https://b.test/comfy#concurrency=1&prefetch=3 ,http://c:8188' });
+    expect(c.backends).toEqual([
+      { id: 'local_comfy', url: 'http://a:8188', concurrency: 2, prefetch: 0 },
+      { id: 'gpu1', url: 'https://b.test/comfy', concurrency: 1, prefetch: 3 },
+      { id: 'local_comfy_3', url: 'http://c:8188', concurrency: 2, prefetch: 0 },
+    ]);
+    expect(c.comfyuiUrl).toBe('http://a:8188');
+    // One backend, the old way: the id it always had.
+    expect(loadConfig({ COMFYUI_URL: 'http://gpu.local:8188/' }).backends).toEqual([{ id: 'local_comfy', url: 'http://gpu.local:8188', concurrency: 1, prefetch: 0 }]);
+  });
+
+  it.each([
+    ['http://a:8188,http://a:8188', /COMFYUI_URLS must be distinct URLs/],
+    ['x=http://a:8188,x=http://b:8188', /COMFYUI_URLS must be distinct backend names/],
+    ['http://a:8188#concurrency=0', /COMFYUI_URLS must be concurrency as an integer from 1 to 64/],
+    ['http://a:8188#speed=2', /COMFYUI_URLS must be settings among concurrency, prefetch/],
+    ['gpu=ftp://a', /COMFYUI_URLS must be http\(s\) URLs without credentials/],
+    ['http://user:secretpw@a:8188', /COMFYUI_URLS must be http\(s\) URLs without credentials \(entry 1\)/],
+    [' , ', /COMFYUI_URLS must be a comma-separated list/],
+  ])('rejects COMFYUI_URLS=%s with one line', (value, message) => {
+    expect(() => loadConfig({ COMFYUI_URLS: value })).toThrow(message);
+    try { loadConfig({ COMFYUI_URLS: value }); } catch (err) { expect((err as Error).message).not.toContain('secretpw'); }
+  });
+
   it.each([
     ['PORT', 'abc', /PORT must be an integer from 0 to 65535 \(got "abc"\)/],
     ['PORT', '70000', /PORT must be an integer from 0 to 65535/],
