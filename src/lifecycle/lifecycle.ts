@@ -90,7 +90,7 @@ export class Lifecycle {
       track: (record, loaded, resume) => this.active.track(record, loaded, resume),
       reattach: (active) => this.workers.reattach(active),
       enqueueRecovered: async (jobId, presetId) => { await this.deps.queue.enqueue({ jobId, admitted: true, needs: { preset_id: presetId } }); },
-    });
+    }, { upstream: (job) => this.workers.lookupUpstream(job) });
     this.corruptFiles = report.corrupt;
     for (const s of [...this.index.all()].sort((a, b) => a.created_ms - b.created_ms)) {
       if (s.status === 'completed' && s.started_ms && s.finished_ms) this.estimates.record(s.preset_id, s.quality_level, (s.finished_ms - s.started_ms) / 1000);

@@ -27,26 +27,47 @@ export interface RecoveryTarget<Active> {
   reattach(active: Active): void;
 }
 
+/** What the backend recorded in a running job's record says of its prompt, asked while planning. */
+export type UpstreamState = 'queued' | 'running' | 'finished' | 'unknown' | 'unreachable';
+
 /** What the start does with one unfinished job found on disk. */
 export type RecoveryAction =
-  /** It was submitted (running): follow it in ComfyUI by its prompt id (finished → collected; unknown → resubmitted once). */
+  /** Submitted, and its backend still has it (or cannot be asked yet): follow it there by prompt id. */
   | 'reattach'
-  /** It was waiting: back in line, ComfyUI asked first by its prompt id. */
+  /** Submitted, and its backend finished it while we were down: follow it there, which collects the outputs. */
+  | 'collect'
+  /** Submitted, but its backend does not know it (ComfyUI restarted): back in line to be submitted again. */
+  | 'resubmit'
+  /** Lost like that a second time: it fails (a job is submitted at most twice). */
+  | 'fail_lost'
+  /** It was waiting: back in line, its backend asked first by its prompt id. */
   | 'requeue'
   /** Its preset is gone: it cannot be rebuilt, so it fails with CONTRACT_MISMATCH. */
   | 'fail_preset_gone';
 
 export interface RecoveryPlan {
-  jobs: { job: JobHistory; action: RecoveryAction }[];
+  jobs: { job: JobHistory; action: RecoveryAction; upstream?: UpstreamState }[];
   corrupt: string[];
   migrated: number;
   swept: number;
 }
 
-/** The one decision, for a restart and (next) for a worker whose lease ran out alike. */
-export function recoveryAction(job: JobHistory, presetExists: boolean): RecoveryAction {
+/**
+ * The one decision, for a restart and a worker whose lease ran out alike: a job whose run nobody
+ * follows any more is looked up on the backend its record names, then followed, collected,
+ * resubmitted or put back in line.
+ */
+export function recoveryAction(job: JobHistory, presetExists: boolean, upstream?: UpstreamState): RecoveryAction {
   if (!presetExists) return 'fail_preset_gone';
-  return job.status === 'running' ? 'reattach' : 'requeue';
+  if (job.status !== 'running') return 'requeue';
+  if (upstream === 'finished') return 'collect';
+  if (upstream === 'unknown') return (job.submit_attempts ?? 0) >= 2 ? 'fail_lost' : 'resubmit';
+  return 'reattach';
+}
+
+/** Planning options: how to ask a backend about a job's prompt (no lookups: every running job is re-attached). */
+export interface PlanOptions {
+  upstream?: (job: JobHistory) => Promise<UpstreamState>;
 }
 
 /**
@@ -55,7 +76,7 @@ export function recoveryAction(job: JobHistory, presetExists: boolean): Recovery
  * file), the original service's files are migrated, unreadable files are moved aside, temp files
  * of interrupted writes are swept, and each unfinished job gets its action.
  */
-export async function planRecovery<Active>(core: RecoveryTarget<Active>): Promise<RecoveryPlan> {
+export async function planRecovery<Active>(core: RecoveryTarget<Active>, options: PlanOptions = {}): Promise<RecoveryPlan> {
   const { jobs, logger, presets, jobLogger, artifacts } = core.deps;
   const index = core.index;
   const badLines = await index.load();
@@ -112,6 +133,17 @@ export async function planRecovery<Active>(core: RecoveryTarget<Active>): Promis
     }
     planned.push({ job, action: recoveryAction(job, presets.get(job.preset_id) !== undefined) });
   }
+  // Running jobs are looked up on their backends, a few at a time (each lookup has its own bound).
+  const lookup = options.upstream;
+  if (lookup) {
+    const running = planned.filter((p) => p.job.status === 'running' && p.action === 'reattach');
+    for (let i = 0; i < running.length; i += 8) {
+      await Promise.all(running.slice(i, i + 8).map(async (p) => {
+        p.upstream = await lookup(p.job).catch(() => 'unreachable' as const);
+        p.action = recoveryAction(p.job, true, p.upstream);
+      }));
+    }
+  }
   return { jobs: planned, corrupt, migrated, swept };
 }
 
@@ -120,29 +152,43 @@ export async function planRecovery<Active>(core: RecoveryTarget<Active>): Promis
  * queued, so ComfyUI is always asked first (resume): a run it knows is followed, an unknown one is
  * submitted (at most twice in all).
  */
-export async function recoverJobs<Active>(core: RecoveryTarget<Active>): Promise<{ corrupt: string[]; recovered: number; swept: number; migrated: number }> {
+export async function recoverJobs<Active>(core: RecoveryTarget<Active>, options: PlanOptions = {}): Promise<{ corrupt: string[]; recovered: number; swept: number; migrated: number }> {
   const { jobs, logger, presets, jobLogger } = core.deps;
-  const plan = await planRecovery(core);
+  const plan = await planRecovery(core, options);
   let recovered = 0;
-  for (const { job, action } of plan.jobs) {
+  const fail = async (job: JobHistory, error: PipelineError) => {
+    await jobs.save(transition(job, 'failed', failurePatch(error)));
+    await jobs.deleteRerunInputs(job.job_id);
+    await core.index.put(summarize({ ...job, status: 'failed' }));
+    await jobLogger.log(job.job_id, 'failed', { error_code: error.code, message: error.message });
+  };
+  for (const { job, action, upstream } of plan.jobs) {
     // The record is redacted; the exact inputs, where redaction changed them, are kept beside it.
     const exact = await jobs.readRerunInputs(job.job_id);
     if (exact) job.inputs = exact;
     await jobLogger.resume(job.job_id);
     const loaded = presets.get(job.preset_id);
     if (action === 'fail_preset_gone' || !loaded) {
-      const error = new PipelineError('CONTRACT_MISMATCH', `Preset ${job.preset_id} no longer exists; the job cannot be resumed`);
-      await jobs.save(transition(job, 'failed', failurePatch(error)));
-      await jobs.deleteRerunInputs(job.job_id);
-      await core.index.put(summarize({ ...job, status: 'failed' }));
-      await jobLogger.log(job.job_id, 'failed', { error_code: error.code, message: error.message });
+      await fail(job, new PipelineError('CONTRACT_MISMATCH', `Preset ${job.preset_id} no longer exists; the job cannot be resumed`));
+      continue;
+    }
+    if (action === 'fail_lost') {
+      await fail(job, new PipelineError('ENGINE_EXECUTION_FAILED', 'ComfyUI lost the prompt (it restarted) and it was already submitted twice', { detail: { prompt_id: job.engine_prompt_id, lost: true, engine: job.engine_used } }));
       continue;
     }
     recovered++;
-    if (action === 'reattach') {
+    if (action === 'reattach' || action === 'collect') {
       const active = core.track(job, loaded, true);
-      await jobLogger.log(job.job_id, 'recovering', { prompt_id: job.engine_prompt_id });
+      await jobLogger.log(job.job_id, 'recovering', { prompt_id: job.engine_prompt_id, engine: job.engine_used, ...(upstream ? { upstream } : {}) });
       core.reattach(active);
+    } else if (action === 'resubmit') {
+      // Its backend lost it: waiting again, on disk too, for whichever backend takes it first.
+      const queued = transition(job, 'queued', { progress: 0, engine_used: null });
+      await jobs.save(queued);
+      await core.index.put(summarize(queued));
+      core.track(queued, loaded, false);
+      await jobLogger.log(job.job_id, 'requeued', { prompt_id: job.engine_prompt_id, upstream, reason: 'its backend no longer knows the prompt' });
+      await core.enqueueRecovered(job.job_id, job.preset_id);
     } else {
       core.track(job, loaded, true);
       await jobLogger.log(job.job_id, 'requeued', { prompt_id: job.engine_prompt_id });

@@ -132,6 +132,20 @@ export class Workers implements WorkerHost {
     worker.startJob(active, null);
   }
 
+  /**
+   * What the backend a job's record names (engine_used) says of its prompt, within 3 s;
+   * 'unreachable' when it cannot say (down, or no longer configured).
+   */
+  async lookupUpstream(job: { engine_used: string | null; engine_prompt_id: string | null }): Promise<'queued' | 'running' | 'finished' | 'unknown' | 'unreachable'> {
+    const worker = job.engine_used ? this.byId.get(job.engine_used) : this.list[0];
+    if (!worker || !job.engine_prompt_id) return 'unreachable';
+    try {
+      return await worker.engine.lookup(job.engine_prompt_id, AbortSignal.timeout(3_000));
+    } catch {
+      return 'unreachable';
+    }
+  }
+
   onTick(): void {
     void this.failWaitersPastDeadline();
   }

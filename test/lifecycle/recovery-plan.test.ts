@@ -15,9 +15,8 @@ import { tempDir } from '../helpers/temp-dirs.js';
 
 /**
  * The recovery plan, decided from a data folder built here, before anything runs: one test per
- * case a restart (or, next, a dead worker) meets. What ComfyUI says of a re-attached job (still
- * running, finished while we were down, unknown) is the engine's to find out on resume; the e2e
- * kill tests cover those.
+ * case a restart (or a dead worker) meets, including what the backend recorded in a running job
+ * says of its prompt (still running, finished while we were down, unknown, unreachable).
  */
 const presets = loadPresetRegistry(path.join(repoRoot, 'presets'));
 let clock = Date.parse('2026-02-01T00:00:00Z');
@@ -64,6 +63,37 @@ describe('the recovery plan', () => {
     expect(plan.jobs.map((p) => [p.job.job_id, p.action])).toEqual([[queued.job_id, 'requeue'], [running.job_id, 'reattach']]);
     expect(plan.jobs[1]!.job.engine_prompt_id).toBe(running.engine_prompt_id);
     expect(plan.corrupt).toEqual([]);
+  });
+
+  it('running jobs are looked up on the backend their record names: still running → reattach, finished → collect, unknown → resubmit (a second loss fails), unreachable → reattach', async () => {
+    const started = () => new Date(clock).toISOString();
+    const still = record({ status: 'running', started_at: started(), engine_used: 'gpu_a', submit_attempts: 1 });
+    const waiting = record({ status: 'running', started_at: started(), engine_used: 'gpu_b', submit_attempts: 1 });
+    const finished = record({ status: 'running', started_at: started(), engine_used: 'gpu_b', submit_attempts: 1 });
+    const lost = record({ status: 'running', started_at: started(), engine_used: 'gpu_a', submit_attempts: 1 });
+    const lostTwice = record({ status: 'running', started_at: started(), engine_used: 'gpu_a', submit_attempts: 2 });
+    const away = record({ status: 'running', started_at: started(), engine_used: 'gpu_gone', submit_attempts: 1 });
+    const queued = record();
+    const upstream = new Map<string, 'running' | 'queued' | 'finished' | 'unknown'>([
+      [still.engine_prompt_id!, 'running'], [waiting.engine_prompt_id!, 'queued'], [finished.engine_prompt_id!, 'finished'],
+      [lost.engine_prompt_id!, 'unknown'], [lostTwice.engine_prompt_id!, 'unknown'],
+    ]);
+    const asked: string[] = [];
+    const { target } = await folderWith([still, waiting, finished, lost, lostTwice, away, queued]);
+    const plan = await planRecovery(target, {
+      upstream: async (job) => {
+        asked.push(`${job.engine_used}:${job.job_id}`);
+        if (job.engine_used === 'gpu_gone') throw new Error('no such backend');
+        return upstream.get(job.engine_prompt_id!)!;
+      },
+    });
+    expect(plan.jobs.map((p) => [p.job.job_id, p.action, p.upstream ?? null])).toEqual([
+      [still.job_id, 'reattach', 'running'], [waiting.job_id, 'reattach', 'queued'], [finished.job_id, 'collect', 'finished'],
+      [lost.job_id, 'resubmit', 'unknown'], [lostTwice.job_id, 'fail_lost', 'unknown'], [away.job_id, 'reattach', 'unreachable'],
+      [queued.job_id, 'requeue', null],
+    ]);
+    // Each asked on its own backend; a queued job is not asked (its worker asks when it takes it).
+    expect(asked.sort()).toEqual([still, waiting, finished, lost, lostTwice, away].map((j) => `${j.engine_used}:${j.job_id}`).sort());
   });
 
   it('a job whose preset is gone is planned to fail', async () => {
