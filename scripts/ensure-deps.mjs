@@ -11,7 +11,11 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 function mtime(p) {
-  try { return statSync(p).mtimeMs; } catch { return 0; }
+  try {
+    return statSync(p).mtimeMs;
+  } catch {
+    return 0;
+  }
 }
 
 function newestIn(dir) {
@@ -42,6 +46,10 @@ if (!installedAt || installedAt < lockAt) {
 
 if (process.argv.includes('--build')) {
   const builtAt = mtime(path.join(root, 'dist', 'server.js'));
-  const sourceAt = Math.max(newestIn(path.join(root, 'src')), mtime(path.join(root, 'tsconfig.json')), mtime(path.join(root, 'tsconfig.build.json')));
+  const sourceAt = Math.max(
+    newestIn(path.join(root, 'src')),
+    mtime(path.join(root, 'tsconfig.json')),
+    mtime(path.join(root, 'tsconfig.build.json')),
+  );
   if (!builtAt || builtAt < sourceAt) run(['run', '--silent', 'build'], 'building');
 }

@@ -17,7 +17,10 @@ if (args.has('--sim') && args.has('--no-sim')) {
   process.exit(2);
 }
 
-const prep = spawnSync(process.execPath, [path.join(root, 'scripts', 'ensure-deps.mjs'), '--build'], { cwd: root, stdio: 'inherit' });
+const prep = spawnSync(process.execPath, [path.join(root, 'scripts', 'ensure-deps.mjs'), '--build'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (prep.status !== 0) process.exit(prep.status ?? 1);
 
 const DEFAULT_COMFY = 'http://127.0.0.1:8188';
@@ -39,30 +42,43 @@ async function answers(url) {
  */
 function startChild(args, env, pattern, name, nodeFlags = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeFlags, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+    const child = spawn(process.execPath, [...nodeFlags, ...args], {
+      cwd: root,
+      env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
     children.push({ child, name });
     const lines = readline.createInterface({ input: child.stdout });
     let found = false;
     lines.on('line', (line) => {
       const match = pattern.exec(line);
-      if (!found && match) { found = true; resolve(match); }
-      else process.stdout.write(`${line}\n`);
+      if (!found && match) {
+        found = true;
+        resolve(match);
+      } else process.stdout.write(`${line}\n`);
     });
     child.on('exit', (code, signal) => {
       if (!found) reject(new Error(`${name} exited with code ${code} before it was ready`));
-      else if (!shuttingDown) { console.error(`${name} exited (${signal ?? `code ${code}`}); stopping.`); void shutdown(code ?? 1); }
+      else if (!shuttingDown) {
+        console.error(`${name} exited (${signal ?? `code ${code}`}); stopping.`);
+        void shutdown(code ?? 1);
+      }
     });
   });
 }
 
-const exited = (child) => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r)));
+const exited = (child) =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
 
 /** Stop one child: SIGTERM, then SIGKILL if it has not exited within `ms`. */
 async function stop(child, ms) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
   let timer;
-  const late = new Promise((r) => { timer = setTimeout(r, ms); });
+  const late = new Promise((r) => {
+    timer = setTimeout(r, ms);
+  });
   await Promise.race([exited(child), late]);
   clearTimeout(timer);
   if (child.exitCode === null && child.signalCode === null) {
@@ -92,7 +108,9 @@ async function shutdown(code = 0) {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 // Never leave a child behind, whatever ends this launcher.
-process.on('exit', () => { for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); });
+process.on('exit', () => {
+  for (const { child } of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
 
 const env = { ...process.env };
 let useSim = args.has('--sim');
@@ -100,16 +118,29 @@ if (!useSim && !args.has('--no-sim') && !process.env.COMFYUI_URL) useSim = !(awa
 
 try {
   if (useSim) {
-    const [, simUrl] = await startChild([path.join(root, 'dist', 'sim', 'cli.js'), '--port', '0', '--step-ms', '15'], env, /listening on (http:\/\/\S+)/, 'ComfyUI simulator');
+    const [, simUrl] = await startChild(
+      [path.join(root, 'dist', 'sim', 'cli.js'), '--port', '0', '--step-ms', '15'],
+      env,
+      /listening on (http:\/\/\S+)/,
+      'ComfyUI simulator',
+    );
     env.COMFYUI_URL = simUrl;
   }
-  const [, serviceUrl] = await startChild([path.join(root, 'dist', 'server.js')], { ...SERVICE_ENV, ...env }, /^READY (\S+)/, 'pipeline service', SERVICE_NODE_FLAGS);
+  const [, serviceUrl] = await startChild(
+    [path.join(root, 'dist', 'server.js')],
+    { ...SERVICE_ENV, ...env },
+    /^READY (\S+)/,
+    'pipeline service',
+    SERVICE_NODE_FLAGS,
+  );
   const comfy = env.COMFYUI_URL ?? DEFAULT_COMFY;
   console.log('');
   console.log(`  AInfluencer pipeline service   ${serviceUrl}`);
   console.log(`  API docs                       ${serviceUrl}/docs`);
   console.log(`  Health                         ${serviceUrl}/api/health`);
-  console.log(`  ComfyUI                        ${comfy}${useSim ? '  (SIMULATOR: images are placeholders, not AI output)' : ''}`);
+  console.log(
+    `  ComfyUI                        ${comfy}${useSim ? '  (SIMULATOR: images are placeholders, not AI output)' : ''}`,
+  );
   console.log('');
   console.log('  Press Ctrl+C to stop.');
 } catch (err) {

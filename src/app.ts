@@ -85,14 +85,18 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // zod parse of every response keeps the read path close to bare Fastify (see BENCHMARKS.md).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandling(app);
-  installRequestGuards(app, { loopbackOnly: !deps.config.apiToken && isLoopbackBind(deps.config.host), corsOrigins: deps.config.corsOrigins });
+  installRequestGuards(app, {
+    loopbackOnly: !deps.config.apiToken && isLoopbackBind(deps.config.host),
+    corsOrigins: deps.config.corsOrigins,
+  });
   installAuth(app, deps.config.apiToken);
   installResponseHeaders(app, deps.config.corsOrigins);
   await app.register(swagger, {
     openapi: {
       info: {
         title: 'AInfluencer pipeline service',
-        description: 'Runs curated workflow presets on ComfyUI. Every error is the envelope {ok:false, error, error_code, message, remediation[], detail, request_id}.',
+        description:
+          'Runs curated workflow presets on ComfyUI. Every error is the envelope {ok:false, error, error_code, message, remediation[], detail, request_id}.',
         version: SERVICE_VERSION,
       },
       tags: [
@@ -111,10 +115,26 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(healthRoutes({ engines: deps.engines, startedAt }));
   await app.register(presetRoutes({ presets: deps.presets }));
   await app.register(engineRoutes({ workers: deps.core.workers }));
-  await app.register(generateRoutes({ admission: deps.core.admission, rateLimitPerMinute: deps.config.rateLimitPerMinute }));
-  await app.register(jobRoutes({ admission: deps.core.admission, queries: deps.core.queries, jobLogger: deps.core.deps.jobLogger, sseMaxStreams: deps.config.limits.sseMaxStreams, sseMaxStreamsPerJob: deps.config.limits.sseMaxStreamsPerJob }));
+  await app.register(
+    generateRoutes({ admission: deps.core.admission, rateLimitPerMinute: deps.config.rateLimitPerMinute }),
+  );
+  await app.register(
+    jobRoutes({
+      admission: deps.core.admission,
+      queries: deps.core.queries,
+      jobLogger: deps.core.deps.jobLogger,
+      sseMaxStreams: deps.config.limits.sseMaxStreams,
+      sseMaxStreamsPerJob: deps.config.limits.sseMaxStreamsPerJob,
+    }),
+  );
   await app.register(metricsRoutes({ core: deps.core }));
-  await app.register(uploadRoutes({ uploads: deps.uploads, uploadLimitBytes: deps.config.uploadLimitBytes, uploadMaxPixels: deps.config.limits.uploadMaxPixels }));
+  await app.register(
+    uploadRoutes({
+      uploads: deps.uploads,
+      uploadLimitBytes: deps.config.uploadLimitBytes,
+      uploadMaxPixels: deps.config.limits.uploadMaxPixels,
+    }),
+  );
 
   // Jobs end before the server stops taking connections (preClose), so requests waiting on a job are
   // answered instead of holding the close open; engine connections end last.

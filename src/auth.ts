@@ -17,7 +17,10 @@ export function installAuth(app: FastifyInstance, token: string | null): void {
     const header = request.headers.authorization;
     if (!header) throw new PipelineError('AUTH_MISSING', 'This route needs "Authorization: Bearer <token>"');
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const given = createHash('sha256').update(match?.[1] ?? '').digest();
-    if (!match || !timingSafeEqual(given, expected)) throw new PipelineError('AUTH_INVALID', 'The bearer token is not valid');
+    const given = createHash('sha256')
+      .update(match?.[1] ?? '')
+      .digest();
+    if (!match || !timingSafeEqual(given, expected))
+      throw new PipelineError('AUTH_INVALID', 'The bearer token is not valid');
   });
 }

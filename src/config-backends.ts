@@ -23,7 +23,10 @@ const SETTINGS = new Set(['concurrency', 'prefetch']);
 
 /** Throws an Error whose message says what is wrong with which entry (config.ts adds the variable's name). */
 export function parseBackendList(list: string, defaultConcurrency: number): BackendConfig[] {
-  const entries = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const entries = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (entries.length === 0) throw new Error('a comma-separated list of ComfyUI URLs (name=url allowed)');
   if (entries.length > 64) throw new Error('at most 64 backends');
   const backends: BackendConfig[] = [];
@@ -32,7 +35,8 @@ export function parseBackendList(list: string, defaultConcurrency: number): Back
     const named = eq > 0 && !entry.slice(0, eq).includes('/') && !entry.slice(0, eq).includes(':');
     const id = named ? entry.slice(0, eq).trim() : i === 0 ? 'local_comfy' : `local_comfy_${i + 1}`;
     const rawUrl = named ? entry.slice(eq + 1).trim() : entry;
-    if (!ID.test(id)) throw new Error(`backend names of letters, digits, "_", "-" or "." (entry ${i + 1}: "${id.slice(0, 80)}")`);
+    if (!ID.test(id))
+      throw new Error(`backend names of letters, digits, "_", "-" or "." (entry ${i + 1}: "${id.slice(0, 80)}")`);
     let url: URL;
     try {
       url = new URL(rawUrl);
@@ -47,12 +51,20 @@ export function parseBackendList(list: string, defaultConcurrency: number): Back
       const value = settings.get(key);
       if (value === null) return fallback;
       const n = Number(value);
-      if (!Number.isInteger(n) || n < min || n > 64) throw new Error(`${key} as an integer from ${min} to 64 (entry ${i + 1}: "${value.slice(0, 20)}")`);
+      if (!Number.isInteger(n) || n < min || n > 64)
+        throw new Error(`${key} as an integer from ${min} to 64 (entry ${i + 1}: "${value.slice(0, 20)}")`);
       return n;
     };
-    for (const key of settings.keys()) if (!SETTINGS.has(key)) throw new Error(`settings among ${[...SETTINGS].join(', ')} (entry ${i + 1}: "${key.slice(0, 40)}")`);
+    for (const key of settings.keys())
+      if (!SETTINGS.has(key))
+        throw new Error(`settings among ${[...SETTINGS].join(', ')} (entry ${i + 1}: "${key.slice(0, 40)}")`);
     url.hash = '';
-    const backend = { id, url: url.toString().replace(/\/+$/, ''), concurrency: number('concurrency', defaultConcurrency, 1), prefetch: number('prefetch', 0, 0) };
+    const backend = {
+      id,
+      url: url.toString().replace(/\/+$/, ''),
+      concurrency: number('concurrency', defaultConcurrency, 1),
+      prefetch: number('prefetch', 0, 0),
+    };
     if (backends.some((b) => b.id === backend.id)) throw new Error(`distinct backend names ("${id}" is given twice)`);
     if (backends.some((b) => b.url === backend.url)) throw new Error(`distinct URLs (${backend.url} is given twice)`);
     backends.push(backend);

@@ -7,19 +7,26 @@ import { parseBackendList, type BackendConfig } from './config-backends.js';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const port = (fallback: number) =>
-  z.coerce.number({ error: 'an integer from 0 to 65535' }).int('an integer from 0 to 65535')
-    .min(0, 'an integer from 0 to 65535').max(65535, 'an integer from 0 to 65535').default(fallback);
+  z.coerce
+    .number({ error: 'an integer from 0 to 65535' })
+    .int('an integer from 0 to 65535')
+    .min(0, 'an integer from 0 to 65535')
+    .max(65535, 'an integer from 0 to 65535')
+    .default(fallback);
 const positiveInt = (fallback: number, what: string) =>
   z.coerce.number({ error: what }).int(what).positive(what).default(fallback);
 const httpUrl = (fallback: string) =>
-  z.string().default(fallback).refine((value) => {
-    try {
-      const u = new URL(value);
-      return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password;
-    } catch {
-      return false;
-    }
-  }, 'an http(s) URL without credentials, e.g. http://127.0.0.1:8188');
+  z
+    .string()
+    .default(fallback)
+    .refine((value) => {
+      try {
+        const u = new URL(value);
+        return (u.protocol === 'http:' || u.protocol === 'https:') && !u.username && !u.password;
+      } catch {
+        return false;
+      }
+    }, 'an http(s) URL without credentials, e.g. http://127.0.0.1:8188');
 const nonEmpty = (fallback: string) => z.string().trim().min(1, 'a non-empty string').default(fallback);
 
 /**
@@ -38,15 +45,42 @@ export const configSchema = z.object({
   BODY_LIMIT_BYTES: positiveInt(1_048_576, 'a positive integer number of bytes'),
   UPLOAD_LIMIT_BYTES: positiveInt(10 * 1_048_576, 'a positive integer number of bytes'),
   JOB_DEADLINE_SECONDS: positiveInt(600, 'a positive integer number of seconds'),
-  JOB_DEADLINE_SECONDS_LOW: z.coerce.number({ error: 'a positive integer number of seconds' }).int('a positive integer number of seconds').positive('a positive integer number of seconds').optional(),
-  JOB_DEADLINE_SECONDS_STANDARD: z.coerce.number({ error: 'a positive integer number of seconds' }).int('a positive integer number of seconds').positive('a positive integer number of seconds').optional(),
-  JOB_DEADLINE_SECONDS_PRO: z.coerce.number({ error: 'a positive integer number of seconds' }).int('a positive integer number of seconds').positive('a positive integer number of seconds').optional(),
+  JOB_DEADLINE_SECONDS_LOW: z.coerce
+    .number({ error: 'a positive integer number of seconds' })
+    .int('a positive integer number of seconds')
+    .positive('a positive integer number of seconds')
+    .optional(),
+  JOB_DEADLINE_SECONDS_STANDARD: z.coerce
+    .number({ error: 'a positive integer number of seconds' })
+    .int('a positive integer number of seconds')
+    .positive('a positive integer number of seconds')
+    .optional(),
+  JOB_DEADLINE_SECONDS_PRO: z.coerce
+    .number({ error: 'a positive integer number of seconds' })
+    .int('a positive integer number of seconds')
+    .positive('a positive integer number of seconds')
+    .optional(),
   JOB_CONCURRENCY: positiveInt(1, 'a positive integer'),
   QUEUE_MAX_DEPTH: positiveInt(100, 'a positive integer'),
-  RATE_LIMIT_PER_MINUTE: z.coerce.number({ error: 'a non-negative integer (0 turns the limit off)' }).int('a non-negative integer (0 turns the limit off)').min(0, 'a non-negative integer (0 turns the limit off)').default(10),
-  SHUTDOWN_GRACE_SECONDS: z.coerce.number({ error: 'a non-negative integer number of seconds' }).int('a non-negative integer number of seconds').min(0, 'a non-negative integer number of seconds').default(20),
-  RETENTION_MAX_AGE_DAYS: z.coerce.number({ error: 'a positive number of days' }).positive('a positive number of days').optional(),
-  RETENTION_MAX_BYTES: z.coerce.number({ error: 'a positive integer number of bytes' }).int('a positive integer number of bytes').positive('a positive integer number of bytes').optional(),
+  RATE_LIMIT_PER_MINUTE: z.coerce
+    .number({ error: 'a non-negative integer (0 turns the limit off)' })
+    .int('a non-negative integer (0 turns the limit off)')
+    .min(0, 'a non-negative integer (0 turns the limit off)')
+    .default(10),
+  SHUTDOWN_GRACE_SECONDS: z.coerce
+    .number({ error: 'a non-negative integer number of seconds' })
+    .int('a non-negative integer number of seconds')
+    .min(0, 'a non-negative integer number of seconds')
+    .default(20),
+  RETENTION_MAX_AGE_DAYS: z.coerce
+    .number({ error: 'a positive number of days' })
+    .positive('a positive number of days')
+    .optional(),
+  RETENTION_MAX_BYTES: z.coerce
+    .number({ error: 'a positive integer number of bytes' })
+    .int('a positive integer number of bytes')
+    .positive('a positive integer number of bytes')
+    .optional(),
   COMFYUI_HTTP_TIMEOUT_MS: positiveInt(30_000, 'a positive integer number of milliseconds'),
   COMFYUI_HEALTH_TIMEOUT_MS: positiveInt(2_000, 'a positive integer number of milliseconds'),
   COMFYUI_CHECKPOINT: nonEmpty('sd_xl_base_1.0.safetensors'),
@@ -62,13 +96,19 @@ export const configSchema = z.object({
   COMFYUI_MAX_JSON_BYTES: positiveInt(64 * 1_048_576, 'a positive integer number of bytes'),
   COMFYUI_WS_MAX_PAYLOAD_BYTES: positiveInt(4 * 1_048_576, 'a positive integer number of bytes'),
   COMFYUI_DOWNLOAD_CONCURRENCY: positiveInt(4, 'a positive integer'),
-  HEALTH_CACHE_MS: z.coerce.number({ error: 'a non-negative integer number of milliseconds' }).int('a non-negative integer number of milliseconds').min(0, 'a non-negative integer number of milliseconds').default(1_500),
+  HEALTH_CACHE_MS: z.coerce
+    .number({ error: 'a non-negative integer number of milliseconds' })
+    .int('a non-negative integer number of milliseconds')
+    .min(0, 'a non-negative integer number of milliseconds')
+    .default(1_500),
   REQUEST_TIMEOUT_MS: positiveInt(30_000, 'a positive integer number of milliseconds'),
   MAX_CONNECTIONS: positiveInt(1_024, 'a positive integer'),
   SSE_MAX_STREAMS: positiveInt(256, 'a positive integer'),
   SSE_MAX_STREAMS_PER_JOB: positiveInt(16, 'a positive integer'),
   UPLOAD_MAX_PIXELS: positiveInt(40_000_000, 'a positive integer number of pixels'),
-  COMFYUI_INSIGHTFACE_PROVIDER: z.enum(['CPU', 'CUDA', 'ROCM', 'CoreML'], { error: 'one of CPU, CUDA, ROCM, CoreML' }).default('CUDA'),
+  COMFYUI_INSIGHTFACE_PROVIDER: z
+    .enum(['CPU', 'CUDA', 'ROCM', 'CoreML'], { error: 'one of CPU, CUDA, ROCM, CoreML' })
+    .default('CUDA'),
 });
 
 type RawConfig = z.output<typeof configSchema>;
@@ -148,14 +188,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0]);
-    throw new ConfigError(`Invalid configuration: ${name} must be ${issue.message} (got ${describeGiven(name, relevant[name])})`);
+    throw new ConfigError(
+      `Invalid configuration: ${name} must be ${issue.message} (got ${describeGiven(name, relevant[name])})`,
+    );
   }
   let backends: BackendConfig[];
   try {
     backends = parseBackendList(parsed.data.COMFYUI_URLS ?? parsed.data.COMFYUI_URL, parsed.data.JOB_CONCURRENCY);
   } catch (err) {
     const name = parsed.data.COMFYUI_URLS === undefined ? 'COMFYUI_URL' : 'COMFYUI_URLS';
-    throw new ConfigError(`Invalid configuration: ${name} must be ${(err as Error).message} (got ${describeGiven(name, relevant[name])})`);
+    throw new ConfigError(
+      `Invalid configuration: ${name} must be ${(err as Error).message} (got ${describeGiven(name, relevant[name])})`,
+    );
   }
   return fromRaw(parsed.data, backends);
 }
@@ -176,7 +220,9 @@ function fromRaw(raw: RawConfig, backends: BackendConfig[]): AppConfig {
     dataDir: path.resolve(raw.AINFLUENCER_DATA_DIR),
     presetsDir: path.resolve(raw.AINFLUENCER_PRESETS_DIR),
     logLevel: raw.LOG_LEVEL,
-    corsOrigins: raw.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    corsOrigins: raw.CORS_ORIGINS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     bodyLimitBytes: raw.BODY_LIMIT_BYTES,
     uploadLimitBytes: raw.UPLOAD_LIMIT_BYTES,
     jobDeadlineMs: {

@@ -29,26 +29,43 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const presets = loadPresetRegistry(config.presetsDir);
   checkDataDir(config.dataDir);
   // One adapter per ComfyUI backend, each with its own connections, socket and client id.
-  const engines = createEngineRegistry(options.engines ?? await Promise.all(config.backends.map(async (backend) => new LocalComfyAdapter({
-    engineId: backend.id,
-    clientId: await persistentClientId(config.dataDir, backend.id),
-    baseUrl: backend.url,
-    httpTimeoutMs: config.comfyHttpTimeoutMs,
-    healthTimeoutMs: config.comfyHealthTimeoutMs,
-    pollIntervalMs: options.comfyPollIntervalMs,
-    maxJsonBytes: config.limits.comfyMaxJsonBytes,
-    wsMaxPayloadBytes: config.limits.comfyWsMaxPayloadBytes,
-    downloadConcurrency: config.limits.comfyDownloadConcurrency,
-    healthCacheMs: config.limits.healthCacheMs,
-    onLog: (level, msg, extra) => logger[level]({ engine: backend.id, ...extra }, msg),
-  }))));
+  const engines = createEngineRegistry(
+    options.engines ??
+      (await Promise.all(
+        config.backends.map(
+          async (backend) =>
+            new LocalComfyAdapter({
+              engineId: backend.id,
+              clientId: await persistentClientId(config.dataDir, backend.id),
+              baseUrl: backend.url,
+              httpTimeoutMs: config.comfyHttpTimeoutMs,
+              healthTimeoutMs: config.comfyHealthTimeoutMs,
+              pollIntervalMs: options.comfyPollIntervalMs,
+              maxJsonBytes: config.limits.comfyMaxJsonBytes,
+              wsMaxPayloadBytes: config.limits.comfyWsMaxPayloadBytes,
+              downloadConcurrency: config.limits.comfyDownloadConcurrency,
+              healthCacheMs: config.limits.healthCacheMs,
+              onLog: (level, msg, extra) => logger[level]({ engine: backend.id, ...extra }, msg),
+            }),
+        ),
+      )),
+  );
   // The embedded implementations of the ports: in-process queue, data-folder files, local folder.
   const queue = new InProcessJobQueue(config.queueMaxDepth);
   const repository = FileJobRepository.create(config.dataDir);
   const artifacts = new ArtifactStore(path.join(config.dataDir, 'artifacts'), config.dataDir);
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'));
   const core = new Lifecycle({
-    config, logger, presets, engines, queue, jobs: repository.records, jobLogger: repository.log, index: repository.index, artifacts, uploads,
+    config,
+    logger,
+    presets,
+    engines,
+    queue,
+    jobs: repository.records,
+    jobLogger: repository.log,
+    index: repository.index,
+    artifacts,
+    uploads,
   });
   await core.init();
   return { config, logger, presets, engines, core, uploads };

@@ -19,10 +19,15 @@ export function installLastResort(logger: Logger, stop: () => Promise<void>, gra
       return;
     }
     stopping = true;
-    logger.fatal({ err, origin }, 'unexpected error: the service stops to protect its data; jobs in flight are followed up at the next start');
+    logger.fatal(
+      { err, origin },
+      'unexpected error: the service stops to protect its data; jobs in flight are followed up at the next start',
+    );
     const timer = setTimeout(() => process.exit(FATAL_EXIT_CODE), graceMs);
     timer.unref();
-    stop().catch((e: unknown) => logger.error({ err: e }, 'error while stopping after an unexpected error')).finally(() => process.exit(FATAL_EXIT_CODE));
+    stop()
+      .catch((e: unknown) => logger.error({ err: e }, 'error while stopping after an unexpected error'))
+      .finally(() => process.exit(FATAL_EXIT_CODE));
   };
   process.on('uncaughtException', fatal('uncaughtException'));
   process.on('unhandledRejection', fatal('unhandledRejection'));

@@ -30,17 +30,36 @@ function isLoopbackName(name: string): boolean {
  *    not stop, so a state-changing request carrying an Origin must come from this service's own
  *    origin or one listed in CORS_ORIGINS.
  */
-export function installRequestGuards(app: FastifyInstance, options: { loopbackOnly: boolean; corsOrigins: readonly string[] }): void {
+export function installRequestGuards(
+  app: FastifyInstance,
+  options: { loopbackOnly: boolean; corsOrigins: readonly string[] },
+): void {
   const anyOrigin = options.corsOrigins.includes('*');
   const origins = new Set(options.corsOrigins);
   app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
     const host = request.headers.host;
     if (options.loopbackOnly && host !== undefined && !isLoopbackName(hostName(host))) {
-      return done(new PipelineError('HOST_NOT_ALLOWED', 'This service answers only requests addressed to localhost or a loopback address', { detail: { host: hostName(host).slice(0, 100) } }));
+      return done(
+        new PipelineError(
+          'HOST_NOT_ALLOWED',
+          'This service answers only requests addressed to localhost or a loopback address',
+          { detail: { host: hostName(host).slice(0, 100) } },
+        ),
+      );
     }
     const origin = request.headers.origin;
-    if (origin !== undefined && STATE_CHANGING.has(request.method) && !anyOrigin && !origins.has(origin) && !sameOrigin(origin, host)) {
-      return done(new PipelineError('ORIGIN_NOT_ALLOWED', 'Requests that change state are not accepted from this web origin', { detail: { origin: origin.slice(0, 200) } }));
+    if (
+      origin !== undefined &&
+      STATE_CHANGING.has(request.method) &&
+      !anyOrigin &&
+      !origins.has(origin) &&
+      !sameOrigin(origin, host)
+    ) {
+      return done(
+        new PipelineError('ORIGIN_NOT_ALLOWED', 'Requests that change state are not accepted from this web origin', {
+          detail: { origin: origin.slice(0, 200) },
+        }),
+      );
     }
     done();
   });

@@ -36,10 +36,13 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     app.log.info({ signal }, 'shutting down');
-    app.close().then(() => process.exit(0), (err) => {
-      app.log.error({ err }, 'error during shutdown');
-      process.exit(1);
-    });
+    app.close().then(
+      () => process.exit(0),
+      (err) => {
+        app.log.error({ err }, 'error during shutdown');
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
@@ -50,7 +53,10 @@ async function main(): Promise<void> {
     app.log.warn(warning);
   }
   const address = await app.listen({ port: config.port, host: config.host });
-  app.log.info({ address, comfyui: config.comfyuiUrl, data_dir: config.dataDir }, 'AInfluencer pipeline service listening');
+  app.log.info(
+    { address, comfyui: config.comfyuiUrl, data_dir: config.dataDir },
+    'AInfluencer pipeline service listening',
+  );
   // One machine-readable line for scripts/one.mjs and humans alike.
   process.stdout.write(`READY ${address}\n`);
 }

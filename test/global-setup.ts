@@ -22,14 +22,20 @@ function sizeOf(dir: string): number {
  */
 export default function setup(): () => void {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const result = spawnSync(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync(
+    process.execPath,
+    [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: root, stdio: 'inherit' },
+  );
   if (result.status !== 0) throw new Error('build failed');
   const runTemp = mkdtempSync(path.join(os.tmpdir(), 'ainf-test-run-'));
   process.env.TMPDIR = runTemp;
   return () => {
     const left = readdirSync(runTemp);
     const kb = Math.ceil(sizeOf(runTemp) / 1024);
-    console.log(`[figures] temp folders left behind by the suite: ${left.length} (${kb} KB)${left.length ? `: ${left.slice(0, 20).join(', ')}` : ''}`);
+    console.log(
+      `[figures] temp folders left behind by the suite: ${left.length} (${kb} KB)${left.length ? `: ${left.slice(0, 20).join(', ')}` : ''}`,
+    );
     rmSync(runTemp, { recursive: true, force: true });
   };
 }

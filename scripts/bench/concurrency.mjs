@@ -12,22 +12,47 @@ export async function concurrency({ submissions }) {
   try {
     await fetch(`${svc.url}/metrics`); // resets the event-loop histogram
     const started = performance.now();
-    const responses = await Promise.all(Array.from({ length: submissions }, (_, i) => fetch(`${svc.url}/api/pipeline/generate/image`, {
-      method: 'POST', headers: { 'content-type': 'application/json', prefer: 'respond-async' },
-      body: JSON.stringify({ preset_id: 'photoreal_portrait_v1', prompt: `burst ${i}`, quality_level: 'low', seed: i }),
-    }).then(async (r) => ({ status: r.status, retryAfter: r.headers.get('retry-after'), body: await r.json() }))));
+    const responses = await Promise.all(
+      Array.from({ length: submissions }, (_, i) =>
+        fetch(`${svc.url}/api/pipeline/generate/image`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', prefer: 'respond-async' },
+          body: JSON.stringify({
+            preset_id: 'photoreal_portrait_v1',
+            prompt: `burst ${i}`,
+            quality_level: 'low',
+            seed: i,
+          }),
+        }).then(async (r) => ({
+          status: r.status,
+          retryAfter: r.headers.get('retry-after'),
+          body: /** @type {any} */ (await r.json()),
+        })),
+      ),
+    );
     const accepted = responses.filter((r) => r.status === 202);
-    const refused = responses.filter((r) => r.status === 503 && r.body.error_code === 'SERVICE_UNAVAILABLE' && Number(r.retryAfter) > 0);
+    const refused = responses.filter(
+      (r) => r.status === 503 && r.body.error_code === 'SERVICE_UNAVAILABLE' && Number(r.retryAfter) > 0,
+    );
     const other = responses.length - accepted.length - refused.length;
     const ids = new Set(accepted.map((r) => r.body.job_id));
     const deadline = Date.now() + 15 * 60_000;
-    let completed = 0, failed = 0;
+    let completed = 0,
+      failed = 0;
     while (Date.now() < deadline) {
-      completed = 0; failed = 0;
+      completed = 0;
+      failed = 0;
       let cursor = null;
       do {
-        const page = await (await fetch(`${svc.url}/api/pipeline/jobs?limit=200${cursor ? `&cursor=${cursor}` : ''}`)).json();
-        for (const j of page.jobs) if (ids.has(j.job_id)) { if (j.status === 'completed') completed++; else if (j.status === 'failed' || j.status === 'cancelled') failed++; }
+        /** @type {any} */
+        const page = await (
+          await fetch(`${svc.url}/api/pipeline/jobs?limit=200${cursor ? `&cursor=${cursor}` : ''}`)
+        ).json();
+        for (const j of page.jobs)
+          if (ids.has(j.job_id)) {
+            if (j.status === 'completed') completed++;
+            else if (j.status === 'failed' || j.status === 'cancelled') failed++;
+          }
         cursor = page.next_cursor;
       } while (cursor);
       if (completed + failed === ids.size) break;
@@ -37,10 +62,16 @@ export async function concurrency({ submissions }) {
     const p99 = Number(/ainfluencer_event_loop_delay_seconds\{quantile="0.99"\} ([\d.]+)/.exec(metrics)?.[1]) * 1000;
     const max = Number(/ainfluencer_event_loop_delay_seconds_max ([\d.]+)/.exec(metrics)?.[1]) * 1000;
     return {
-      submissions, accepted: accepted.length, refused_cleanly: refused.length, other_responses: other,
-      completed, failed, lost: ids.size - completed - failed,
+      submissions,
+      accepted: accepted.length,
+      refused_cleanly: refused.length,
+      other_responses: other,
+      completed,
+      failed,
+      lost: ids.size - completed - failed,
       seconds: round((performance.now() - started) / 1000, 1),
-      event_loop_p99_ms: round(p99, 1), event_loop_max_ms: round(max, 1),
+      event_loop_p99_ms: round(p99, 1),
+      event_loop_max_ms: round(max, 1),
     };
   } finally {
     await svc.stop();

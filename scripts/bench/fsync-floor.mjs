@@ -12,7 +12,12 @@ import { median, round } from './lib.mjs';
 const dir = fs.mkdtempSync(path.join(process.argv[2] ?? os.tmpdir(), 'fsync-floor-'));
 const output = Buffer.alloc(2_300_000, 7);
 const record = Buffer.alloc(3_000, 65);
-const timed = (fn) => { const t = performance.now(); fn(); return performance.now() - t; };
+const timed = (fn) => {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+};
+/** @type {Record<'output_fsync_ms' | 'record_fsync_ms' | 'rename_and_folder_fsync_ms', number[]>} */
 const results = { output_fsync_ms: [], record_fsync_ms: [], rename_and_folder_fsync_ms: [] };
 try {
   for (let i = 0; i < 40; i++) {
@@ -26,10 +31,20 @@ try {
     results.record_fsync_ms.push(timed(() => fs.fsyncSync(rec)));
     fs.closeSync(rec);
     const folder = fs.openSync(dir, 'r');
-    results.rename_and_folder_fsync_ms.push(timed(() => { fs.renameSync(tmp, path.join(dir, 'record.json')); fs.fsyncSync(folder); }));
+    results.rename_and_folder_fsync_ms.push(
+      timed(() => {
+        fs.renameSync(tmp, path.join(dir, 'record.json'));
+        fs.fsyncSync(folder);
+      }),
+    );
     fs.closeSync(folder);
   }
-  console.log(JSON.stringify({ folder: path.dirname(dir), ...Object.fromEntries(Object.entries(results).map(([k, v]) => [k, round(median(v), 2)])) }));
+  console.log(
+    JSON.stringify({
+      folder: path.dirname(dir),
+      ...Object.fromEntries(Object.entries(results).map(([k, v]) => [k, round(median(v), 2)])),
+    }),
+  );
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -22,17 +22,79 @@ function seed(dataDir, count) {
     const preset = i % 3 === 0 ? 'cinematic_portrait_v1' : 'photoreal_portrait_v1';
     const failed = status !== 'completed';
     const job = {
-      schema_version: 1, job_id: id, preset_id: preset, user_id: null, status, created_at: created, started_at: created, finished_at: created,
-      inputs: { preset_id: preset, prompt: `portrait number ${i}`, quality_level: 'low', consent_given: false, seed: i },
-      outputs: failed ? [] : [{ type: 'image', filename: 'image_001.png', path: `artifacts/${id}/image/image_001.png`, url: `/api/pipeline/jobs/${id}/artifacts/image_001.png`, content_type: 'image/png', size_bytes: 2200000, sha256: '0'.repeat(64), width: 1024, height: 1024, node_id: '7', comfy_filename: 'x_00001_.png', comfy_subfolder: 'ainfluencer', created_at: created }],
-      engine_used: 'local_comfy', quality_level: 'low', credit_cost: 1, error: failed ? 'simulated' : null, error_code: failed ? (status === 'cancelled' ? 'JOB_CANCELLED' : 'ENGINE_TIMEOUT') : null,
-      remediation: [], logs: `jobs/${id}/logs.jsonl`, progress: failed ? 0.5 : 1, seed: i, consent: { given: false, required: false, recorded_at: created },
-      engine_prompt_id: randomUUID(), error_detail: null, provenance: null, idempotency_key: null, submit_attempts: 1,
+      schema_version: 1,
+      job_id: id,
+      preset_id: preset,
+      user_id: null,
+      status,
+      created_at: created,
+      started_at: created,
+      finished_at: created,
+      inputs: {
+        preset_id: preset,
+        prompt: `portrait number ${i}`,
+        quality_level: 'low',
+        consent_given: false,
+        seed: i,
+      },
+      outputs: failed
+        ? []
+        : [
+            {
+              type: 'image',
+              filename: 'image_001.png',
+              path: `artifacts/${id}/image/image_001.png`,
+              url: `/api/pipeline/jobs/${id}/artifacts/image_001.png`,
+              content_type: 'image/png',
+              size_bytes: 2200000,
+              sha256: '0'.repeat(64),
+              width: 1024,
+              height: 1024,
+              node_id: '7',
+              comfy_filename: 'x_00001_.png',
+              comfy_subfolder: 'ainfluencer',
+              created_at: created,
+            },
+          ],
+      engine_used: 'local_comfy',
+      quality_level: 'low',
+      credit_cost: 1,
+      error: failed ? 'simulated' : null,
+      error_code: failed ? (status === 'cancelled' ? 'JOB_CANCELLED' : 'ENGINE_TIMEOUT') : null,
+      remediation: [],
+      logs: `jobs/${id}/logs.jsonl`,
+      progress: failed ? 0.5 : 1,
+      seed: i,
+      consent: { given: false, required: false, recorded_at: created },
+      engine_prompt_id: randomUUID(),
+      error_detail: null,
+      provenance: null,
+      idempotency_key: null,
+      submit_attempts: 1,
     };
     writeFileSync(path.join(jobsDir, `${id}.json`), JSON.stringify(job));
     const ms = Date.parse(created);
-    lines.push(JSON.stringify({ job_id: id, preset_id: preset, status, quality_level: 'low', created_ms: ms, started_ms: ms, finished_ms: ms, progress: job.progress, output: failed ? null : 'image_001.png', error: job.error, error_code: job.error_code, bytes: failed ? 0 : 2200000, idempotency_key: null }));
-    if (lines.length === 5000) { writeSync(journal, `${lines.join('\n')}\n`); lines = []; }
+    lines.push(
+      JSON.stringify({
+        job_id: id,
+        preset_id: preset,
+        status,
+        quality_level: 'low',
+        created_ms: ms,
+        started_ms: ms,
+        finished_ms: ms,
+        progress: job.progress,
+        output: failed ? null : 'image_001.png',
+        error: job.error,
+        error_code: job.error_code,
+        bytes: failed ? 0 : 2200000,
+        idempotency_key: null,
+      }),
+    );
+    if (lines.length === 5000) {
+      writeSync(journal, `${lines.join('\n')}\n`);
+      lines = [];
+    }
   }
   if (lines.length) writeSync(journal, `${lines.join('\n')}\n`);
   closeSync(journal);
@@ -43,9 +105,11 @@ async function latencies(url, n) {
   for (let i = 0; i < n; i++) {
     const t = performance.now();
     const res = await fetch(url);
+    /** @type {any} */
     const body = await res.json();
     out.push(performance.now() - t);
-    if (res.status !== 200 || body.jobs.length !== 50) throw new Error(`listing ${url} → ${res.status}, ${body.jobs?.length} jobs`);
+    if (res.status !== 200 || body.jobs.length !== 50)
+      throw new Error(`listing ${url} → ${res.status}, ${body.jobs?.length} jobs`);
   }
   return out;
 }
@@ -58,7 +122,11 @@ export async function historyScale({ jobs, requests, rounds }) {
   const seedMs = performance.now() - seedStarted;
   const env = { COMFYUI_URL: 'http://127.0.0.1:9' };
   try {
-    const readies = [], indexMb = [], newest = [], filtered = [], deepP95 = [];
+    const readies = [],
+      indexMb = [],
+      newest = [],
+      filtered = [],
+      deepP95 = [];
     for (let r = 0; r < rounds; r++) {
       const empty = await startService({ ...env, AINFLUENCER_DATA_DIR: emptyDir });
       await new Promise((res) => setTimeout(res, 500));
@@ -75,7 +143,10 @@ export async function historyScale({ jobs, requests, rounds }) {
       const deep = [];
       for (let p = 0; p < 20; p++) {
         const t = performance.now();
-        const body = await (await fetch(`${svc.url}/api/pipeline/jobs?limit=50${cursor ? `&cursor=${cursor}` : ''}`)).json();
+        /** @type {any} */
+        const body = await (
+          await fetch(`${svc.url}/api/pipeline/jobs?limit=50${cursor ? `&cursor=${cursor}` : ''}`)
+        ).json();
         deep.push(performance.now() - t);
         cursor = body.next_cursor;
       }
@@ -83,7 +154,8 @@ export async function historyScale({ jobs, requests, rounds }) {
       await svc.stop();
     }
     return {
-      jobs, seed_seconds: round(seedMs / 1000, 1),
+      jobs,
+      seed_seconds: round(seedMs / 1000, 1),
       start_to_ready_ms: round(median(readies), 0),
       index_memory_mb: round(median(indexMb), 1),
       list_newest_p50_ms: round(median(newest), 2),

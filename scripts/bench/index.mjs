@@ -12,7 +12,10 @@ import { root } from './lib.mjs';
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
 const quick = values.quick;
 const only = values.only ? new Set(values.only.split(',')) : null;
-const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'ensure-deps.mjs'), '--build'], { cwd: root, stdio: 'inherit' });
+const build = spawnSync(process.execPath, [path.join(root, 'scripts', 'ensure-deps.mjs'), '--build'], {
+  cwd: root,
+  stdio: 'inherit',
+});
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const { jobOverhead } = await import('./job-overhead.mjs');
@@ -21,8 +24,12 @@ const { historyScale } = await import('./history-scale.mjs');
 const { streaming } = await import('./streaming.mjs');
 const { concurrency } = await import('./concurrency.mjs');
 
+/** @type {[string, () => Promise<Record<string, any>>][]} */
 const plan = [
-  ['overhead', () => jobOverhead({ jobs: quick ? 12 : 30, rounds: quick ? 3 : 5, clients: 4, perClient: quick ? 5 : 10 })],
+  [
+    'overhead',
+    () => jobOverhead({ jobs: quick ? 12 : 30, rounds: quick ? 3 : 5, clients: 4, perClient: quick ? 5 : 10 }),
+  ],
   ['read', () => readPath({ seconds: 2, rounds: quick ? 8 : 20 })],
   ['history', () => historyScale({ jobs: 100_000, requests: quick ? 50 : 200, rounds: quick ? 1 : 3 })],
   ['streaming', () => streaming({ megabytes: 200, rounds: quick ? 1 : 3 })],
@@ -30,14 +37,40 @@ const plan = [
 ];
 
 const TARGETS = {
-  overhead: [['throughput_ratio', '≥', 0.95], ['throughput_ratio_concurrent', '≥', 0.95], ['added_latency_p50_ms', '≤', 5], ['service_peak_rss_mb', '≤', 120]],
-  read: [['job_ratio', '≥', 0.7], ['presets_ratio', '≥', 0.7]],
-  history: [['list_newest_p50_ms', '≤', 20], ['list_by_status_p50_ms', '≤', 20], ['start_to_ready_ms', '≤', 3000], ['index_memory_mb', '≤', 100]],
-  streaming: [['rss_growth_mb', '≤', 50], ['throughput_ratio', '≥', 0.5]],
-  concurrency: [['lost', '≤', 0], ['other_responses', '≤', 0], ['event_loop_p99_ms', '≤', 50]],
+  overhead: [
+    ['throughput_ratio', '≥', 0.95],
+    ['throughput_ratio_concurrent', '≥', 0.95],
+    ['added_latency_p50_ms', '≤', 5],
+    ['service_peak_rss_mb', '≤', 120],
+  ],
+  read: [
+    ['job_ratio', '≥', 0.7],
+    ['presets_ratio', '≥', 0.7],
+  ],
+  history: [
+    ['list_newest_p50_ms', '≤', 20],
+    ['list_by_status_p50_ms', '≤', 20],
+    ['start_to_ready_ms', '≤', 3000],
+    ['index_memory_mb', '≤', 100],
+  ],
+  streaming: [
+    ['rss_growth_mb', '≤', 50],
+    ['throughput_ratio', '≥', 0.5],
+  ],
+  concurrency: [
+    ['lost', '≤', 0],
+    ['other_responses', '≤', 0],
+    ['event_loop_p99_ms', '≤', 50],
+  ],
 };
 
-const results = { started_at: new Date().toISOString(), mode: quick ? 'quick' : 'full', node: process.version, cpus: os.cpus().length, benchmarks: {} };
+const results = {
+  started_at: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  node: process.version,
+  cpus: os.cpus().length,
+  benchmarks: {},
+};
 const rows = [];
 for (const [name, run] of plan) {
   if (only && !only.has(name)) continue;
@@ -56,7 +89,9 @@ for (const [name, run] of plan) {
     rows.push([name, 'error', String(err?.message ?? err).slice(0, 60), '', 'FAIL']);
   }
 }
-const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...[['benchmark', 'metric', 'measured', 'target', ''], ...rows].map((r) => r[i].length)));
+const widths = [0, 1, 2, 3, 4].map((i) =>
+  Math.max(...[['benchmark', 'metric', 'measured', 'target', ''], ...rows].map((r) => r[i].length)),
+);
 const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
 console.log(line(['benchmark', 'metric', 'measured', 'target', '']));
 for (const r of rows) console.log(line(r));

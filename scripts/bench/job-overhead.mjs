@@ -15,8 +15,10 @@ export async function jobOverhead({ jobs, rounds = 1, clients = 4, perClient = 6
   const svc = await startService({ COMFYUI_URL: sim.url, AINFLUENCER_DATA_DIR: dataDir });
   const raw = new RawComfyClient(sim.url);
   await raw.open();
-  const rawMs = [], svcMs = [];
-  let rawTotal = 0, svcTotal = 0;
+  const rawMs = [],
+    svcMs = [];
+  let rawTotal = 0,
+    svcTotal = 0;
   let seed = 1;
   const runRaw = async () => {
     const graph = graphFor(seed++, `raw/${seed}`);
@@ -26,7 +28,16 @@ export async function jobOverhead({ jobs, rounds = 1, clients = 4, perClient = 6
   };
   const runSvc = async () => {
     const t = performance.now();
-    const r = await json(`${svc.url}/api/pipeline/generate/image`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ preset_id: 'photoreal_portrait_v1', prompt: 'benchmark portrait', quality_level: 'low', seed: seed++ }) });
+    const r = await json(`${svc.url}/api/pipeline/generate/image`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        preset_id: 'photoreal_portrait_v1',
+        prompt: 'benchmark portrait',
+        quality_level: 'low',
+        seed: seed++,
+      }),
+    });
     if (r.status !== 200) throw new Error(`generate → ${r.status} ${JSON.stringify(r.body)}`);
     return performance.now() - t;
   };
@@ -34,37 +45,68 @@ export async function jobOverhead({ jobs, rounds = 1, clients = 4, perClient = 6
     // Warm-up: JIT, object_info cache, sockets. Both sides need about 15 jobs to reach their steady
     // speed (the raw client's fetch most of all): with 3, the first round compared a still-cold raw
     // client with a warm service and came out 15-20 ms better than every later round.
-    for (let i = 0; i < 15; i++) { await runRaw(); await runSvc(); }
+    for (let i = 0; i < 15; i++) {
+      await runRaw();
+      await runSvc();
+    }
     resetPeak(svc.child.pid);
     const perRound = [];
     for (let r = 0; r < rounds; r++) {
-    rawMs.length = 0; svcMs.length = 0; rawTotal = 0; svcTotal = 0;
-    for (let i = 0; i < jobs; i++) {
-      // Alternate which goes first so neither always follows the other's disk writes.
-      if (i % 2 === 0) { const a = await runRaw(); rawMs.push(a); rawTotal += a; const b = await runSvc(); svcMs.push(b); svcTotal += b; }
-      else { const b = await runSvc(); svcMs.push(b); svcTotal += b; const a = await runRaw(); rawMs.push(a); rawTotal += a; }
-    }
-    const diffs = svcMs.map((v, i) => v - rawMs[i]);
-    perRound.push({ raw: median(rawMs), svc: median(svcMs), ratio: rawTotal / svcTotal, added: median(diffs) });
+      rawMs.length = 0;
+      svcMs.length = 0;
+      rawTotal = 0;
+      svcTotal = 0;
+      for (let i = 0; i < jobs; i++) {
+        // Alternate which goes first so neither always follows the other's disk writes.
+        if (i % 2 === 0) {
+          const a = await runRaw();
+          rawMs.push(a);
+          rawTotal += a;
+          const b = await runSvc();
+          svcMs.push(b);
+          svcTotal += b;
+        } else {
+          const b = await runSvc();
+          svcMs.push(b);
+          svcTotal += b;
+          const a = await runRaw();
+          rawMs.push(a);
+          rawTotal += a;
+        }
+      }
+      const diffs = svcMs.map((v, i) => v - rawMs[i]);
+      perRound.push({ raw: median(rawMs), svc: median(svcMs), ratio: rawTotal / svcTotal, added: median(diffs) });
     }
     // Throughput with several clients at once (jobs kept in flight, as a busy install has them):
     // the raw clients keep ComfyUI's queue full; the service must not leave ComfyUI idle while it
     // stores the previous job's outputs.
     const concurrentRatios = [];
-    const wall = async (fn) => { const t = performance.now(); await Promise.all(Array.from({ length: clients }, () => (async () => { for (let j = 0; j < perClient; j++) await fn(); })())); return performance.now() - t; };
+    const wall = async (fn) => {
+      const t = performance.now();
+      await Promise.all(
+        Array.from({ length: clients }, () =>
+          (async () => {
+            for (let j = 0; j < perClient; j++) await fn();
+          })(),
+        ),
+      );
+      return performance.now() - t;
+    };
     for (let r = 0; r < rounds; r++) {
       const rawWall = r % 2 === 0 ? await wall(runRaw) : null;
       const svcWall = await wall(runSvc);
-      const rawWall2 = rawWall ?? await wall(runRaw);
+      const rawWall2 = rawWall ?? (await wall(runRaw));
       concurrentRatios.push(rawWall2 / svcWall);
     }
     const mem = memoryOf(svc.child.pid);
     return {
-      jobs_per_round: jobs, rounds,
+      jobs_per_round: jobs,
+      rounds,
       raw_p50_ms: round(median(perRound.map((p) => p.raw)), 1),
       service_p50_ms: round(median(perRound.map((p) => p.svc)), 1),
       throughput_ratio: round(median(perRound.map((p) => p.ratio)), 3),
-      concurrent_clients: clients, concurrent_jobs_per_client: perClient,
+      concurrent_clients: clients,
+      concurrent_jobs_per_client: perClient,
       throughput_ratio_concurrent: round(median(concurrentRatios), 3),
       added_latency_p50_ms: round(median(perRound.map((p) => p.added)), 1),
       added_latency_rounds: perRound.map((p) => round(p.added, 1)),

@@ -8,24 +8,37 @@ import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../node-flags.mjs';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const children = new Set();
-process.on('exit', () => { for (const c of children) c.kill('SIGKILL'); });
+process.on('exit', () => {
+  for (const c of children) c.kill('SIGKILL');
+});
 
 /** Start `node <script> ...args` and resolve with the first stdout match of `pattern`. */
 export function startProcess(script, args, env, pattern, name, timeoutMs = 120_000, nodeArgs = []) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, script, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     let stderr = '';
-    child.stderr.on('data', (c) => { stderr += String(c); });
+    child.stderr.on('data', (c) => {
+      stderr += String(c);
+    });
     const lines = readline.createInterface({ input: child.stdout });
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${name} did not start: ${stderr}`)); }, timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${name} did not start: ${stderr}`));
+    }, timeoutMs);
     const started = performance.now();
     lines.on('line', (line) => {
       const m = pattern.exec(line);
       if (m) {
         clearTimeout(timer);
         resolve({
-          child, match: m, readyMs: performance.now() - started,
+          child,
+          match: m,
+          readyMs: performance.now() - started,
           async stop() {
             if (child.exitCode !== null) return;
             const done = new Promise((r) => child.once('exit', r));
@@ -38,17 +51,41 @@ export function startProcess(script, args, env, pattern, name, timeoutMs = 120_0
         });
       }
     });
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited (${code}): ${stderr.slice(-2000)}`)); });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${name} exited (${code}): ${stderr.slice(-2000)}`));
+    });
   });
 }
 
 export async function startSim(extraArgs = []) {
-  const p = await startProcess(path.join(root, 'dist', 'sim', 'cli.js'), ['--port', '0', ...extraArgs], {}, /listening on (http:\/\/\S+)/, 'simulator');
+  const p = await startProcess(
+    path.join(root, 'dist', 'sim', 'cli.js'),
+    ['--port', '0', ...extraArgs],
+    {},
+    /listening on (http:\/\/\S+)/,
+    'simulator',
+  );
   return { ...p, url: p.match[1] };
 }
 
 export async function startService(env, nodeArgs = SERVICE_NODE_FLAGS) {
-  const p = await startProcess(path.join(root, 'dist', 'server.js'), [], { ...SERVICE_ENV, ...pick(process.env, Object.keys(SERVICE_ENV)), PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env }, /^READY (\S+)/, 'service', 120_000, nodeArgs);
+  const p = await startProcess(
+    path.join(root, 'dist', 'server.js'),
+    [],
+    {
+      ...SERVICE_ENV,
+      ...pick(process.env, Object.keys(SERVICE_ENV)),
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '0',
+      ...env,
+    },
+    /^READY (\S+)/,
+    'service',
+    120_000,
+    nodeArgs,
+  );
   return { ...p, url: p.match[1] };
 }
 
@@ -63,7 +100,12 @@ export function memoryOf(pid) {
 
 /** Reset a process's peak RSS so VmHWM measures from now on (Linux ≥ 4.0). */
 export function resetPeak(pid) {
-  try { writeFileSync(`/proc/${pid}/clear_refs`, '5'); return true; } catch { return false; }
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The graph the service builds for photoreal_portrait_v1 at low, for clients that talk to ComfyUI directly. */
@@ -73,7 +115,8 @@ export async function benchGraphBuilder() {
   const { loadConfig } = await import(path.join(root, 'dist', 'config.js'));
   const preset = loadPresetRegistry(path.join(root, 'presets')).get('photoreal_portrait_v1').preset;
   const models = loadConfig({}).models;
-  return (seed, prefix, prompt = 'benchmark portrait') => buildGraph({ preset, quality: 'low', prompt, seed, identityImages: [], models, outputPrefix: prefix }).graph;
+  return (seed, prefix, prompt = 'benchmark portrait') =>
+    buildGraph({ preset, quality: 'low', prompt, seed, identityImages: [], models, outputPrefix: prefix }).graph;
 }
 
 export const percentile = (values, p) => {
@@ -84,8 +127,15 @@ export const percentile = (values, p) => {
 export const median = (values) => percentile(values, 50);
 export const round = (v, d = 2) => Math.round(v * 10 ** d) / 10 ** d;
 
+/**
+ * A JSON request; the body is whatever the service answered (benchmarks read fields they know).
+ * @param {string} url
+ * @param {RequestInit} [init]
+ * @returns {Promise<{ status: number, body: any, headers: Headers }>}
+ */
 export async function json(url, init) {
   const res = await fetch(url, init);
+  /** @type {any} */
   const body = await res.json().catch(() => null);
   return { status: res.status, body, headers: res.headers };
 }

@@ -54,20 +54,34 @@ export class Admission {
    * Validate and create a job (queued, persisted), then hand it to the queue. With an idempotency
    * key, a repeat within 24 h returns the first job instead (concurrent repeats included).
    */
-  async submit(request: GenerateRequest, options: { idempotencyKey?: string; waitForEngine?: boolean } = {}): Promise<{ job: JobHistory; existing: boolean }> {
+  async submit(
+    request: GenerateRequest,
+    options: { idempotencyKey?: string; waitForEngine?: boolean } = {},
+  ): Promise<{ job: JobHistory; existing: boolean }> {
     const wait = options.waitForEngine ?? true;
     if (!options.idempotencyKey) return { job: await this.create(request, null, wait), existing: false };
     const keyHash = IdempotencyKeys.hash(options.idempotencyKey);
-    const claim = this.idempotency.claim(keyHash, IdempotencyKeys.bodyHash(request), () => this.create(request, keyHash, wait).then((j) => j.job_id));
+    const claim = this.idempotency.claim(keyHash, IdempotencyKeys.bodyHash(request), () =>
+      this.create(request, keyHash, wait).then((j) => j.job_id),
+    );
     const jobId = await claim.jobId;
     if (claim.existing && !claim.sameBody) {
-      throw new PipelineError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request body', { detail: { job_id: jobId } });
+      throw new PipelineError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request body', {
+        detail: { job_id: jobId },
+      });
     }
     return { job: await this.deps.queries.getJob(jobId), existing: claim.existing };
   }
 
-  private async create(request: GenerateRequest, idempotencyKey: string | null, waitForEngine: boolean): Promise<JobHistory> {
-    if (!this.accepting) throw new PipelineError('SERVICE_UNAVAILABLE', 'The service is shutting down', { headers: { 'retry-after': '10' } });
+  private async create(
+    request: GenerateRequest,
+    idempotencyKey: string | null,
+    waitForEngine: boolean,
+  ): Promise<JobHistory> {
+    if (!this.accepting)
+      throw new PipelineError('SERVICE_UNAVAILABLE', 'The service is shutting down', {
+        headers: { 'retry-after': '10' },
+      });
     // The queue place is taken atomically, so concurrent submissions can never overshoot the bound;
     // it is given back if the job is not created after all.
     let place: QueuePlace;
@@ -78,9 +92,14 @@ export class Admission {
       const perJob = this.deps.estimates.estimate(request.preset_id, request.quality_level) ?? 10;
       const slots = this.deps.config.backends.reduce((n, b) => n + b.concurrency, 0);
       const retryAfter = Math.max(1, Math.ceil((perJob * err.depth) / Math.max(1, slots)));
-      throw new PipelineError('SERVICE_UNAVAILABLE', `The job queue is full (${this.deps.config.queueMaxDepth} waiting)`, {
-        headers: { 'retry-after': String(Math.min(retryAfter, 3600)) }, detail: { queue_depth: err.depth },
-      });
+      throw new PipelineError(
+        'SERVICE_UNAVAILABLE',
+        `The job queue is full (${this.deps.config.queueMaxDepth} waiting)`,
+        {
+          headers: { 'retry-after': String(Math.min(retryAfter, 3600)) },
+          detail: { queue_depth: err.depth },
+        },
+      );
     }
     try {
       return await this.createReserved(request, idempotencyKey, waitForEngine, place);
@@ -89,7 +108,12 @@ export class Admission {
     }
   }
 
-  private async createReserved(request: GenerateRequest, idempotencyKey: string | null, waitForEngine: boolean, place: QueuePlace): Promise<JobHistory> {
+  private async createReserved(
+    request: GenerateRequest,
+    idempotencyKey: string | null,
+    waitForEngine: boolean,
+    place: QueuePlace,
+  ): Promise<JobHistory> {
     const { active: jobs } = this.deps;
     const loaded = await validateGenerateRequest(request, this.deps.presets, this.deps.uploads);
     const now = new Date().toISOString();
@@ -97,18 +121,37 @@ export class Admission {
     const seed = request.seed ?? randomInt(0, 2 ** 32);
     const consentRequired = loaded.preset.requires_consent || Boolean(request.identity_reference?.length);
     const record: JobHistory = {
-      schema_version: 1, job_id: jobId, preset_id: loaded.preset.id, user_id: null, status: 'queued',
-      created_at: now, started_at: null, finished_at: null,
+      schema_version: 1,
+      job_id: jobId,
+      preset_id: loaded.preset.id,
+      user_id: null,
+      status: 'queued',
+      created_at: now,
+      started_at: null,
+      finished_at: null,
       inputs: { ...request, seed },
-      outputs: [], engine_used: null, quality_level: request.quality_level, credit_cost: CREDIT_COST[request.quality_level],
-      error: null, error_code: null, remediation: [], logs: `jobs/${jobId}/logs.jsonl`, progress: 0, seed,
+      outputs: [],
+      engine_used: null,
+      quality_level: request.quality_level,
+      credit_cost: CREDIT_COST[request.quality_level],
+      error: null,
+      error_code: null,
+      remediation: [],
+      logs: `jobs/${jobId}/logs.jsonl`,
+      progress: 0,
+      seed,
       consent: { given: request.consent_given, required: consentRequired, recorded_at: now },
       // Chosen now and persisted with the queued record: a restart can always look the run up.
-      engine_prompt_id: randomUUID(), error_detail: null, provenance: null, idempotency_key: idempotencyKey, submit_attempts: 0,
+      engine_prompt_id: randomUUID(),
+      error_detail: null,
+      provenance: null,
+      idempotency_key: idempotencyKey,
+      submit_attempts: 0,
     };
     // The record on disk is redacted; exact inputs that redaction changed are kept beside it until
     // the job ends, so a restart re-runs what was asked (only then: ordinary jobs write nothing more).
-    if (JSON.stringify(redact(record.inputs)) !== JSON.stringify(record.inputs)) await this.deps.jobs.saveRerunInputs(jobId, record.inputs);
+    if (JSON.stringify(redact(record.inputs)) !== JSON.stringify(record.inputs))
+      await this.deps.jobs.saveRerunInputs(jobId, record.inputs);
     const active = jobs.track(record, loaded, false, waitForEngine);
     // The first record must be on disk before the prompt can reach ComfyUI (a restart looks the run
     // up by the prompt id in it), but it need only be fsynced before anyone is told the job exists:
@@ -116,11 +159,24 @@ export class Admission {
     const { durable } = await jobs.persistNew(active, record);
     // The job log is appended in order per job, so later events queue behind this one; nothing
     // needs to wait for it.
-    void jobs.log(jobId, 'queued', { preset_id: record.preset_id, quality_level: record.quality_level, seed, consent_given: request.consent_given });
+    void jobs.log(jobId, 'queued', {
+      preset_id: record.preset_id,
+      quality_level: record.quality_level,
+      seed,
+      consent_given: request.consent_given,
+    });
     if (!waitForEngine && !this.deps.anyBackendOpen()) {
       // A request that waits for its answer, while every ComfyUI is known to be down: 503 at once.
       await durable.catch(() => undefined);
-      await jobs.finish(active, 'failed', new PipelineError('ENGINE_OFFLINE', `ComfyUI is unreachable (${this.deps.closedReason()}); submit with "Prefer: respond-async" to have the job wait for it`, { headers: { 'retry-after': '10' } }));
+      await jobs.finish(
+        active,
+        'failed',
+        new PipelineError(
+          'ENGINE_OFFLINE',
+          `ComfyUI is unreachable (${this.deps.closedReason()}); submit with "Prefer: respond-async" to have the job wait for it`,
+          { headers: { 'retry-after': '10' } },
+        ),
+      );
       return active.record;
     }
     await this.deps.queue.enqueue({ jobId, needs: { preset_id: record.preset_id } }, place);
@@ -149,11 +205,17 @@ export class Admission {
     if (!active || isTerminal(active.record.status)) {
       const job = active?.record ?? (await this.deps.jobs.get(jobId));
       if (!job) throw notFound(jobId);
-      throw new PipelineError('JOB_NOT_CANCELLABLE', `Job ${jobId} is already ${job.status}`, { detail: { job_id: jobId, status: job.status } });
+      throw new PipelineError('JOB_NOT_CANCELLABLE', `Job ${jobId} is already ${job.status}`, {
+        detail: { job_id: jobId, status: job.status },
+      });
     }
     if (await this.deps.queue.cancel(jobId)) {
       // Waiting in the queue (not leased by any backend): it ends here.
-      await this.deps.active.finish(active, 'cancelled', new PipelineError('JOB_CANCELLED', 'The job was cancelled before it started'));
+      await this.deps.active.finish(
+        active,
+        'cancelled',
+        new PipelineError('JOB_CANCELLED', 'The job was cancelled before it started'),
+      );
       return active.record;
     }
     active.controller.abort();

@@ -7,7 +7,11 @@ import type { UploadStore } from '../store/upload-store.js';
  * Checks that need the preset or the stores, run before a job exists, in the order clients see:
  * unknown preset → missing required input → consent → references are known uploads.
  */
-export async function validateGenerateRequest(request: GenerateRequest, presets: PresetRegistry, uploads: UploadStore): Promise<LoadedPreset> {
+export async function validateGenerateRequest(
+  request: GenerateRequest,
+  presets: PresetRegistry,
+  uploads: UploadStore,
+): Promise<LoadedPreset> {
   const loaded = presets.get(request.preset_id);
   if (!loaded) {
     throw new PipelineError('CONTRACT_MISMATCH', `Unknown preset_id "${request.preset_id}"`, {
@@ -31,29 +35,43 @@ export async function validateGenerateRequest(request: GenerateRequest, presets:
       detail: { preset_id: preset.id },
     });
   }
-  const consentNeeded = preset.requires_consent || preset.consent_required_with.some((name) => {
-    const value = (request as Record<string, unknown>)[name];
-    return Array.isArray(value) ? value.length > 0 : value !== undefined;
-  });
+  const consentNeeded =
+    preset.requires_consent ||
+    preset.consent_required_with.some((name) => {
+      const value = (request as Record<string, unknown>)[name];
+      return Array.isArray(value) ? value.length > 0 : value !== undefined;
+    });
   if (consentNeeded && !request.consent_given) {
-    throw new PipelineError('CONSENT_MISSING', preset.requires_consent
-      ? `Preset ${preset.id} always requires consent_given: true`
-      : 'identity_reference requires consent_given: true', { detail: { preset_id: preset.id, field: 'consent_given' } });
+    throw new PipelineError(
+      'CONSENT_MISSING',
+      preset.requires_consent
+        ? `Preset ${preset.id} always requires consent_given: true`
+        : 'identity_reference requires consent_given: true',
+      { detail: { preset_id: preset.id, field: 'consent_given' } },
+    );
   }
   if (refs.length > 0) {
     const spec = [...preset.required_inputs, ...preset.optional_inputs].find((i) => i.name === 'identity_reference');
     if (!spec) {
-      throw new PipelineError('INVALID_FIELD_VALUE', `Preset ${preset.id} does not take identity_reference`, { errors: [{ field: 'identity_reference', message: 'Not an input of this preset' }] });
+      throw new PipelineError('INVALID_FIELD_VALUE', `Preset ${preset.id} does not take identity_reference`, {
+        errors: [{ field: 'identity_reference', message: 'Not an input of this preset' }],
+      });
     }
-    const min = spec.min_items ?? 1, max = spec.max_items ?? 3;
+    const min = spec.min_items ?? 1,
+      max = spec.max_items ?? 3;
     if (refs.length < min || refs.length > max) {
-      throw new PipelineError('INVALID_FIELD_VALUE', `identity_reference needs ${min} to ${max} upload ids`, { errors: [{ field: 'identity_reference', message: `Give ${min}–${max} upload ids (got ${refs.length})` }] });
+      throw new PipelineError('INVALID_FIELD_VALUE', `identity_reference needs ${min} to ${max} upload ids`, {
+        errors: [{ field: 'identity_reference', message: `Give ${min}–${max} upload ids (got ${refs.length})` }],
+      });
     }
     const unknown: string[] = [];
     for (const id of refs) if (!(await uploads.get(id))) unknown.push(id);
     if (unknown.length > 0) {
       throw new PipelineError('INVALID_FIELD_VALUE', 'identity_reference names uploads that do not exist', {
-        errors: unknown.map((id) => ({ field: `identity_reference.${refs.indexOf(id)}`, message: `No upload with id "${id}"; upload with POST /api/pipeline/uploads` })),
+        errors: unknown.map((id) => ({
+          field: `identity_reference.${refs.indexOf(id)}`,
+          message: `No upload with id "${id}"; upload with POST /api/pipeline/uploads`,
+        })),
         detail: { unknown_uploads: unknown },
       });
     }

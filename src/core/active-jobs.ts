@@ -88,11 +88,25 @@ export class ActiveJobs {
   /** Register a job this process will run (new, or recovered from disk). */
   track(record: JobHistory, loaded: LoadedPreset, resume: boolean, waitForEngine = true): ActiveJob {
     let resolveDone!: (job: JobHistory) => void;
-    const done = new Promise<JobHistory>((r) => { resolveDone = r; });
+    const done = new Promise<JobHistory>((r) => {
+      resolveDone = r;
+    });
     const active: ActiveJob = {
-      record, latest: record, loaded, controller: new AbortController(), done, resolveDone, error: null,
-      lastPersistedProgress: Math.floor(record.progress * 4) / 4, resume, waitForEngine, accepted: false,
-      progressListeners: new Set(), enginePosition: null, missingOn: new Map(), backend: null,
+      record,
+      latest: record,
+      loaded,
+      controller: new AbortController(),
+      done,
+      resolveDone,
+      error: null,
+      lastPersistedProgress: Math.floor(record.progress * 4) / 4,
+      resume,
+      waitForEngine,
+      accepted: false,
+      progressListeners: new Set(),
+      enginePosition: null,
+      missingOn: new Map(),
+      backend: null,
     };
     this.active.set(record.job_id, active);
     return active;
@@ -105,7 +119,10 @@ export class ActiveJobs {
     this.adopt(active, next);
     const jobId = next.job_id;
     this.notDurable.set(jobId, written.durable);
-    void written.durable.then(() => this.notDurable.delete(jobId), (err: unknown) => this.deps.logger.error({ err, job_id: jobId }, 'could not fsync a new job record'));
+    void written.durable.then(
+      () => this.notDurable.delete(jobId),
+      (err: unknown) => this.deps.logger.error({ err, job_id: jobId }, 'could not fsync a new job record'),
+    );
     return written;
   }
 
@@ -137,7 +154,9 @@ export class ActiveJobs {
     this.deps.forgetStatus(next.job_id);
     // The journal is a cache of the job files (recovery re-reads unfinished jobs from their files),
     // so the state need not wait for it.
-    this.deps.index.put(summarize(active.record)).catch((err: unknown) => this.deps.logger.warn({ err }, 'job index append failed'));
+    this.deps.index
+      .put(summarize(active.record))
+      .catch((err: unknown) => this.deps.logger.warn({ err }, 'job index append failed'));
   }
 
   /** Live progress: listeners hear every rise; the log gets an event each time a quarter is passed. */
@@ -150,12 +169,17 @@ export class ActiveJobs {
     const milestone = Math.floor(value * 4) / 4;
     if (milestone > active.lastPersistedProgress && value < 1) {
       active.lastPersistedProgress = milestone;
-      void this.deps.jobLogger.log(active.record.job_id, 'progress', { progress: value, milestone }).catch(() => undefined);
+      void this.deps.jobLogger
+        .log(active.record.job_id, 'progress', { progress: value, milestone })
+        .catch(() => undefined);
     }
   }
 
   log(jobId: string, event: string, fields: Record<string, unknown> = {}): Promise<void> {
-    return this.deps.jobLogger.log(jobId, event, fields).then(() => undefined, (err: unknown) => this.deps.logger.warn({ err, job_id: jobId }, 'could not append to the job log'));
+    return this.deps.jobLogger.log(jobId, event, fields).then(
+      () => undefined,
+      (err: unknown) => this.deps.logger.warn({ err, job_id: jobId }, 'could not append to the job log'),
+    );
   }
 
   /** End a job as failed or cancelled (a job already ended only settles). */
@@ -170,7 +194,10 @@ export class ActiveJobs {
       // memory (nor cancellable as if it ran). The write is retried until it lands.
       active.latest = next;
       this.adopt(active, next);
-      this.deps.logger.error({ err, job_id: next.job_id, status }, 'could not write the end of a job; its state is kept in memory and the write is retried');
+      this.deps.logger.error(
+        { err, job_id: next.job_id, status },
+        'could not write the end of a job; its state is kept in memory and the write is retried',
+      );
       this.retryEndWrite(active, next);
     }
     this.deps.metrics.jobFinished(active.record.preset_id, status, null, error.code);
@@ -184,14 +211,17 @@ export class ActiveJobs {
     const delay = backoffMs(attempt, { attempts: Infinity, baseMs: 1_000, maxDelayMs: 30_000 });
     const timer = setTimeout(() => {
       if (active.latest !== next) return; // a newer state was handed to the store meanwhile
-      this.deps.jobs.save(next).then(() => {
-        this.endWrites.delete(jobId);
-        this.deps.logger.info({ job_id: jobId, attempts: attempt + 1 }, 'the end of the job is written now');
-        if (isTerminal(active.record.status)) setTimeout(() => this.retire(jobId, true), RETIRE_GRACE_MS).unref();
-      }, (err: unknown) => {
-        this.deps.logger.warn({ err, job_id: jobId, attempt }, 'the end of the job still cannot be written');
-        this.retryEndWrite(active, next, attempt + 1);
-      });
+      this.deps.jobs.save(next).then(
+        () => {
+          this.endWrites.delete(jobId);
+          this.deps.logger.info({ job_id: jobId, attempts: attempt + 1 }, 'the end of the job is written now');
+          if (isTerminal(active.record.status)) setTimeout(() => this.retire(jobId, true), RETIRE_GRACE_MS).unref();
+        },
+        (err: unknown) => {
+          this.deps.logger.warn({ err, job_id: jobId, attempt }, 'the end of the job still cannot be written');
+          this.retryEndWrite(active, next, attempt + 1);
+        },
+      );
     }, delay);
     timer.unref();
     this.endWrites.set(jobId, timer);
@@ -199,7 +229,14 @@ export class ActiveJobs {
 
   /** A finished job needs no re-run inputs: they go before anyone hears that it ended. */
   async dropRerunInputs(active: ActiveJob): Promise<void> {
-    await this.deps.jobs.deleteRerunInputs(active.record.job_id).catch((err: unknown) => this.deps.logger.warn({ err, job_id: active.record.job_id }, 'could not remove the re-run inputs of a finished job'));
+    await this.deps.jobs
+      .deleteRerunInputs(active.record.job_id)
+      .catch((err: unknown) =>
+        this.deps.logger.warn(
+          { err, job_id: active.record.job_id },
+          'could not remove the re-run inputs of a finished job',
+        ),
+      );
   }
 
   /** The job ended: its lease is finished, waiters hear it, and it leaves memory after a grace. */
@@ -244,7 +281,15 @@ export class ActiveJobs {
     for (const [jobId, timer] of this.endWrites) {
       clearTimeout(timer);
       const a = this.active.get(jobId);
-      if (a) await this.deps.jobs.save(a.latest).catch((err: unknown) => this.deps.logger.error({ err, job_id: jobId }, 'the end of the job could not be written before shutdown; the next start follows it up in ComfyUI'));
+      if (a)
+        await this.deps.jobs
+          .save(a.latest)
+          .catch((err: unknown) =>
+            this.deps.logger.error(
+              { err, job_id: jobId },
+              'the end of the job could not be written before shutdown; the next start follows it up in ComfyUI',
+            ),
+          );
     }
     this.endWrites.clear();
   }

@@ -51,7 +51,8 @@ export class InProcessJobQueue implements JobQueue {
       place?.release();
       return Promise.resolve({ jobId: known, duplicate: true });
     }
-    if (!place && !entry.admitted && this.line.length + this.held >= this.bound) return Promise.reject(new QueueFullError(this.line.length + this.held, this.bound));
+    if (!place && !entry.admitted && this.line.length + this.held >= this.bound)
+      return Promise.reject(new QueueFullError(this.line.length + this.held, this.bound));
     place?.release();
     this.insert({ entry, priority: entry.priority ?? 0, order: this.nextOrder++, attempts: 0 });
     this.notify();
@@ -128,7 +129,8 @@ export class InProcessJobQueue implements JobQueue {
   }
 
   private find(entry: QueueEntry): string | null {
-    const same = (e: QueueEntry) => e.jobId === entry.jobId || (!!entry.idempotencyKey && e.idempotencyKey === entry.idempotencyKey);
+    const same = (e: QueueEntry) =>
+      e.jobId === entry.jobId || (!!entry.idempotencyKey && e.idempotencyKey === entry.idempotencyKey);
     const waiting = this.line.find((w) => same(w.entry));
     if (waiting) return waiting.entry.jobId;
     for (const held of this.leased.values()) if (same(held.lease.entry)) return held.lease.jobId;
@@ -160,11 +162,13 @@ export class InProcessJobQueue implements JobQueue {
 
   /** Keep the line sorted: priority desc, then order asc (binary search for the place). */
   private insert(w: Waiting): void {
-    let lo = 0, hi = this.line.length;
+    let lo = 0,
+      hi = this.line.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
       const m = this.line[mid]!;
-      if (m.priority > w.priority || (m.priority === w.priority && m.order < w.order)) lo = mid + 1; else hi = mid;
+      if (m.priority > w.priority || (m.priority === w.priority && m.order < w.order)) lo = mid + 1;
+      else hi = mid;
     }
     this.line.splice(lo, 0, w);
   }

@@ -49,7 +49,7 @@ type Coded = { code?: unknown; name?: unknown; cause?: unknown; statusCode?: unk
 function* causeChain(err: unknown): Generator<Coded> {
   let current: unknown = err;
   for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-    yield current as Coded;
+    yield current;
     current = (current as Coded).cause;
   }
 }
@@ -70,7 +70,10 @@ function lookup(data: unknown, path: readonly PropertyKey[]): { missing: boolean
  * Zod issues → field errors. A required field is "missing" when the data has no such key, found by
  * looking at the data itself rather than at the wording of zod's message.
  */
-export function zodIssuesToFieldErrors(error: ZodError, data?: unknown): { errors: FieldError[]; missingFields: string[] } {
+export function zodIssuesToFieldErrors(
+  error: ZodError,
+  data?: unknown,
+): { errors: FieldError[]; missingFields: string[] } {
   const errors: FieldError[] = [];
   const missingFields: string[] = [];
   for (const issue of error.issues) {
@@ -81,7 +84,12 @@ export function zodIssuesToFieldErrors(error: ZodError, data?: unknown): { error
       }
       continue;
     }
-    if (issue.code === 'invalid_type' && issue.path.length > 0 && data !== undefined && lookup(data, issue.path).missing) {
+    if (
+      issue.code === 'invalid_type' &&
+      issue.path.length > 0 &&
+      data !== undefined &&
+      lookup(data, issue.path).missing
+    ) {
       missingFields.push(field);
       errors.push({ field, message: 'Required field is missing' });
       continue;
@@ -139,35 +147,56 @@ export function classifyError(err: unknown): PipelineError {
 
 function clientStatusError(status: number, cause: unknown): PipelineError {
   switch (status) {
-    case 401: return new PipelineError('AUTH_MISSING', 'This route needs credentials', { cause });
+    case 401:
+      return new PipelineError('AUTH_MISSING', 'This route needs credentials', { cause });
     case 403:
-    case 404: return new PipelineError('FILE_NOT_FOUND', 'No such file', { status: 404, cause });
-    case 408: return new PipelineError('REQUEST_TIMEOUT', 'The request did not arrive in time', { cause });
-    case 413: return new PipelineError('PAYLOAD_TOO_LARGE', 'The request body is larger than the limit', { cause });
-    case 415: return new PipelineError('UNSUPPORTED_MEDIA_TYPE', 'The request content type is not supported on this route', { cause });
-    case 429: return new PipelineError('RATE_LIMIT_EXCEEDED', 'Too many requests', { cause });
-    default: return new PipelineError('VALIDATION_ERROR', 'The request could not be served as sent', { status, cause });
+    case 404:
+      return new PipelineError('FILE_NOT_FOUND', 'No such file', { status: 404, cause });
+    case 408:
+      return new PipelineError('REQUEST_TIMEOUT', 'The request did not arrive in time', { cause });
+    case 413:
+      return new PipelineError('PAYLOAD_TOO_LARGE', 'The request body is larger than the limit', { cause });
+    case 415:
+      return new PipelineError('UNSUPPORTED_MEDIA_TYPE', 'The request content type is not supported on this route', {
+        cause,
+      });
+    case 429:
+      return new PipelineError('RATE_LIMIT_EXCEEDED', 'Too many requests', { cause });
+    default:
+      return new PipelineError('VALIDATION_ERROR', 'The request could not be served as sent', { status, cause });
   }
 }
 
 function fastifyMessage(code: ErrorCode): string {
   switch (code) {
-    case 'PAYLOAD_TOO_LARGE': return 'The request body is larger than the limit';
-    case 'UNSUPPORTED_MEDIA_TYPE': return 'The request content type is not supported on this route';
-    case 'INVALID_JSON': return 'The request body is not valid JSON';
-    default: return 'The request could not be read';
+    case 'PAYLOAD_TOO_LARGE':
+      return 'The request body is larger than the limit';
+    case 'UNSUPPORTED_MEDIA_TYPE':
+      return 'The request content type is not supported on this route';
+    case 'INVALID_JSON':
+      return 'The request body is not valid JSON';
+    default:
+      return 'The request could not be read';
   }
 }
 
 function systemMessage(code: ErrorCode, system: string): string {
-  if (code === 'CONNECTION_TIMEOUT' && system !== 'ETIMEDOUT') return 'An upstream service closed the connection during the call';
+  if (code === 'CONNECTION_TIMEOUT' && system !== 'ETIMEDOUT')
+    return 'An upstream service closed the connection during the call';
   switch (code) {
-    case 'FILE_NOT_FOUND': return 'A file the service needs was not found';
-    case 'PERMISSION_DENIED': return 'The service is not allowed to read or write its data';
-    case 'DISK_FULL': return 'The disk holding the data folder is full';
-    case 'INSUFFICIENT_DISK_SPACE': return 'The disk quota for the data folder is exhausted';
-    case 'CONNECTION_REFUSED': return 'An upstream service refused the connection';
-    case 'CONNECTION_TIMEOUT': return 'Timed out talking to an upstream service';
-    default: return 'A system error occurred';
+    case 'FILE_NOT_FOUND':
+      return 'A file the service needs was not found';
+    case 'PERMISSION_DENIED':
+      return 'The service is not allowed to read or write its data';
+    case 'DISK_FULL':
+      return 'The disk holding the data folder is full';
+    case 'INSUFFICIENT_DISK_SPACE':
+      return 'The disk quota for the data folder is exhausted';
+    case 'CONNECTION_REFUSED':
+      return 'An upstream service refused the connection';
+    case 'CONNECTION_TIMEOUT':
+      return 'Timed out talking to an upstream service';
+    default:
+      return 'A system error occurred';
   }
 }

@@ -9,9 +9,14 @@ import { PipelineError } from './pipeline-error.js';
  * router's length limit): the same envelope as everything else, never Fastify's own shape.
  */
 export function frameworkErrors(error: Error & { code?: string }, request: FastifyRequest, reply: FastifyReply): void {
-  const err = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
-    ? new PipelineError('VALIDATION_ERROR', 'A path parameter is longer than any id this service issues', { status: 414 })
-    : new PipelineError('VALIDATION_ERROR', 'The URL is not valid (malformed percent-encoding)', { detail: { code: error.code ?? null } });
+  const err =
+    error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+      ? new PipelineError('VALIDATION_ERROR', 'A path parameter is longer than any id this service issues', {
+          status: 414,
+        })
+      : new PipelineError('VALIDATION_ERROR', 'The URL is not valid (malformed percent-encoding)', {
+          detail: { code: error.code ?? null },
+        });
   request.log.info({ error_code: err.code, status: err.status }, err.message);
   void sendError(reply, err);
 }
@@ -26,11 +31,16 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
     socket.destroy();
     return;
   }
-  const err = error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-    ? new PipelineError('REQUEST_TIMEOUT', 'The request did not arrive completely within REQUEST_TIMEOUT_MS')
-    : error.code === 'HPE_HEADER_OVERFLOW'
-      ? new PipelineError('VALIDATION_ERROR', 'The request headers are too large', { status: 431 })
-      : new PipelineError('VALIDATION_ERROR', 'The request could not be parsed as HTTP', { detail: { code: error.code ?? null } });
+  const err =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new PipelineError('REQUEST_TIMEOUT', 'The request did not arrive completely within REQUEST_TIMEOUT_MS')
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new PipelineError('VALIDATION_ERROR', 'The request headers are too large', { status: 431 })
+        : new PipelineError('VALIDATION_ERROR', 'The request could not be parsed as HTTP', {
+            detail: { code: error.code ?? null },
+          });
   const body = JSON.stringify(toEnvelope(err, randomUUID()));
-  socket.end(`HTTP/1.1 ${err.status} ${err.status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  socket.end(
+    `HTTP/1.1 ${err.status} ${err.status === 408 ? 'Request Timeout' : 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
 }

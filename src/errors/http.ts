@@ -26,10 +26,18 @@ export function toEnvelope(err: PipelineError, requestId: string, extra: { job_i
 
 export function sendError(reply: FastifyReply, err: PipelineError, extra: { job_id?: string } = {}): FastifyReply {
   if (err.headers) reply.headers(err.headers);
-  return reply.code(err.status).type('application/json; charset=utf-8').send(toEnvelope(err, String(reply.request.id), extra));
+  return reply
+    .code(err.status)
+    .type('application/json; charset=utf-8')
+    .send(toEnvelope(err, String(reply.request.id), extra));
 }
 
-const CONTEXT_NAMES: Record<string, string> = { body: 'body', querystring: 'query string', params: 'path', headers: 'headers' };
+const CONTEXT_NAMES: Record<string, string> = {
+  body: 'body',
+  querystring: 'query string',
+  params: 'path',
+  headers: 'headers',
+};
 
 /**
  * Validates requests with the route's zod schema and turns failures into CONTRACT_MISMATCH errors
@@ -52,8 +60,10 @@ const validate = (schema: ZodType, httpPart: string | undefined) => {
   // Most reads carry no query string, and parsing {} always gives the same result (the defaults):
   // it is computed once per route and copied, instead of running zod on every request.
   const parsed = httpPart === 'querystring' ? schema.safeParse({}) : null;
-  const emptyQuery = parsed?.success && parsed.data && typeof parsed.data === 'object' ? parsed.data as Record<string, unknown> : null;
-  return (data: unknown) => (emptyQuery && isEmptyObject(data) ? { value: { ...emptyQuery } } : check(schema, httpPart, data));
+  const emptyQuery =
+    parsed?.success && parsed.data && typeof parsed.data === 'object' ? (parsed.data as Record<string, unknown>) : null;
+  return (data: unknown) =>
+    emptyQuery && isEmptyObject(data) ? { value: { ...emptyQuery } } : check(schema, httpPart, data);
 };
 
 const check = (schema: ZodType, httpPart: string | undefined, data: unknown) => {
@@ -71,7 +81,14 @@ const check = (schema: ZodType, httpPart: string | undefined, data: unknown) => 
 };
 
 /** Codes that mean this service (or its disk) failed: logged at error level with the stack. */
-const OUR_FAULT = new Set(['UNKNOWN_ERROR', 'PERMISSION_DENIED', 'DISK_FULL', 'INSUFFICIENT_DISK_SPACE', 'DB_UNAVAILABLE', 'CHECKSUM_MISMATCH']);
+const OUR_FAULT = new Set([
+  'UNKNOWN_ERROR',
+  'PERMISSION_DENIED',
+  'DISK_FULL',
+  'INSUFFICIENT_DISK_SPACE',
+  'DB_UNAVAILABLE',
+  'CHECKSUM_MISMATCH',
+]);
 
 /** The request announced a body (length or chunked) that has not been read to its end. */
 function bodyStillArriving(request: FastifyRequest): boolean {
@@ -82,7 +99,10 @@ function bodyStillArriving(request: FastifyRequest): boolean {
 
 function clientGone(request: FastifyRequest, err: unknown): boolean {
   const code = (err as { code?: unknown })?.code;
-  return (code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE') && (request.raw.destroyed || request.raw.socket?.destroyed === true);
+  return (
+    (code === 'ECONNRESET' || code === 'ECONNABORTED' || code === 'ERR_STREAM_PREMATURE_CLOSE') &&
+    (request.raw.destroyed || request.raw.socket?.destroyed === true)
+  );
 }
 
 /** The one place errors become HTTP. Installed on the root instance, so it covers every route. */
@@ -97,7 +117,11 @@ export function installErrorHandling(app: FastifyInstance): void {
     // lose the answer; a short body is discarded in time and its keep-alive connection lives on.)
     if (bodyStillArriving(request)) {
       const raw = request.raw;
-      reply.raw.once('finish', () => { setTimeout(() => { if (!raw.complete) raw.socket.destroy(); }, 500).unref(); });
+      reply.raw.once('finish', () => {
+        setTimeout(() => {
+          if (!raw.complete) raw.socket.destroy();
+        }, 500).unref();
+      });
     }
     if (clientGone(request, rawError)) {
       // The client closed its connection mid-request: nobody to answer, and not our failure.
@@ -108,7 +132,10 @@ export function installErrorHandling(app: FastifyInstance): void {
       request.log.error({ err: rawError, error_code: err.code, reqId: request.id }, 'request failed');
     } else if (err.status >= 500) {
       // Capacity and upstream answers (503, 502, 504) are expected outcomes: no stack trace.
-      request.log.warn({ error_code: err.code, status: err.status, reqId: request.id, message: err.message }, 'request failed');
+      request.log.warn(
+        { error_code: err.code, status: err.status, reqId: request.id, message: err.message },
+        'request failed',
+      );
     } else {
       request.log.info({ error_code: err.code, status: err.status, reqId: request.id }, err.message);
     }

@@ -53,21 +53,46 @@ export class Lifecycle {
     this.index = deps.index;
     let queries: JobQueries | null = null;
     this.active = new ActiveJobs({
-      jobs: deps.jobs, index: deps.index, jobLogger: deps.jobLogger, queue: deps.queue, metrics: this.metrics, logger: deps.logger,
+      jobs: deps.jobs,
+      index: deps.index,
+      jobLogger: deps.jobLogger,
+      queue: deps.queue,
+      metrics: this.metrics,
+      logger: deps.logger,
       forgetStatus: (jobId) => queries?.forgetStatus(jobId),
     });
     this.workers = new Workers({
-      config: deps.config, logger: deps.logger, engines: deps.engines.all(), queue: deps.queue, jobs: this.active,
-      artifacts: deps.artifacts, uploads: deps.uploads, estimates: this.estimates, metrics: this.metrics,
+      config: deps.config,
+      logger: deps.logger,
+      engines: deps.engines.all(),
+      queue: deps.queue,
+      jobs: this.active,
+      artifacts: deps.artifacts,
+      uploads: deps.uploads,
+      estimates: this.estimates,
+      metrics: this.metrics,
     });
     this.queries = queries = new JobQueries({
-      active: this.active.active, index: deps.index, estimates: this.estimates, jobs: deps.jobs, artifacts: deps.artifacts, jobLogger: deps.jobLogger,
+      active: this.active.active,
+      index: deps.index,
+      estimates: this.estimates,
+      jobs: deps.jobs,
+      artifacts: deps.artifacts,
+      jobLogger: deps.jobLogger,
       queuePosition: (jobId) => this.queuePosition(jobId),
     });
     this.admission = new Admission({
-      config: deps.config, logger: deps.logger, presets: deps.presets, uploads: deps.uploads, jobs: deps.jobs, active: this.active,
-      queue: deps.queue, queries: this.queries, estimates: this.estimates,
-      anyBackendOpen: () => this.workers.anyOpen(), closedReason: () => this.workers.closedReason(),
+      config: deps.config,
+      logger: deps.logger,
+      presets: deps.presets,
+      uploads: deps.uploads,
+      jobs: deps.jobs,
+      active: this.active,
+      queue: deps.queue,
+      queries: this.queries,
+      estimates: this.estimates,
+      anyBackendOpen: () => this.workers.anyOpen(),
+      closedReason: () => this.workers.closedReason(),
     });
   }
 
@@ -85,20 +110,29 @@ export class Lifecycle {
 
   async init(): Promise<void> {
     await this.deps.jobs.init();
-    const report = await recoverJobs({
-      index: this.index, deps: this.deps,
-      track: (record, loaded, resume) => this.active.track(record, loaded, resume),
-      reattach: (active) => this.workers.reattach(active),
-      enqueueRecovered: async (jobId, presetId) => { await this.deps.queue.enqueue({ jobId, admitted: true, needs: { preset_id: presetId } }); },
-    }, { upstream: (job) => this.workers.lookupUpstream(job) });
+    const report = await recoverJobs(
+      {
+        index: this.index,
+        deps: this.deps,
+        track: (record, loaded, resume) => this.active.track(record, loaded, resume),
+        reattach: (active) => this.workers.reattach(active),
+        enqueueRecovered: async (jobId, presetId) => {
+          await this.deps.queue.enqueue({ jobId, admitted: true, needs: { preset_id: presetId } });
+        },
+      },
+      { upstream: (job) => this.workers.lookupUpstream(job) },
+    );
     this.corruptFiles = report.corrupt;
     for (const s of [...this.index.all()].sort((a, b) => a.created_ms - b.created_ms)) {
-      if (s.status === 'completed' && s.started_ms && s.finished_ms) this.estimates.record(s.preset_id, s.quality_level, (s.finished_ms - s.started_ms) / 1000);
+      if (s.status === 'completed' && s.started_ms && s.finished_ms)
+        this.estimates.record(s.preset_id, s.quality_level, (s.finished_ms - s.started_ms) / 1000);
       if (s.idempotency_key) this.admission.idempotency.restore(s.idempotency_key, s.job_id, s.created_ms);
     }
     if (this.deps.config.retention.maxAgeMs || this.deps.config.retention.maxBytes) {
       await this.retention();
-      this.retentionTimer = setInterval(() => { void this.retention(); }, 10 * 60_000);
+      this.retentionTimer = setInterval(() => {
+        void this.retention();
+      }, 10 * 60_000);
       this.retentionTimer.unref();
     }
     this.workers.start();
@@ -106,9 +140,15 @@ export class Lifecycle {
 
   async retention(): Promise<number> {
     try {
-      return await sweepRetention({
-        index: this.index, active: this.active.active, deps: this.deps, forgetStatus: (id) => this.queries.forgetStatus(id),
-      }, this.deps.config.retention);
+      return await sweepRetention(
+        {
+          index: this.index,
+          active: this.active.active,
+          deps: this.deps,
+          forgetStatus: (id) => this.queries.forgetStatus(id),
+        },
+        this.deps.config.retention,
+      );
     } catch (err) {
       this.deps.logger.warn({ err }, 'retention sweep failed');
       return 0;
@@ -133,14 +173,20 @@ export class Lifecycle {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.allSettled(running.map((a) => a.done)),
-      new Promise((r) => { timer = setTimeout(r, graceMs); }),
+      new Promise((r) => {
+        timer = setTimeout(r, graceMs);
+      }),
     ]);
     clearTimeout(timer);
     for (const a of jobs.values()) {
       if (a.record.status === 'running') a.controller.abort(DETACH);
       else if (a.record.status === 'queued') {
         if (a.backend !== null) a.controller.abort(DETACH); // handed to a backend, not started there yet
-        a.error = new PipelineError('SERVICE_UNAVAILABLE', 'The service is restarting; the job stays queued and runs after the restart', { headers: { 'retry-after': '10' } });
+        a.error = new PipelineError(
+          'SERVICE_UNAVAILABLE',
+          'The service is restarting; the job stays queued and runs after the restart',
+          { headers: { 'retry-after': '10' } },
+        );
         a.resolveDone(a.record);
       }
     }

@@ -7,7 +7,13 @@ import type { ArtifactStore } from '../store/artifact-store.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
 import type { JobLogger } from '../store/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
-import { OriginalJobRecord, isStoredFileName, originalOutputPaths, originalProgress, parseOriginalTimestamp } from '../store/original-record.js';
+import {
+  OriginalJobRecord,
+  isStoredFileName,
+  originalOutputPaths,
+  originalProgress,
+  parseOriginalTimestamp,
+} from '../store/original-record.js';
 import { redact } from '../util/redact.js';
 import { probeImage } from '../util/image-probe.js';
 import { sniffMedia } from '../util/media-type.js';
@@ -39,17 +45,32 @@ export class UnreadableOriginalRecord extends Error {
  * One left queued or running without an output cannot be resumed (the original recorded no ComfyUI
  * prompt id), so it is reported failed `JOB_INTERRUPTED`, never hidden.
  */
-export async function migrateOriginalJob(deps: MigrationDeps, jobId: string, value: Record<string, unknown>, recordMtimeMs: number): Promise<JobHistory> {
+export async function migrateOriginalJob(
+  deps: MigrationDeps,
+  jobId: string,
+  value: Record<string, unknown>,
+  recordMtimeMs: number,
+): Promise<JobHistory> {
   const parsed = OriginalJobRecord.safeParse(value);
-  if (!parsed.success) throw new UnreadableOriginalRecord(`not a job record of the original service: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+  if (!parsed.success)
+    throw new UnreadableOriginalRecord(
+      `not a job record of the original service: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   const original = parsed.data;
-  if (original.job_id !== jobId) throw new UnreadableOriginalRecord(`the file of job ${jobId} holds job ${original.job_id}`);
+  if (original.job_id !== jobId)
+    throw new UnreadableOriginalRecord(`the file of job ${jobId} holds job ${original.job_id}`);
   const createdAt = parseOriginalTimestamp(original.created_at);
-  if (!createdAt) throw new UnreadableOriginalRecord(`created_at ${JSON.stringify(original.created_at)} is not a timestamp`);
+  if (!createdAt)
+    throw new UnreadableOriginalRecord(`created_at ${JSON.stringify(original.created_at)} is not a timestamp`);
 
   const notes: string[] = [];
   const originalMeta = await deps.artifacts.readMetadataValue(jobId).catch(() => null);
-  const outputs = await storedOutputs(deps, jobId, [...originalOutputPaths(jobId, original.outputs), ...metadataPaths(jobId, originalMeta)], notes);
+  const outputs = await storedOutputs(
+    deps,
+    jobId,
+    [...originalOutputPaths(jobId, original.outputs), ...metadataPaths(jobId, originalMeta)],
+    notes,
+  );
   let status = original.status;
   const startedAt = parseOriginalTimestamp(original.started_at);
   let finishedAt = parseOriginalTimestamp(original.finished_at);
@@ -57,7 +78,9 @@ export async function migrateOriginalJob(deps: MigrationDeps, jobId: string, val
   let errorCode = original.error_code;
   let remediation = original.remediation;
   if ((status === 'queued' || status === 'running') && outputs.some((o) => o.type === 'image')) {
-    notes.push(`the original saved this job as "${status}" from a stale copy, but its output file exists: it completed`);
+    notes.push(
+      `the original saved this job as "${status}" from a stale copy, but its output file exists: it completed`,
+    );
     status = 'completed';
     finishedAt ??= outputs[0]!.created_at;
   } else if (status === 'queued' || status === 'running') {
@@ -70,7 +93,8 @@ export async function migrateOriginalJob(deps: MigrationDeps, jobId: string, val
   } else if (status === 'completed' && outputs.length === 0) {
     notes.push('the original recorded this job completed, but no output file of it is left');
   }
-  if (startedAt === null && original.started_at) notes.push(`started_at ${JSON.stringify(original.started_at)} is not a timestamp`);
+  if (startedAt === null && original.started_at)
+    notes.push(`started_at ${JSON.stringify(original.started_at)} is not a timestamp`);
 
   const { metadata: _progress, ...inputs } = original.inputs;
   const seed = Number.isInteger(inputs.seed) ? (inputs.seed as number) : -1;
@@ -94,22 +118,33 @@ export async function migrateOriginalJob(deps: MigrationDeps, jobId: string, val
     error_code: errorCode,
     remediation,
     logs: `jobs/${jobId}/logs.jsonl`,
-    progress: status === 'completed' ? 1 : originalProgress(original.inputs) ?? 0,
+    progress: status === 'completed' ? 1 : (originalProgress(original.inputs) ?? 0),
     seed,
     consent: { given: inputs.consent_given === true, required: false, recorded_at: createdAt },
     engine_prompt_id: null,
     error_detail: null,
     provenance: null,
     submit_attempts: 0,
-    migrated_from: { service: 'ainfluencer-python', migrated_at: new Date().toISOString(), original_status: String(value.status), notes },
+    migrated_from: {
+      service: 'ainfluencer-python',
+      migrated_at: new Date().toISOString(),
+      original_status: String(value.status),
+      notes,
+    },
   };
 
   await keepOriginal(deps, jobId, 'job.json', value);
   if (originalMeta !== null) await keepOriginal(deps, jobId, 'metadata.json', originalMeta);
-  if (outputs.length > 0 || originalMeta !== null) await deps.artifacts.writeMetadata({ job_id: jobId, artifacts: outputs, provenance: null });
+  if (outputs.length > 0 || originalMeta !== null)
+    await deps.artifacts.writeMetadata({ job_id: jobId, artifacts: outputs, provenance: null });
   await deps.jobs.save(job);
   await deps.jobLogger.resume(jobId);
-  await deps.jobLogger.log(jobId, 'migrated', { from: 'original service', original_status: String(value.status), status, notes });
+  await deps.jobLogger.log(jobId, 'migrated', {
+    from: 'original service',
+    original_status: String(value.status),
+    status,
+    notes,
+  });
   await deps.jobLogger.release(jobId);
   return job;
 }
@@ -132,7 +167,12 @@ function engineFromMetadata(meta: unknown): string | null {
 }
 
 /** Records for the files that exist (regular files inside the job's folder), each hashed once. */
-async function storedOutputs(deps: MigrationDeps, jobId: string, found: { type: ArtifactRecord['type']; file: string }[], notes: string[]): Promise<ArtifactRecord[]> {
+async function storedOutputs(
+  deps: MigrationDeps,
+  jobId: string,
+  found: { type: ArtifactRecord['type']; file: string }[],
+  notes: string[],
+): Promise<ArtifactRecord[]> {
   const records: ArtifactRecord[] = [];
   const seen = new Set<string>();
   for (const { type, file } of found) {
@@ -145,20 +185,26 @@ async function storedOutputs(deps: MigrationDeps, jobId: string, found: { type: 
     }
     const { sha256, head, whole } = await hashFile(opened.path, opened.stats.size <= deps.probeMaxBytes);
     const media = sniffMedia(head);
-    let width: number | null = null, height: number | null = null;
+    let width: number | null = null,
+      height: number | null = null;
     if (media.kind === 'image' && whole) {
       const probe = await probeImage(whole, Number.MAX_SAFE_INTEGER).catch(() => null);
       if (probe) ({ width, height } = probe);
       else notes.push(`output ${type}/${file} did not parse as an image; its dimensions are unknown`);
     }
     records.push({
-      type, filename: file, node_id: '', comfy_filename: file, comfy_subfolder: '',
+      type,
+      filename: file,
+      node_id: '',
+      comfy_filename: file,
+      comfy_subfolder: '',
       path: deps.artifacts.relative(path.join(deps.artifacts.jobDir(jobId), type, file)),
       url: artifactUrl(jobId, file),
       content_type: media.contentType,
       size_bytes: opened.stats.size,
       sha256,
-      width, height,
+      width,
+      height,
       created_at: opened.stats.mtime.toISOString(),
     });
   }
@@ -181,7 +227,13 @@ async function hashFile(file: string, keep: boolean): Promise<{ sha256: string; 
 /** A redacted copy of what the original wrote, made once (the original did not redact its files). */
 async function keepOriginal(deps: MigrationDeps, jobId: string, name: string, value: unknown): Promise<void> {
   const target = path.join(deps.jobs.jobsDir, jobId, 'original-service', name);
-  if (await fsp.stat(target).then(() => true, () => false)) return;
+  if (
+    await fsp.stat(target).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
   await fsp.mkdir(path.dirname(target), { recursive: true });
   await writeFileAtomic(target, `${JSON.stringify(redact(value), null, 2)}\n`);
 }

@@ -20,7 +20,13 @@ export async function restoreOriginalFromCorrupt(jobs: JobStore): Promise<string
     const id = ASIDE_NAME.exec(name)?.[1];
     if (!id || !isJobId(id) || restored.includes(id)) continue;
     const target = jobs.pathFor(id);
-    if (await fsp.stat(target).then(() => true, () => false)) continue;
+    if (
+      await fsp.stat(target).then(
+        () => true,
+        () => false,
+      )
+    )
+      continue;
     let value: unknown;
     try {
       value = JSON.parse(await fsp.readFile(path.join(dir, name), 'utf8'));

@@ -21,7 +21,14 @@ export interface RecoveryTarget<Active> {
   readonly index: JobIndex;
   /** Back in line (accepted earlier: never refused by the queue's bound). */
   enqueueRecovered(jobId: string, presetId: string): Promise<void>;
-  readonly deps: { jobs: JobStore; logger: Logger; presets: PresetRegistry; jobLogger: JobLogger; artifacts: ArtifactStore; config: Pick<AppConfig, 'limits'> };
+  readonly deps: {
+    jobs: JobStore;
+    logger: Logger;
+    presets: PresetRegistry;
+    jobLogger: JobLogger;
+    artifacts: ArtifactStore;
+    config: Pick<AppConfig, 'limits'>;
+  };
   track(record: JobHistory, loaded: LoadedPreset, resume: boolean): Active;
   /** Follow a submitted job on the backend its record names (engine_used), by its prompt id. */
   reattach(active: Active): void;
@@ -76,7 +83,10 @@ export interface PlanOptions {
  * file), the original service's files are migrated, unreadable files are moved aside, temp files
  * of interrupted writes are swept, and each unfinished job gets its action.
  */
-export async function planRecovery<Active>(core: RecoveryTarget<Active>, options: PlanOptions = {}): Promise<RecoveryPlan> {
+export async function planRecovery<Active>(
+  core: RecoveryTarget<Active>,
+  options: PlanOptions = {},
+): Promise<RecoveryPlan> {
   const { jobs, logger, presets, jobLogger, artifacts } = core.deps;
   const index = core.index;
   const badLines = await index.load();
@@ -85,7 +95,11 @@ export async function planRecovery<Active>(core: RecoveryTarget<Active>, options
   // Earlier versions of this service moved the original's files to jobs/corrupt/: bring them back.
   const restored = await restoreOriginalFromCorrupt(jobs);
   for (const id of restored) await index.remove(id);
-  if (restored.length) logger.info({ restored: restored.length, from: path.join(jobs.jobsDir, 'corrupt') }, 'job files of the original service restored from jobs/corrupt/');
+  if (restored.length)
+    logger.info(
+      { restored: restored.length, from: path.join(jobs.jobsDir, 'corrupt') },
+      'job files of the original service restored from jobs/corrupt/',
+    );
 
   const onDisk = new Set(await jobs.ids());
   const corrupt: string[] = [];
@@ -138,10 +152,12 @@ export async function planRecovery<Active>(core: RecoveryTarget<Active>, options
   if (lookup) {
     const running = planned.filter((p) => p.job.status === 'running' && p.action === 'reattach');
     for (let i = 0; i < running.length; i += 8) {
-      await Promise.all(running.slice(i, i + 8).map(async (p) => {
-        p.upstream = await lookup(p.job).catch(() => 'unreachable' as const);
-        p.action = recoveryAction(p.job, true, p.upstream);
-      }));
+      await Promise.all(
+        running.slice(i, i + 8).map(async (p) => {
+          p.upstream = await lookup(p.job).catch(() => 'unreachable' as const);
+          p.action = recoveryAction(p.job, true, p.upstream);
+        }),
+      );
     }
   }
   return { jobs: planned, corrupt, migrated, swept };
@@ -152,7 +168,10 @@ export async function planRecovery<Active>(core: RecoveryTarget<Active>, options
  * queued, so ComfyUI is always asked first (resume): a run it knows is followed, an unknown one is
  * submitted (at most twice in all).
  */
-export async function recoverJobs<Active>(core: RecoveryTarget<Active>, options: PlanOptions = {}): Promise<{ corrupt: string[]; recovered: number; swept: number; migrated: number }> {
+export async function recoverJobs<Active>(
+  core: RecoveryTarget<Active>,
+  options: PlanOptions = {},
+): Promise<{ corrupt: string[]; recovered: number; swept: number; migrated: number }> {
   const { jobs, logger, presets, jobLogger } = core.deps;
   const plan = await planRecovery(core, options);
   let recovered = 0;
@@ -169,17 +188,31 @@ export async function recoverJobs<Active>(core: RecoveryTarget<Active>, options:
     await jobLogger.resume(job.job_id);
     const loaded = presets.get(job.preset_id);
     if (action === 'fail_preset_gone' || !loaded) {
-      await fail(job, new PipelineError('CONTRACT_MISMATCH', `Preset ${job.preset_id} no longer exists; the job cannot be resumed`));
+      await fail(
+        job,
+        new PipelineError('CONTRACT_MISMATCH', `Preset ${job.preset_id} no longer exists; the job cannot be resumed`),
+      );
       continue;
     }
     if (action === 'fail_lost') {
-      await fail(job, new PipelineError('ENGINE_EXECUTION_FAILED', 'ComfyUI lost the prompt (it restarted) and it was already submitted twice', { detail: { prompt_id: job.engine_prompt_id, lost: true, engine: job.engine_used } }));
+      await fail(
+        job,
+        new PipelineError(
+          'ENGINE_EXECUTION_FAILED',
+          'ComfyUI lost the prompt (it restarted) and it was already submitted twice',
+          { detail: { prompt_id: job.engine_prompt_id, lost: true, engine: job.engine_used } },
+        ),
+      );
       continue;
     }
     recovered++;
     if (action === 'reattach' || action === 'collect') {
       const active = core.track(job, loaded, true);
-      await jobLogger.log(job.job_id, 'recovering', { prompt_id: job.engine_prompt_id, engine: job.engine_used, ...(upstream ? { upstream } : {}) });
+      await jobLogger.log(job.job_id, 'recovering', {
+        prompt_id: job.engine_prompt_id,
+        engine: job.engine_used,
+        ...(upstream ? { upstream } : {}),
+      });
       core.reattach(active);
     } else if (action === 'resubmit') {
       // Its backend lost it: waiting again, on disk too, for whichever backend takes it first.
@@ -187,7 +220,11 @@ export async function recoverJobs<Active>(core: RecoveryTarget<Active>, options:
       await jobs.save(queued);
       await core.index.put(summarize(queued));
       core.track(queued, loaded, false);
-      await jobLogger.log(job.job_id, 'requeued', { prompt_id: job.engine_prompt_id, upstream, reason: 'its backend no longer knows the prompt' });
+      await jobLogger.log(job.job_id, 'requeued', {
+        prompt_id: job.engine_prompt_id,
+        upstream,
+        reason: 'its backend no longer knows the prompt',
+      });
       await core.enqueueRecovered(job.job_id, job.preset_id);
     } else {
       core.track(job, loaded, true);
@@ -196,9 +233,15 @@ export async function recoverJobs<Active>(core: RecoveryTarget<Active>, options:
     }
   }
   const { corrupt, migrated, swept } = plan;
-  if (corrupt.length) logger.warn({ corrupt: corrupt.length, moved_to: path.join(jobs.jobsDir, 'corrupt') }, `${corrupt.length} unreadable job file(s) moved to ${path.join(jobs.jobsDir, 'corrupt')}`);
-  if (migrated) logger.info({ migrated }, `${migrated} job(s) of the original service read and migrated to this service's schema`);
-  if (recovered || corrupt.length || swept || migrated) logger.info({ recovered, corrupt: corrupt.length, swept, migrated }, 'job recovery finished');
+  if (corrupt.length)
+    logger.warn(
+      { corrupt: corrupt.length, moved_to: path.join(jobs.jobsDir, 'corrupt') },
+      `${corrupt.length} unreadable job file(s) moved to ${path.join(jobs.jobsDir, 'corrupt')}`,
+    );
+  if (migrated)
+    logger.info({ migrated }, `${migrated} job(s) of the original service read and migrated to this service's schema`);
+  if (recovered || corrupt.length || swept || migrated)
+    logger.info({ recovered, corrupt: corrupt.length, swept, migrated }, 'job recovery finished');
   return { corrupt, recovered, swept, migrated };
 }
 

@@ -17,7 +17,10 @@ export interface RetentionTarget {
  * Remove finished jobs (record, log and artifacts) older than maxAge, then the oldest finished
  * ones while their artifacts exceed maxBytes. Queued and running jobs are never touched.
  */
-export async function sweepRetention(core: RetentionTarget, policy: { maxAgeMs: number | null; maxBytes: number | null }): Promise<number> {
+export async function sweepRetention(
+  core: RetentionTarget,
+  policy: { maxAgeMs: number | null; maxBytes: number | null },
+): Promise<number> {
   const finished = [...core.index.all()]
     .filter((s) => isTerminal(s.status) && !core.active.has(s.job_id))
     .sort((a, b) => (a.finished_ms ?? a.created_ms) - (b.finished_ms ?? b.created_ms));

@@ -28,7 +28,10 @@ export interface RunnerHooks {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`).join(',')}}`;
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -37,29 +40,74 @@ export function canonicalJson(value: unknown): string {
  * Runs one job on one engine: uploads identity references, builds the graph, preflights it,
  * submits and follows it, then streams every output into the artifact store.
  */
-export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: EngineAdapter, deps: RunnerDeps, hooks: RunnerHooks, options: { deadlineAt: number; signal: AbortSignal; promptId: string; resume?: boolean; allowResubmit?: boolean; ready?: Promise<unknown>; onEngineFinished?: () => void; onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void; onStarted?: () => void; onQueued?: (ahead: number) => void }): Promise<{ outputs: ArtifactRecord[]; provenance: Provenance; committed: Promise<unknown>; settled: Promise<unknown> }> {
+export async function runJob(
+  job: JobHistory,
+  loaded: LoadedPreset,
+  engine: EngineAdapter,
+  deps: RunnerDeps,
+  hooks: RunnerHooks,
+  options: {
+    deadlineAt: number;
+    signal: AbortSignal;
+    promptId: string;
+    resume?: boolean;
+    allowResubmit?: boolean;
+    ready?: Promise<unknown>;
+    onEngineFinished?: () => void;
+    onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void;
+    onStarted?: () => void;
+    onQueued?: (ahead: number) => void;
+  },
+): Promise<{
+  outputs: ArtifactRecord[];
+  provenance: Provenance;
+  committed: Promise<unknown>;
+  settled: Promise<unknown>;
+}> {
   const inputs = job.inputs as { prompt: string; negative_prompt?: string; identity_reference?: string[] };
   const identityImages: string[] = [];
   for (const uploadId of inputs.identity_reference ?? []) {
     const upload = await deps.uploads.get(uploadId);
-    if (!upload) throw new PipelineError('FILE_NOT_FOUND', `Upload ${uploadId} no longer exists`, { detail: { upload_id: uploadId } });
+    if (!upload)
+      throw new PipelineError('FILE_NOT_FOUND', `Upload ${uploadId} no longer exists`, {
+        detail: { upload_id: uploadId },
+      });
     // Named by content, so the same reference maps to one ComfyUI input file across jobs.
     const name = `ainfluencer_${upload.record.sha256.slice(0, 24)}.${UploadStore.extension(upload.record.content_type)}`;
     identityImages.push(await engine.uploadImage(name, upload.bytes, upload.record.content_type, options.signal));
   }
   const built = buildGraph({
-    preset: loaded.preset, quality: job.quality_level, prompt: inputs.prompt, negativePrompt: inputs.negative_prompt,
-    seed: job.seed, identityImages, models: deps.models, outputPrefix: `ainfluencer/${job.job_id}/${loaded.preset.id}`,
+    preset: loaded.preset,
+    quality: job.quality_level,
+    prompt: inputs.prompt,
+    negativePrompt: inputs.negative_prompt,
+    seed: job.seed,
+    identityImages,
+    models: deps.models,
+    outputPrefix: `ainfluencer/${job.job_id}/${loaded.preset.id}`,
   });
   const provenance: Provenance = {
-    preset_id: loaded.preset.id, preset_sha256: loaded.sha256, quality_level: job.quality_level, engine: engine.engineId,
-    seed: job.seed, prompt_id: options.promptId, graph_sha256: '', models: built.models,
+    preset_id: loaded.preset.id,
+    preset_sha256: loaded.sha256,
+    quality_level: job.quality_level,
+    engine: engine.engineId,
+    seed: job.seed,
+    prompt_id: options.promptId,
+    graph_sha256: '',
+    models: built.models,
   };
   // Hashing and logging the graph is bookkeeping: it runs on the next turn, once the prompt is on
   // its way to ComfyUI, and is complete before anything reads the provenance.
   const described = nextTurn().then(() => {
     provenance.graph_sha256 = createHash('sha256').update(canonicalJson(built.graph)).digest('hex');
-    hooks.log('graph_built', { steps: built.appliedSteps, nodes: Object.keys(built.graph).length, graph_sha256: provenance.graph_sha256, models: built.models }).catch(() => undefined);
+    hooks
+      .log('graph_built', {
+        steps: built.appliedSteps,
+        nodes: Object.keys(built.graph).length,
+        graph_sha256: provenance.graph_sha256,
+        models: built.models,
+      })
+      .catch(() => undefined);
   });
   try {
     await engine.preflight(built.graph);
@@ -67,18 +115,32 @@ export async function runJob(job: JobHistory, loaded: LoadedPreset, engine: Engi
     await described;
     throw err;
   }
-  const downloads = new OutputDownloads(job.job_id, engine, deps.artifacts, {
-    update: (outputs) => hooks.update({ outputs }),
-    log: (event, fields) => hooks.log(event, fields),
-  }, options.signal, { deadlineAt: options.deadlineAt, maxBytes: deps.outputs.maxBytes, maxCount: deps.outputs.maxCount });
+  const downloads = new OutputDownloads(
+    job.job_id,
+    engine,
+    deps.artifacts,
+    {
+      update: (outputs) => hooks.update({ outputs }),
+      log: (event, fields) => hooks.log(event, fields),
+    },
+    options.signal,
+    { deadlineAt: options.deadlineAt, maxBytes: deps.outputs.maxBytes, maxCount: deps.outputs.maxCount },
+  );
   try {
     const result = await engine.run({
-      graph: built.graph, promptId: options.promptId, deadlineAt: options.deadlineAt, signal: options.signal,
+      graph: built.graph,
+      promptId: options.promptId,
+      deadlineAt: options.deadlineAt,
+      signal: options.signal,
       onProgress: (p) => hooks.progress(p.progress),
       // Outputs are fetched as soon as ComfyUI reports them, not after the run's /history entry.
-      onOutputs: (files) => { for (const file of files) downloads.start(file); },
+      onOutputs: (files) => {
+        for (const file of files) downloads.start(file);
+      },
       onIdle: options.onEngineFinished,
-      resume: options.resume, allowResubmit: options.allowResubmit, maxOutputs: deps.outputs.maxCount,
+      resume: options.resume,
+      allowResubmit: options.allowResubmit,
+      maxOutputs: deps.outputs.maxCount,
       onStarted: options.onStarted,
       onQueued: options.onQueued,
       onSubmitted: (id, how) => {

@@ -9,8 +9,27 @@ import { readPngInfo } from '../util/png.js';
 import { withRetries } from '../util/retry.js';
 import { artifactUrl } from './job-state.js';
 
-const KIND_TYPES: Record<string, ArtifactRecord['type']> = { images: 'image', gifs: 'video', videos: 'video', video: 'video', audio: 'audio' };
-const EXT_TYPES: Record<string, ArtifactRecord['type']> = { png: 'image', jpg: 'image', jpeg: 'image', webp: 'image', gif: 'image', mp4: 'video', webm: 'video', mov: 'video', wav: 'audio', mp3: 'audio', flac: 'audio', ogg: 'audio' };
+const KIND_TYPES: Record<string, ArtifactRecord['type']> = {
+  images: 'image',
+  gifs: 'video',
+  videos: 'video',
+  video: 'video',
+  audio: 'audio',
+};
+const EXT_TYPES: Record<string, ArtifactRecord['type']> = {
+  png: 'image',
+  jpg: 'image',
+  jpeg: 'image',
+  webp: 'image',
+  gif: 'image',
+  mp4: 'video',
+  webm: 'video',
+  mov: 'video',
+  wav: 'audio',
+  mp3: 'audio',
+  flac: 'audio',
+  ogg: 'audio',
+};
 
 interface Fetched {
   sink: ArtifactSink;
@@ -40,7 +59,13 @@ export interface DownloadHooks {
 }
 
 function extensionOf(file: EngineOutput): string {
-  return path.extname(file.filename).slice(1).toLowerCase().match(/^[a-z0-9]{1,5}$/)?.[0] ?? 'bin';
+  return (
+    path
+      .extname(file.filename)
+      .slice(1)
+      .toLowerCase()
+      .match(/^[a-z0-9]{1,5}$/)?.[0] ?? 'bin'
+  );
 }
 
 /** Where a file's bytes are received, guessed from ComfyUI's claim; the stored type follows the bytes. */
@@ -48,7 +73,9 @@ function guessedType(file: EngineOutput): ArtifactRecord['type'] {
   return EXT_TYPES[extensionOf(file)] ?? KIND_TYPES[file.kind] ?? 'file';
 }
 
-const isTransient = (err: unknown) => err instanceof PipelineError && (err.code === 'DOWNLOAD_TIMEOUT' || (err.code === 'DOWNLOAD_FAILED' && err.detail?.transient === true));
+const isTransient = (err: unknown) =>
+  err instanceof PipelineError &&
+  (err.code === 'DOWNLOAD_TIMEOUT' || (err.code === 'DOWNLOAD_FAILED' && err.detail?.transient === true));
 
 const keyOf = (file: EngineOutput) => `${file.type}\u0000${file.subfolder}\u0000${file.filename}`;
 
@@ -95,21 +122,32 @@ export class OutputDownloads {
     const transfer = boundedSignal([this.bound.signal, stopSignal], msUntil(this.limits.deadlineAt));
     try {
       // A transient failure is retried into a fresh temp file; nothing partial is ever committed.
-      return await withRetries(async () => {
-        const sink = this.store.openSink(this.jobId, type);
-        try {
-          await this.engine.download(file, sink, { signal: transfer.signal, maxBytes: this.limits.maxBytes });
-          return { sink, downloadMs: Math.round(performance.now() - started) };
-        } catch (err) {
-          await sink.discard();
-          throw err;
-        }
-      }, {
-        policy: { attempts: ATTEMPTS, baseMs: 200 },
-        signal: transfer.signal,
-        retryable: (err) => isTransient(err),
-        onRetry: (err, attempt) => this.hooks.log('download_retry', { filename: file.filename, attempt, error_code: (err as PipelineError).code, status: (err as PipelineError).detail?.status ?? null }).catch(() => undefined),
-      });
+      return await withRetries(
+        async () => {
+          const sink = this.store.openSink(this.jobId, type);
+          try {
+            await this.engine.download(file, sink, { signal: transfer.signal, maxBytes: this.limits.maxBytes });
+            return { sink, downloadMs: Math.round(performance.now() - started) };
+          } catch (err) {
+            await sink.discard();
+            throw err;
+          }
+        },
+        {
+          policy: { attempts: ATTEMPTS, baseMs: 200 },
+          signal: transfer.signal,
+          retryable: (err) => isTransient(err),
+          onRetry: (err, attempt) =>
+            this.hooks
+              .log('download_retry', {
+                filename: file.filename,
+                attempt,
+                error_code: (err as PipelineError).code,
+                status: (err as PipelineError).detail?.status ?? null,
+              })
+              .catch(() => undefined),
+        },
+      );
     } finally {
       transfer.dispose();
     }
@@ -122,7 +160,10 @@ export class OutputDownloads {
    * that) and `settled` (their folder entries fsynced, metadata.json written): await both before
    * telling anyone.
    */
-  async finish(listed: EngineOutput[], provenance: Provenance): Promise<{ records: ArtifactRecord[]; committed: Promise<unknown>; settled: Promise<unknown> }> {
+  async finish(
+    listed: EngineOutput[],
+    provenance: Provenance,
+  ): Promise<{ records: ArtifactRecord[]; committed: Promise<unknown>; settled: Promise<unknown> }> {
     // A file listed twice is stored once.
     const wanted = new Set<string>();
     const files: EngineOutput[] = [];
@@ -132,13 +173,20 @@ export class OutputDownloads {
       files.push(file);
     }
     if (files.length > this.limits.maxCount) {
-      throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI listed ${files.length} output files; at most ${this.limits.maxCount} are stored per job (OUTPUT_MAX_COUNT)`, { detail: { outputs: files.length, max: this.limits.maxCount } });
+      throw new PipelineError(
+        'ENGINE_PROTOCOL_ERROR',
+        `ComfyUI listed ${files.length} output files; at most ${this.limits.maxCount} are stored per job (OUTPUT_MAX_COUNT)`,
+        { detail: { outputs: files.length, max: this.limits.maxCount } },
+      );
     }
     // Files reported early that the final list does not name stop downloading now.
     for (const [key, fetching] of this.fetches) {
       if (wanted.has(key)) continue;
       fetching.stop.abort();
-      void fetching.result.then((f) => f.sink.discard(), () => undefined);
+      void fetching.result.then(
+        (f) => f.sink.discard(),
+        () => undefined,
+      );
     }
     for (const file of files) this.start(file);
     const records: ArtifactRecord[] = [];
@@ -162,13 +210,31 @@ export class OutputDownloads {
       durables.push(durable);
       const info = type === 'image' ? readPngInfo(fetched.sink.headBuffer) : null;
       const record: ArtifactRecord = {
-        type, filename, path: this.store.relative(finalPath), url: artifactUrl(this.jobId, filename),
-        content_type: media.contentType, size_bytes: fetched.sink.size, sha256: fetched.sink.sha256,
-        width: info?.width ?? null, height: info?.height ?? null,
-        node_id: file.node_id, comfy_filename: file.filename, comfy_subfolder: file.subfolder, created_at: new Date().toISOString(),
+        type,
+        filename,
+        path: this.store.relative(finalPath),
+        url: artifactUrl(this.jobId, filename),
+        content_type: media.contentType,
+        size_bytes: fetched.sink.size,
+        sha256: fetched.sink.sha256,
+        width: info?.width ?? null,
+        height: info?.height ?? null,
+        node_id: file.node_id,
+        comfy_filename: file.filename,
+        comfy_subfolder: file.subfolder,
+        created_at: new Date().toISOString(),
       };
       records.push(record);
-      void this.hooks.log('artifact', { filename, type, size_bytes: record.size_bytes, sha256: record.sha256, content_type: record.content_type, download_ms: fetched.downloadMs }).catch(() => undefined);
+      void this.hooks
+        .log('artifact', {
+          filename,
+          type,
+          size_bytes: record.size_bytes,
+          sha256: record.sha256,
+          content_type: record.content_type,
+          download_ms: fetched.downloadMs,
+        })
+        .catch(() => undefined);
       // The stored PNGs' embedded graphs went through the prompt redaction on the way in.
       redactedChunks += fetched.sink.filtered;
       provenance.png_text_redacted = { chunks_changed: redactedChunks };
@@ -194,10 +260,14 @@ export class OutputDownloads {
   /** Stop every transfer and remove every file fetched but not committed (the run failed or was cancelled). */
   async abandon(): Promise<void> {
     for (const fetching of this.fetches.values()) fetching.stop.abort();
-    await Promise.all([...this.fetches.values()].map((fetching) => fetching.result.then(
-      (f) => (this.committed.has(f.sink) ? undefined : f.sink.discard()),
-      () => undefined,
-    )));
+    await Promise.all(
+      [...this.fetches.values()].map((fetching) =>
+        fetching.result.then(
+          (f) => (this.committed.has(f.sink) ? undefined : f.sink.discard()),
+          () => undefined,
+        ),
+      ),
+    );
     this.bound.dispose();
   }
 

@@ -42,7 +42,11 @@ export interface ArtifactStorePort {
   /** A stored file's size without opening it (for range decisions); null when absent. */
   head(jobId: string, file: { type: string; filename: string }): Promise<{ size: number } | null>;
   /** A stored file (or a range of it) as a stream, with its total size; null when absent. */
-  get(jobId: string, file: { type: string; filename: string }, range?: ArtifactRange): Promise<{ stream: Readable; size: number; start: number; end: number } | null>;
+  get(
+    jobId: string,
+    file: { type: string; filename: string },
+    range?: ArtifactRange,
+  ): Promise<{ stream: Readable; size: number; start: number; end: number } | null>;
   list(jobId: string): Promise<{ type: string; filename: string; size_bytes: number }[]>;
   delete(jobId: string): Promise<void>;
 }

@@ -40,7 +40,10 @@ export interface Lease {
 
 export class QueueFullError extends Error {
   override name = 'QueueFullError';
-  constructor(readonly depth: number, readonly bound: number) {
+  constructor(
+    readonly depth: number,
+    readonly bound: number,
+  ) {
     super(`the job queue is full (${depth} waiting, bound ${bound})`);
   }
 }

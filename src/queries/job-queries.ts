@@ -11,7 +11,9 @@ import type { JobLogger } from '../store/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
 
 export function notFound(jobId: string): PipelineError {
-  return new PipelineError('FILE_NOT_FOUND', `No job with id "${jobId.slice(0, 100)}"`, { detail: { job_id: jobId.slice(0, 100) } });
+  return new PipelineError('FILE_NOT_FOUND', `No job with id "${jobId.slice(0, 100)}"`, {
+    detail: { job_id: jobId.slice(0, 100) },
+  });
 }
 
 /** What the read side sees of a job in flight. */
@@ -78,7 +80,11 @@ export class JobQueries {
 
   private activeStatus(active: ActiveView): JobStatus {
     const position = active.record.status === 'queued' ? this.deps.queuePosition(active.record.job_id) : null;
-    return toStatus(active.record, this.deps.estimates.estimate(active.record.preset_id, active.record.quality_level), position);
+    return toStatus(
+      active.record,
+      this.deps.estimates.estimate(active.record.preset_id, active.record.quality_level),
+      position,
+    );
   }
 
   summaryStatus(s: JobSummary): JobStatus {
@@ -86,11 +92,19 @@ export class JobQueries {
     if (active) return this.activeStatus(active);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
-      ok: true, job_id: s.job_id, status: s.status, preset_id: s.preset_id, progress: s.progress,
-      created_at: new Date(s.created_ms).toISOString(), started_at: iso(s.started_ms), finished_at: iso(s.finished_ms),
+      ok: true,
+      job_id: s.job_id,
+      status: s.status,
+      preset_id: s.preset_id,
+      progress: s.progress,
+      created_at: new Date(s.created_ms).toISOString(),
+      started_at: iso(s.started_ms),
+      finished_at: iso(s.finished_ms),
       estimated_time_seconds: this.deps.estimates.estimate(s.preset_id, s.quality_level),
       output_url: s.status === 'completed' && s.output ? artifactUrl(s.job_id, s.output) : null,
-      error: s.error, error_code: s.error_code, queue_position: null,
+      error: s.error,
+      error_code: s.error_code,
+      queue_position: null,
     };
   }
 
@@ -102,18 +116,35 @@ export class JobQueries {
   async getArtifacts(jobId: string) {
     const job = await this.getJob(jobId);
     const meta = await this.deps.artifacts.readMetadata(jobId);
-    return { job, artifacts: (meta?.artifacts ?? job.outputs).map((a) => ({ ...a, provenance: meta?.provenance ?? job.provenance })) };
+    return {
+      job,
+      artifacts: (meta?.artifacts ?? job.outputs).map((a) => ({
+        ...a,
+        provenance: meta?.provenance ?? job.provenance,
+      })),
+    };
   }
 
   /** A recorded artifact: its record and stored size, and a reader for all of it or a byte range. */
-  async openArtifact(jobId: string, filename: string): Promise<{ record: ArtifactRecord; size: number; read: (range?: ArtifactRange) => Promise<{ stream: Readable; start: number; end: number }> }> {
+  async openArtifact(
+    jobId: string,
+    filename: string,
+  ): Promise<{
+    record: ArtifactRecord;
+    size: number;
+    read: (range?: ArtifactRange) => Promise<{ stream: Readable; start: number; end: number }>;
+  }> {
     const job = await this.getJob(jobId);
     const record = job.outputs.find((o) => o.filename === filename);
-    const missing = () => new PipelineError('FILE_NOT_FOUND', `Job ${jobId} has no artifact "${filename}"`, { detail: { job_id: jobId, filename } });
+    const missing = () =>
+      new PipelineError('FILE_NOT_FOUND', `Job ${jobId} has no artifact "${filename}"`, {
+        detail: { job_id: jobId, filename },
+      });
     const stored = record ? await this.deps.artifacts.head(jobId, record) : null;
     if (!record || !stored) throw missing();
     return {
-      record, size: stored.size,
+      record,
+      size: stored.size,
       read: async (range) => {
         const opened = await this.deps.artifacts.get(jobId, record, range);
         if (!opened) throw missing();

@@ -14,23 +14,41 @@ const ARTIFACT_CSP = "default-src 'none'; sandbox";
  * media types from the allow-list are served inline; anything else (HTML, SVG, scripts, unknown)
  * is an opaque attachment, and the sandbox CSP holds even if a browser renders it anyway.
  */
-export async function sendArtifact(queries: JobQueries, request: FastifyRequest, reply: FastifyReply, jobId: string, filename: string): Promise<FastifyReply> {
+export async function sendArtifact(
+  queries: JobQueries,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  jobId: string,
+  filename: string,
+): Promise<FastifyReply> {
   if (!isJobId(jobId)) throw notFound(jobId);
-  if (!isStoredFileName(filename)) throw new PipelineError('FILE_NOT_FOUND', 'No such artifact', { detail: { job_id: jobId } });
+  if (!isStoredFileName(filename))
+    throw new PipelineError('FILE_NOT_FOUND', 'No such artifact', { detail: { job_id: jobId } });
   const file = await queries.openArtifact(jobId, filename);
   const etag = `"${file.record.sha256}"`;
-  reply.header('etag', etag).header('x-content-type-options', 'nosniff').header('cache-control', 'private, max-age=31536000, immutable')
-    .header('content-security-policy', ARTIFACT_CSP).header('accept-ranges', 'bytes');
+  reply
+    .header('etag', etag)
+    .header('x-content-type-options', 'nosniff')
+    .header('cache-control', 'private, max-age=31536000, immutable')
+    .header('content-security-policy', ARTIFACT_CSP)
+    .header('accept-ranges', 'bytes');
   if (request.headers['if-none-match'] === etag) return reply.code(304).send(null);
   const served = servedAs(file.record.content_type);
-  reply.header('content-type', served.contentType).header('content-disposition', contentDisposition(served.disposition, filename));
+  reply
+    .header('content-type', served.contentType)
+    .header('content-disposition', contentDisposition(served.disposition, filename));
   // A range is honoured only for this exact file (If-Range names its ETag, or is absent).
   const ifRange = request.headers['if-range'];
   const range = ifRange === undefined || ifRange === etag ? parseByteRange(request.headers.range, file.size) : null;
   if (range === 'unsatisfiable') {
-    throw new PipelineError('RANGE_NOT_SATISFIABLE', `The range ${String(request.headers.range).slice(0, 100)} lies outside the artifact (${file.size} bytes)`, {
-      detail: { job_id: jobId, filename, size_bytes: file.size }, headers: { 'content-range': `bytes */${file.size}` },
-    });
+    throw new PipelineError(
+      'RANGE_NOT_SATISFIABLE',
+      `The range ${String(request.headers.range).slice(0, 100)} lies outside the artifact (${file.size} bytes)`,
+      {
+        detail: { job_id: jobId, filename, size_bytes: file.size },
+        headers: { 'content-range': `bytes */${file.size}` },
+      },
+    );
   }
   const { stream, start, end } = await file.read(range ?? undefined);
   if (range) reply.code(206).header('content-range', `bytes ${start}-${end}/${file.size}`);

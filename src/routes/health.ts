@@ -30,36 +30,46 @@ const ApiIndex = z.object({
   links: z.record(z.string(), z.string()).describe('Entry points of the API'),
 });
 
-export const healthRoutes = (deps: { engines: EngineRegistry; startedAt: number }): FastifyPluginAsyncZod => async (app) => {
-  app.get('/api/health', {
-    schema: { tags: ['service'], summary: 'Liveness and engine health', response: { 200: HealthResponse } },
-  }, async () => {
-    const engines = await deps.engines.health();
-    return {
-      ok: true as const,
-      status: engines.every((e) => e.status === 'healthy') ? 'ok' as const : 'degraded' as const,
-      service: SERVICE_NAME,
-      version: SERVICE_VERSION,
-      uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),
-      engines,
-    };
-  });
+export const healthRoutes =
+  (deps: { engines: EngineRegistry; startedAt: number }): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/api/health',
+      {
+        schema: { tags: ['service'], summary: 'Liveness and engine health', response: { 200: HealthResponse } },
+      },
+      async () => {
+        const engines = await deps.engines.health();
+        return {
+          ok: true as const,
+          status: engines.every((e) => e.status === 'healthy') ? ('ok' as const) : ('degraded' as const),
+          service: SERVICE_NAME,
+          version: SERVICE_VERSION,
+          uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),
+          engines,
+        };
+      },
+    );
 
-  app.get('/api', {
-    schema: { tags: ['service'], summary: 'Name, version and links', response: { 200: ApiIndex } },
-  }, async () => ({
-    ok: true as const,
-    name: SERVICE_NAME,
-    version: SERVICE_VERSION,
-    links: {
-      health: '/api/health',
-      presets: '/api/pipeline/presets',
-      engines: '/api/pipeline/engines',
-      generate: '/api/pipeline/generate/image',
-      jobs: '/api/pipeline/jobs/{job_id}',
-      uploads: '/api/pipeline/uploads',
-      docs: '/docs',
-      openapi: '/docs/json',
-    },
-  }));
-};
+    app.get(
+      '/api',
+      {
+        schema: { tags: ['service'], summary: 'Name, version and links', response: { 200: ApiIndex } },
+      },
+      async () => ({
+        ok: true as const,
+        name: SERVICE_NAME,
+        version: SERVICE_VERSION,
+        links: {
+          health: '/api/health',
+          presets: '/api/pipeline/presets',
+          engines: '/api/pipeline/engines',
+          generate: '/api/pipeline/generate/image',
+          jobs: '/api/pipeline/jobs/{job_id}',
+          uploads: '/api/pipeline/uploads',
+          docs: '/docs',
+          openapi: '/docs/json',
+        },
+      }),
+    );
+  };

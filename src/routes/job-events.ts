@@ -19,14 +19,24 @@ export class StreamBudget {
   private total = 0;
   private readonly perJob = new Map<string, number>();
 
-  constructor(private readonly max: number, private readonly maxPerJob: number) {}
+  constructor(
+    private readonly max: number,
+    private readonly maxPerJob: number,
+  ) {}
 
   /** Take a place for a stream of this job, or throw SERVICE_UNAVAILABLE; returns the release. */
   take(jobId: string): () => void {
     const forJob = this.perJob.get(jobId) ?? 0;
     if (this.total >= this.max || forJob >= this.maxPerJob) {
-      const which = this.total >= this.max ? `${this.max} event streams are open (SSE_MAX_STREAMS)` : `${this.maxPerJob} event streams are open for this job (SSE_MAX_STREAMS_PER_JOB)`;
-      throw new PipelineError('SERVICE_UNAVAILABLE', `Too many event streams: ${which}; poll GET /api/pipeline/jobs/{job_id} or retry later`, { headers: { 'retry-after': '5' }, detail: { open: this.total, open_for_job: forJob } });
+      const which =
+        this.total >= this.max
+          ? `${this.max} event streams are open (SSE_MAX_STREAMS)`
+          : `${this.maxPerJob} event streams are open for this job (SSE_MAX_STREAMS_PER_JOB)`;
+      throw new PipelineError(
+        'SERVICE_UNAVAILABLE',
+        `Too many event streams: ${which}; poll GET /api/pipeline/jobs/{job_id} or retry later`,
+        { headers: { 'retry-after': '5' }, detail: { open: this.total, open_for_job: forJob } },
+      );
     }
     this.total++;
     this.perJob.set(jobId, forJob + 1);
@@ -47,10 +57,23 @@ export class StreamBudget {
  * the SSE id, so a reconnect with Last-Event-ID resumes without gaps), throttled progress, and a
  * final `end` event at the terminal state, after which the stream closes.
  */
-export async function streamJobEvents(request: FastifyRequest, reply: FastifyReply, jobId: string, since: number, deps: { admission: Admission; queries: JobQueries; jobLogger: JobLogger; streams: StreamBudget }): Promise<void> {
+export async function streamJobEvents(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  jobId: string,
+  since: number,
+  deps: { admission: Admission; queries: JobQueries; jobLogger: JobLogger; streams: StreamBudget },
+): Promise<void> {
   const initial = await deps.queries.getStatus(jobId); // 404s before the stream starts
   const release = deps.streams.take(jobId); // 503s before the stream starts
-  const headers = { ...reply.getHeaders(), 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache, no-transform', connection: 'keep-alive', 'x-accel-buffering': 'no', 'x-request-id': String(request.id) };
+  const headers = {
+    ...reply.getHeaders(),
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+    'x-request-id': String(request.id),
+  };
   reply.hijack();
   const res = reply.raw;
   res.writeHead(200, headers as Record<string, string>);
@@ -89,7 +112,10 @@ export async function streamJobEvents(request: FastifyRequest, reply: FastifyRep
     }
   };
   const write = (event: string, data: unknown, id?: number) => {
-    send(`${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, event === 'progress');
+    send(
+      `${id !== undefined ? `id: ${id}\n` : ''}event: ${event}\ndata: ${JSON.stringify(data)}\n\n`,
+      event === 'progress',
+    );
   };
   const buffered: JobEvent[] = [];
   let live = false;
@@ -99,12 +125,19 @@ export async function streamJobEvents(request: FastifyRequest, reply: FastifyRep
     close();
   };
   const onEvent = (event: JobEvent) => {
-    if (!live) { buffered.push(event); return; }
+    if (!live) {
+      buffered.push(event);
+      return;
+    }
     if (event.seq <= lastSeq) return;
     lastSeq = event.seq;
     write('log', event, event.seq);
     // The terminal event may be on disk a moment before the job record: wait for the job's end.
-    if (TERMINAL_EVENTS.has(event.event)) void deps.admission.waitForEnd(jobId).then(() => deps.queries.getStatus(jobId)).then(end, () => close());
+    if (TERMINAL_EVENTS.has(event.event))
+      void deps.admission
+        .waitForEnd(jobId)
+        .then(() => deps.queries.getStatus(jobId))
+        .then(end, () => close());
   };
   const unsubscribeLog = deps.jobLogger.subscribe(jobId, onEvent);
   let lastProgressAt = 0;
@@ -112,11 +145,14 @@ export async function streamJobEvents(request: FastifyRequest, reply: FastifyRep
   const unsubscribeProgress = deps.queries.onProgress(jobId, (progress) => {
     const wait = 250 - (Date.now() - lastProgressAt);
     if (pendingProgress) return;
-    pendingProgress = setTimeout(() => {
-      pendingProgress = null;
-      lastProgressAt = Date.now();
-      write('progress', { job_id: jobId, progress });
-    }, Math.max(0, wait));
+    pendingProgress = setTimeout(
+      () => {
+        pendingProgress = null;
+        lastProgressAt = Date.now();
+        write('progress', { job_id: jobId, progress });
+      },
+      Math.max(0, wait),
+    );
   });
   const heartbeat = setInterval(() => send(': keep-alive\n\n', true), 15_000);
   heartbeat.unref();

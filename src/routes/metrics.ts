@@ -2,24 +2,43 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 
-export const metricsRoutes = (deps: { core: Lifecycle }): FastifyPluginAsyncZod => async (app) => {
-  app.get('/metrics', {
-    schema: { tags: ['service'], summary: 'Prometheus metrics', response: { 200: z.string().describe('Prometheus text format 0.0.4') } },
-  }, async (_request, reply) => {
-    const { core } = deps;
-    const jobs = new Map<string, number>();
-    for (const s of core.index.all()) {
-      const key = `${s.status}|${s.preset_id}`;
-      jobs.set(key, (jobs.get(key) ?? 0) + 1);
-    }
-    const backends = await core.workers.health();
-    const text = core.metrics.render({
-      jobs, queueDepth: await core.queueDepth(), running: core.workers.running(),
-      engines: backends.map((h) => ({
-        id: h.engine_id, healthy: h.status === 'healthy', latencyMs: h.latency_ms, paused: h.worker.state === 'paused',
-        running: h.worker.running_jobs.length, slots: h.worker.slots, completed: h.worker.jobs_completed, failed: h.worker.jobs_failed, moved: h.worker.jobs_moved,
-      })),
-    });
-    return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
-  });
-};
+export const metricsRoutes =
+  (deps: { core: Lifecycle }): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/metrics',
+      {
+        schema: {
+          tags: ['service'],
+          summary: 'Prometheus metrics',
+          response: { 200: z.string().describe('Prometheus text format 0.0.4') },
+        },
+      },
+      async (_request, reply) => {
+        const { core } = deps;
+        const jobs = new Map<string, number>();
+        for (const s of core.index.all()) {
+          const key = `${s.status}|${s.preset_id}`;
+          jobs.set(key, (jobs.get(key) ?? 0) + 1);
+        }
+        const backends = await core.workers.health();
+        const text = core.metrics.render({
+          jobs,
+          queueDepth: await core.queueDepth(),
+          running: core.workers.running(),
+          engines: backends.map((h) => ({
+            id: h.engine_id,
+            healthy: h.status === 'healthy',
+            latencyMs: h.latency_ms,
+            paused: h.worker.state === 'paused',
+            running: h.worker.running_jobs.length,
+            slots: h.worker.slots,
+            completed: h.worker.jobs_completed,
+            failed: h.worker.jobs_failed,
+            moved: h.worker.jobs_moved,
+          })),
+        });
+        return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
+      },
+    );
+  };

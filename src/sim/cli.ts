@@ -18,7 +18,9 @@ const { values } = parseArgs({
 const port = Number(values.port);
 const stepMs = Number(values['step-ms']);
 if (!Number.isInteger(port) || port < 0 || port > 65535 || !Number.isFinite(stepMs) || stepMs < 0) {
-  process.stderr.write('usage: sim --port 0..65535 [--step-ms N] [--base-dir DIR] [--no-pack ID] [--missing-model FILE]\n');
+  process.stderr.write(
+    'usage: sim --port 0..65535 [--step-ms N] [--base-dir DIR] [--no-pack ID] [--missing-model FILE]\n',
+  );
   process.exit(2);
 }
 const sim = await startComfySimulator({
@@ -27,12 +29,16 @@ const sim = await startComfySimulator({
   baseDir: values['base-dir'],
   faults: {
     stepMs,
-    missingModels: values['missing-model'] as string[],
+    missingModels: values['missing-model'],
     padOutputBytes: values['pad-output-bytes'] ? Number(values['pad-output-bytes']) : null,
-    packs: ['ipadapter_plus', 'instantid', 'facerestore_cf', 'propost'].filter((p) => !(values['no-pack'] as string[]).includes(p)),
+    packs: ['ipadapter_plus', 'instantid', 'facerestore_cf', 'propost'].filter((p) => !values['no-pack'].includes(p)),
   },
 });
-process.stdout.write(`ComfyUI simulator listening on ${sim.url} (files in ${sim.dirs.output}). Images are placeholders, not AI output.\n`);
-const stop = () => { void sim.close().then(() => process.exit(0)); };
+process.stdout.write(
+  `ComfyUI simulator listening on ${sim.url} (files in ${sim.dirs.output}). Images are placeholders, not AI output.\n`,
+);
+const stop = () => {
+  void sim.close().then(() => process.exit(0));
+};
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -23,7 +23,11 @@ export interface HistoryEntry {
   meta: Record<string, { node_id: string; display_node: string; parent_node: null; real_node_id: string }>;
 }
 
-export interface SimDirs { output: string; input: string; temp: string }
+export interface SimDirs {
+  output: string;
+  input: string;
+  temp: string;
+}
 
 class Interrupted extends Error {}
 
@@ -34,7 +38,7 @@ const SENSITIVE_EXTRA = ['auth_token_comfy_org', 'api_key_comfy_org'];
  * The single worker of the simulated ComfyUI: a priority queue run one prompt at a time, with the
  * message order, routing, caching and history of protocol §2.5/§3.
  *
- * One job in one file (about 450 lines), as ComfyUI's own execution.py is: queue, run, cache and
+ * One job in one file (about 550 lines once formatted), as ComfyUI's own execution.py is: queue, run, cache and
  * history are one state machine whose message order is the point; node behaviour is in nodes.ts and
  * render.ts, validation in validate.ts.
  */
@@ -48,6 +52,11 @@ export class SimExecutor {
   private counter = 0;
   private interruptFlag = false;
   private interruptWaiters: (() => void)[] = [];
+
+  /** A prompt is held by the hangExecution fault (tests wait for this before pulling a plug). */
+  get hanging(): boolean {
+    return this.interruptWaiters.length > 0;
+  }
   private working = false;
   private generation = 0;
   /** Every prompt id ever executed (to detect duplicate runs in tests). */
@@ -70,12 +79,22 @@ export class SimExecutor {
   }
 
   isKnown(promptId: string): boolean {
-    return this.history.has(promptId) || this.running?.promptId === promptId || this.pending.some((p) => p.promptId === promptId);
+    return (
+      this.history.has(promptId) ||
+      this.running?.promptId === promptId ||
+      this.pending.some((p) => p.promptId === promptId)
+    );
   }
 
   enqueue(item: Omit<QueueItem, 'number'> & { number?: number; front?: boolean }): number {
     const number = item.number ?? (item.front ? -this.counter++ : this.counter++);
-    this.pending.push({ number, promptId: item.promptId, prompt: item.prompt, extraData: item.extraData, outputs: item.outputs });
+    this.pending.push({
+      number,
+      promptId: item.promptId,
+      prompt: item.prompt,
+      extraData: item.extraData,
+      outputs: item.outputs,
+    });
     this.pending.sort((a, b) => a.number - b.number);
     this.broadcastStatus();
     void this.work();
@@ -181,13 +200,32 @@ export class SimExecutor {
     const cachedIds = order.filter((id) => this.cache.has(sigs.get(id)!));
     const nodeStates: Record<string, Record<string, unknown>> = {};
     const progressState = (id: string, value: number, max: number, state: string) => {
-      nodeStates[id] = { value, max, state, node_id: id, prompt_id: item.promptId, display_node_id: id, parent_node_id: null, real_node_id: id };
+      nodeStates[id] = {
+        value,
+        max,
+        state,
+        node_id: id,
+        prompt_id: item.promptId,
+        display_node_id: id,
+        parent_node_id: null,
+        real_node_id: id,
+      };
       this.hub.send('progress_state', { prompt_id: item.promptId, nodes: { ...nodeStates } }, null);
     };
 
     targeted('execution_start', { prompt_id: item.promptId, timestamp: now() });
     targeted('execution_cached', { nodes: cachedIds, prompt_id: item.promptId, timestamp: now() });
-    for (const id of cachedIds) nodeStates[id] = { value: 1, max: 1, state: 'finished', node_id: id, prompt_id: item.promptId, display_node_id: id, parent_node_id: null, real_node_id: id };
+    for (const id of cachedIds)
+      nodeStates[id] = {
+        value: 1,
+        max: 1,
+        state: 'finished',
+        node_id: id,
+        prompt_id: item.promptId,
+        display_node_id: id,
+        parent_node_id: null,
+        real_node_id: id,
+      };
     if (cachedIds.length) this.hub.send('progress_state', { prompt_id: item.promptId, nodes: { ...nodeStates } }, null);
 
     const values = new Map<string, SimValue[]>();
@@ -222,14 +260,23 @@ export class SimExecutor {
           if (this.faults().failNodeClasses.includes(classType)) {
             // Like many real node exceptions, the message echoes the node's literal inputs.
             const literals = Object.fromEntries(Object.entries(node.inputs ?? {}).filter(([, v]) => !isLink(v)));
-            throw new NodeExecutionError('RuntimeError', `Simulated failure in ${classType} with inputs ${JSON.stringify(literals)}`);
+            throw new NodeExecutionError(
+              'RuntimeError',
+              `Simulated failure in ${classType} with inputs ${JSON.stringify(literals)}`,
+            );
           }
           const gpu = this.faults().gpuFaults[classType];
           if (gpu && gpu.times !== 0) {
             if (gpu.times > 0) gpu.times--;
             throw gpu.kind === 'oom'
-              ? new NodeExecutionError('torch.OutOfMemoryError', 'Allocation on device \nThis error means you ran out of memory on your GPU.\n\nTIPS: If the workflow worked before you might have accidentally set the batch_size to a large number.')
-              : new NodeExecutionError('RuntimeError', 'CUDA error: an illegal memory access was encountered\nCUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.');
+              ? new NodeExecutionError(
+                  'torch.OutOfMemoryError',
+                  'Allocation on device \nThis error means you ran out of memory on your GPU.\n\nTIPS: If the workflow worked before you might have accidentally set the batch_size to a large number.',
+                )
+              : new NodeExecutionError(
+                  'RuntimeError',
+                  'CUDA error: an illegal memory access was encountered\nCUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace below might be incorrect.',
+                );
           }
           const result = await NODE_IMPLS[classType]!(inputs, this.nodeContext(id, item, client, generation));
           values.set(id, result.outputs);
@@ -242,14 +289,27 @@ export class SimExecutor {
           progressState(id, 1, 1, 'finished');
         } catch (err) {
           if (err instanceof Interrupted) throw err;
-          const e = err instanceof NodeExecutionError ? err : new NodeExecutionError('Exception', err instanceof Error ? err.message : String(err));
+          const e =
+            err instanceof NodeExecutionError
+              ? err
+              : new NodeExecutionError('Exception', err instanceof Error ? err.message : String(err));
           outcome = 'error';
           failure = {
-            prompt_id: item.promptId, node_id: id, node_type: classType, executed: [...executed],
-            exception_message: e.message, exception_type: e.exceptionType,
-            traceback: [`  File "execution.py", line 496, in execute\n    output_data = get_output_data(...)\n`, `${e.exceptionType}: ${e.message}\n`],
-            current_inputs: Object.fromEntries(Object.entries(node.inputs ?? {}).map(([k, v]) => [k, [Array.isArray(v) ? '<linked>' : String(v)]])),
-            current_outputs: cachedIds, timestamp: now(),
+            prompt_id: item.promptId,
+            node_id: id,
+            node_type: classType,
+            executed: [...executed],
+            exception_message: e.message,
+            exception_type: e.exceptionType,
+            traceback: [
+              `  File "execution.py", line 496, in execute\n    output_data = get_output_data(...)\n`,
+              `${e.exceptionType}: ${e.message}\n`,
+            ],
+            current_inputs: Object.fromEntries(
+              Object.entries(node.inputs ?? {}).map(([k, v]) => [k, [Array.isArray(v) ? '<linked>' : String(v)]]),
+            ),
+            current_outputs: cachedIds,
+            timestamp: now(),
           };
           break;
         }
@@ -257,7 +317,13 @@ export class SimExecutor {
     } catch (err) {
       if (!(err instanceof Interrupted)) throw err;
       outcome = 'interrupted';
-      failure = { prompt_id: item.promptId, node_id: this.currentNode, node_type: this.currentNode ? item.prompt[this.currentNode]?.class_type : null, executed: [...executed], timestamp: now() };
+      failure = {
+        prompt_id: item.promptId,
+        node_id: this.currentNode,
+        node_type: this.currentNode ? item.prompt[this.currentNode]?.class_type : null,
+        executed: [...executed],
+        timestamp: now(),
+      };
     }
     this.currentNode = null;
     if (generation !== this.generation) return; // "process restarted": nothing more is sent or stored
@@ -278,12 +344,19 @@ export class SimExecutor {
     if (client !== null) this.hub.send('executing', { node: null, prompt_id: item.promptId }, client);
   }
 
-  private writeHistory(item: QueueItem, outputs: HistoryEntry['outputs'], success: boolean, messages: HistoryEntry['status']['messages']): void {
+  private writeHistory(
+    item: QueueItem,
+    outputs: HistoryEntry['outputs'],
+    success: boolean,
+    messages: HistoryEntry['status']['messages'],
+  ): void {
     this.history.set(item.promptId, {
       prompt: [item.number, item.promptId, item.prompt, stripSecrets(item.extraData), item.outputs],
       outputs,
       status: { status_str: success ? 'success' : 'error', completed: success, messages },
-      meta: Object.fromEntries(Object.keys(outputs).map((id) => [id, { node_id: id, display_node: id, parent_node: null, real_node_id: id }])),
+      meta: Object.fromEntries(
+        Object.keys(outputs).map((id) => [id, { node_id: id, display_node: id, parent_node: null, real_node_id: id }]),
+      ),
     });
     while (this.history.size > HISTORY_LIMIT) this.history.delete(this.history.keys().next().value!);
   }
@@ -299,7 +372,25 @@ export class SimExecutor {
         else if (value % 8 === 0) await new Promise((r) => setImmediate(r));
         if (this.interruptFlag || generation !== this.generation) throw new Interrupted();
         this.hub.send('progress', { value, max, prompt_id: item.promptId, node: nodeId }, client);
-        this.hub.send('progress_state', { prompt_id: item.promptId, nodes: { [nodeId]: { value, max, state: 'running', node_id: nodeId, prompt_id: item.promptId, display_node_id: nodeId, parent_node_id: null, real_node_id: nodeId } } }, null);
+        this.hub.send(
+          'progress_state',
+          {
+            prompt_id: item.promptId,
+            nodes: {
+              [nodeId]: {
+                value,
+                max,
+                state: 'running',
+                node_id: nodeId,
+                prompt_id: item.promptId,
+                display_node_id: nodeId,
+                parent_node_id: null,
+                real_node_id: nodeId,
+              },
+            },
+          },
+          null,
+        );
         if (faults.previews) this.sendPreview(item.promptId, nodeId, client);
       },
       saveImages: (prefix, images, type) => this.saveImages(prefix, images, type, item),
@@ -312,7 +403,16 @@ export class SimExecutor {
     const png = encodePng(solid(8, 8, 0x808080), {}, 1);
     this.hub.sendBinary((ws) => {
       if (this.hub.previewMetadata.has(ws)) {
-        const meta = Buffer.from(JSON.stringify({ node_id: nodeId, prompt_id: promptId, display_node_id: nodeId, parent_node_id: null, real_node_id: nodeId, image_type: 'image/png' }));
+        const meta = Buffer.from(
+          JSON.stringify({
+            node_id: nodeId,
+            prompt_id: promptId,
+            display_node_id: nodeId,
+            parent_node_id: null,
+            real_node_id: nodeId,
+            image_type: 'image/png',
+          }),
+        );
         const head = Buffer.alloc(8);
         head.writeUInt32BE(4, 0);
         head.writeUInt32BE(meta.length, 4);
@@ -325,14 +425,24 @@ export class SimExecutor {
     }, client);
   }
 
-  private async saveImages(prefix: string, images: RawImage[], type: 'output' | 'temp', item: QueueItem): Promise<FileRef[]> {
+  private async saveImages(
+    prefix: string,
+    images: RawImage[],
+    type: 'output' | 'temp',
+    item: QueueItem,
+  ): Promise<FileRef[]> {
     const root = type === 'output' ? this.dirs.output : this.dirs.temp;
-    const expanded = prefix.replace(/%width%/g, String(images[0]?.width ?? 0)).replace(/%height%/g, String(images[0]?.height ?? 0));
+    const expanded = prefix
+      .replace(/%width%/g, String(images[0]?.width ?? 0))
+      .replace(/%height%/g, String(images[0]?.height ?? 0));
     const subfolder = path.posix.dirname(expanded) === '.' ? '' : path.posix.dirname(expanded);
     const base = path.posix.basename(expanded);
     const folder = path.resolve(root, subfolder);
     if (folder !== root && !folder.startsWith(root + path.sep)) {
-      throw new NodeExecutionError('Exception', `**** ERROR: Saving image outside the output folder is not allowed.\n full_output_folder: ${folder}`);
+      throw new NodeExecutionError(
+        'Exception',
+        `**** ERROR: Saving image outside the output folder is not allowed.\n full_output_folder: ${folder}`,
+      );
     }
     if (this.closed) throw new NodeExecutionError('Exception', 'the server is shutting down');
     await fsp.mkdir(folder, { recursive: true });
@@ -361,13 +471,14 @@ export class SimExecutor {
 
   private inputFileHash(name: string): string {
     try {
-      return createHash('sha256').update(readFileSync(resolveAnnotated(name, this.dirs))).digest('hex');
+      return createHash('sha256')
+        .update(readFileSync(resolveAnnotated(name, this.dirs)))
+        .digest('hex');
     } catch {
       return randomUUID();
     }
   }
 }
-
 
 /** Insert a private ancillary chunk ("bnCh") before IEND so the file grows but stays a valid PNG. */
 function padPng(png: Buffer, extra: number): Buffer {
@@ -441,7 +552,7 @@ function resolveInputs(inputs: Record<string, unknown>, values: Map<string, SimV
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(inputs)) {
     if (isLink(v)) out[k] = values.get(v[0])?.[v[1]];
-    else if (v && typeof v === 'object' && '__value__' in (v as object)) out[k] = (v as { __value__: unknown }).__value__;
+    else if (v && typeof v === 'object' && '__value__' in v) out[k] = v.__value__;
     else out[k] = v;
   }
   return out;

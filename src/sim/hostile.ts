@@ -19,7 +19,12 @@ export function hostileAnswerFor(faults: SimFaults, path: string): HostileAnswer
 function wrongShape(method: string, path: string): unknown {
   if (path.startsWith('/history/')) {
     const id = decodeURIComponent(path.slice('/history/'.length));
-    return { [id]: { outputs: { 9: { images: 'not a list' } }, status: { status_str: 5, completed: 'yes', messages: 'not a list' } } };
+    return {
+      [id]: {
+        outputs: { 9: { images: 'not a list' } },
+        status: { status_str: 5, completed: 'yes', messages: 'not a list' },
+      },
+    };
   }
   if (path === '/history') return { entry: 5 };
   if (path === '/queue') return { queue_running: 'x', queue_pending: 5 };
@@ -34,20 +39,34 @@ function wrongShape(method: string, path: string): unknown {
  * Write a hostile answer. `trickleFile`, for /view, streams the real file one byte a second; other
  * routes trickle an endless JSON start.
  */
-export function writeHostile(req: IncomingMessage, res: ServerResponse, answer: HostileAnswer, path: string, trickleFile?: () => void): void {
+export function writeHostile(
+  req: IncomingMessage,
+  res: ServerResponse,
+  answer: HostileAnswer,
+  path: string,
+  trickleFile?: () => void,
+): void {
   req.resume(); // a hostile server still reads what it is sent
   let closed = false;
-  res.on('close', () => { closed = true; });
+  res.on('close', () => {
+    closed = true;
+  });
   switch (answer.kind) {
     case 'status':
-      res.writeHead(answer.status, answer.body !== undefined ? { 'content-type': answer.contentType ?? 'text/plain' } : {});
+      res.writeHead(
+        answer.status,
+        answer.body !== undefined ? { 'content-type': answer.contentType ?? 'text/plain' } : {},
+      );
       res.end(answer.body ?? '');
       return;
     case 'reset':
       res.socket?.destroy();
       return;
     case 'reset-mid-body':
-      res.writeHead(200, { 'content-type': path === '/view' ? 'image/png' : 'application/json', 'content-length': '100000' });
+      res.writeHead(200, {
+        'content-type': path === '/view' ? 'image/png' : 'application/json',
+        'content-length': '100000',
+      });
       res.write('{"partial": "');
       setTimeout(() => res.socket?.destroy(), 20).unref();
       return;
@@ -55,7 +74,10 @@ export function writeHostile(req: IncomingMessage, res: ServerResponse, answer: 
       if (trickleFile) return trickleFile();
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{');
-      const timer = setInterval(() => { if (closed) clearInterval(timer); else res.write(' '); }, 1000);
+      const timer = setInterval(() => {
+        if (closed) clearInterval(timer);
+        else res.write(' ');
+      }, 1000);
       timer.unref();
       return;
     }
@@ -71,7 +93,10 @@ export function writeHostile(req: IncomingMessage, res: ServerResponse, answer: 
     }
     case 'oversized': {
       const pad = Math.max(0, answer.bytes - 12);
-      res.writeHead(200, { 'content-type': path === '/view' ? 'image/png' : 'application/json', 'content-length': String(pad + 12) });
+      res.writeHead(200, {
+        'content-type': path === '/view' ? 'image/png' : 'application/json',
+        'content-length': String(pad + 12),
+      });
       res.write('{"padding":"');
       const chunk = Buffer.alloc(64 * 1024, 'x');
       let left = pad;
@@ -105,7 +130,11 @@ export function writeHostile(req: IncomingMessage, res: ServerResponse, answer: 
 /** Hostile WebSocket text frames to send before a real message of this type (same prompt id). */
 export function garbageFrames(real: string): (string | Buffer)[] {
   let parsed: { type?: unknown; data?: Record<string, unknown> } = {};
-  try { parsed = JSON.parse(real) as typeof parsed; } catch { /* binary or odd: garbage only */ }
+  try {
+    parsed = JSON.parse(real) as typeof parsed;
+  } catch {
+    /* binary or odd: garbage only */
+  }
   const promptId = parsed.data?.prompt_id;
   const type = parsed.type;
   return [
@@ -114,9 +143,31 @@ export function garbageFrames(real: string): (string | Buffer)[] {
     '[1, 2, 3]',
     JSON.stringify({ type: 42, data: {} }),
     JSON.stringify({ type, data: 'not an object' }),
-    JSON.stringify({ type, data: { prompt_id: promptId, node: { x: 1 }, display_node: [], value: 'x', max: -1, nodes: 'x', output: 'x', timestamp: 'x' } }),
-    JSON.stringify({ type: 'executed', data: { prompt_id: promptId, node: '9', output: { images: [null, 5, { filename: 7 }, { filename: '' }, { filename: 'a'.repeat(5000) }] } } }),
-    JSON.stringify({ type: 'progress_state', data: { prompt_id: promptId, nodes: { 1: null, 2: 'x', 3: { state: 5 } } } }),
+    JSON.stringify({
+      type,
+      data: {
+        prompt_id: promptId,
+        node: { x: 1 },
+        display_node: [],
+        value: 'x',
+        max: -1,
+        nodes: 'x',
+        output: 'x',
+        timestamp: 'x',
+      },
+    }),
+    JSON.stringify({
+      type: 'executed',
+      data: {
+        prompt_id: promptId,
+        node: '9',
+        output: { images: [null, 5, { filename: 7 }, { filename: '' }, { filename: 'a'.repeat(5000) }] },
+      },
+    }),
+    JSON.stringify({
+      type: 'progress_state',
+      data: { prompt_id: promptId, nodes: { 1: null, 2: 'x', 3: { state: 5 } } },
+    }),
     JSON.stringify({ type: 'execution_cached', data: { prompt_id: promptId, nodes: { not: 'a list' } } }),
     Buffer.from([0, 0, 0, 1, 0, 0, 0, 9, 1, 2, 3]),
     Buffer.from([0xff, 0xfe]),

@@ -48,7 +48,8 @@ export class ClientHub {
   }
 
   sendBinary(frame: (ws: WebSocket) => Buffer, target: string | null): void {
-    const targets = target === null ? [...this.all] : [this.sockets.get(target)].filter((w): w is WebSocket => Boolean(w));
+    const targets =
+      target === null ? [...this.all] : [this.sockets.get(target)].filter((w): w is WebSocket => Boolean(w));
     for (const ws of targets) this.write(ws, frame(ws));
   }
 

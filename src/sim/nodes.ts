@@ -3,17 +3,33 @@ import * as px from './render.js';
 
 /** Runtime values flowing between simulated nodes. */
 export type SimValue =
-  | { kind: 'model'; ckpt: string; identity: { rgb: [number, number, number]; weight: number } | null; patches: string[] }
+  | {
+      kind: 'model';
+      ckpt: string;
+      identity: { rgb: [number, number, number]; weight: number } | null;
+      patches: string[];
+    }
   | { kind: 'clip'; ckpt: string }
   | { kind: 'vae'; ckpt: string }
   | { kind: 'cond'; text: string; patches: string[] }
-  | { kind: 'latent'; width: number; height: number; batch: number; seed: number; identity: { rgb: [number, number, number]; weight: number } | null }
+  | {
+      kind: 'latent';
+      width: number;
+      height: number;
+      batch: number;
+      seed: number;
+      identity: { rgb: [number, number, number]; weight: number } | null;
+    }
   | { kind: 'image'; images: RawImage[] }
   | { kind: 'mask' }
   | { kind: 'upscale_model'; name: string; scale: number }
   | { kind: 'opaque'; type: string; name: string };
 
-export interface FileRef { filename: string; subfolder: string; type: 'output' | 'temp' }
+export interface FileRef {
+  filename: string;
+  subfolder: string;
+  type: 'output' | 'temp';
+}
 
 export interface NodeContext {
   nodeId: string;
@@ -24,11 +40,19 @@ export interface NodeContext {
   hasModel(folder: string, name: string): boolean;
 }
 
-export interface NodeResult { outputs: SimValue[]; ui?: Record<string, unknown> }
+export interface NodeResult {
+  outputs: SimValue[];
+  ui?: Record<string, unknown>;
+}
 
 /** An exception raised inside a node: becomes execution_error with this exception_type. */
 export class NodeExecutionError extends Error {
-  constructor(readonly exceptionType: string, message: string) { super(message); }
+  constructor(
+    readonly exceptionType: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 type Inputs = Record<string, unknown>;
@@ -56,58 +80,104 @@ function withIdentity(model: SimValue, refs: RawImage[], weight: number, tag: st
   if (model.kind !== 'model') throw new NodeExecutionError('TypeError', 'expected MODEL input');
   const means = refs.map(px.meanColor);
   const rgb = [0, 1, 2].map((c) => means.reduce((s, m) => s + m[c]!, 0) / means.length) as [number, number, number];
-  return { ...model, identity: { rgb, weight: Math.min(0.9, Math.max(0, weight * 0.5)) }, patches: [...model.patches, `${tag}:${weight}`] };
+  return {
+    ...model,
+    identity: { rgb, weight: Math.min(0.9, Math.max(0, weight * 0.5)) },
+    patches: [...model.patches, `${tag}:${weight}`],
+  };
 }
 
 export const NODE_IMPLS: Record<string, Impl> = {
-  CheckpointLoaderSimple: (i) => ({ outputs: [
-    { kind: 'model', ckpt: String(i.ckpt_name), identity: null, patches: [] },
-    { kind: 'clip', ckpt: String(i.ckpt_name) },
-    { kind: 'vae', ckpt: String(i.ckpt_name) },
-  ] }),
+  CheckpointLoaderSimple: (i) => ({
+    outputs: [
+      { kind: 'model', ckpt: String(i.ckpt_name), identity: null, patches: [] },
+      { kind: 'clip', ckpt: String(i.ckpt_name) },
+      { kind: 'vae', ckpt: String(i.ckpt_name) },
+    ],
+  }),
   CLIPTextEncode: (i) => ({ outputs: [{ kind: 'cond', text: String(i.text), patches: [] }] }),
-  EmptyLatentImage: (i) => ({ outputs: [{ kind: 'latent', width: num(i.width), height: num(i.height), batch: num(i.batch_size), seed: 0, identity: null }] }),
+  EmptyLatentImage: (i) => ({
+    outputs: [
+      { kind: 'latent', width: num(i.width), height: num(i.height), batch: num(i.batch_size), seed: 0, identity: null },
+    ],
+  }),
   KSampler: async (i, ctx) => {
     const model = i.model as Extract<SimValue, { kind: 'model' }>;
     const latent = i.latent_image as Extract<SimValue, { kind: 'latent' }>;
     const positive = i.positive as Extract<SimValue, { kind: 'cond' }>;
     const steps = num(i.steps);
     for (let s = 1; s <= steps; s++) await ctx.step(s, steps);
-    const seed = px.seedFrom(model.ckpt, model.patches, positive.text, positive.patches, (i.negative as { text?: string }).text, String(i.seed), steps, num(i.cfg), i.sampler_name, i.scheduler, num(i.denoise));
+    const seed = px.seedFrom(
+      model.ckpt,
+      model.patches,
+      positive.text,
+      positive.patches,
+      (i.negative as { text?: string }).text,
+      String(i.seed),
+      steps,
+      num(i.cfg),
+      i.sampler_name,
+      i.scheduler,
+      num(i.denoise),
+    );
     return { outputs: [{ ...latent, seed, identity: model.identity }] };
   },
   VAEDecode: (i) => {
     const latent = i.samples as Extract<SimValue, { kind: 'latent' }>;
-    const list = Array.from({ length: latent.batch }, (_, b) => px.renderGenerated(latent.width, latent.height, (latent.seed + b) >>> 0, latent.identity ?? undefined));
+    const list = Array.from({ length: latent.batch }, (_, b) =>
+      px.renderGenerated(latent.width, latent.height, (latent.seed + b) >>> 0, latent.identity ?? undefined),
+    );
     return images(list);
   },
   SaveImage: async (i, ctx) => {
     const list = img(i.images);
-    const files = await ctx.saveImages(String(i.filename_prefix ?? 'ComfyUI'), list, 'output');
+    const files = await ctx.saveImages(
+      typeof i.filename_prefix === 'string' ? i.filename_prefix : 'ComfyUI',
+      list,
+      'output',
+    );
     return { outputs: [{ kind: 'image', images: list }], ui: { images: files } };
   },
   PreviewImage: async (i, ctx) => {
     const files = await ctx.saveImages(`ComfyUI_temp_${Math.random().toString(36).slice(2, 7)}`, img(i.images), 'temp');
     return { outputs: [], ui: { images: files } };
   },
-  LoadImage: async (i, ctx) => ({ outputs: [{ kind: 'image', images: [await ctx.loadInputImage(String(i.image))] }, { kind: 'mask' }] }),
-  EmptyImage: (i) => images(Array.from({ length: num(i.batch_size) }, () => px.solid(num(i.width), num(i.height), num(i.color)))),
+  LoadImage: async (i, ctx) => ({
+    outputs: [{ kind: 'image', images: [await ctx.loadInputImage(String(i.image))] }, { kind: 'mask' }],
+  }),
+  EmptyImage: (i) =>
+    images(Array.from({ length: num(i.batch_size) }, () => px.solid(num(i.width), num(i.height), num(i.color)))),
   ImageInvert: (i) => images(img(i.image).map((m) => px.mapPixels(m, (v) => 255 - v))),
-  ImageScale: (i) => images(img(i.image).map((m) => {
-    let w = num(i.width), h = num(i.height);
-    if (w === 0 && h === 0) return m;
-    if (w === 0) w = Math.max(1, Math.round((m.width * h) / m.height));
-    if (h === 0) h = Math.max(1, Math.round((m.height * w) / m.width));
-    return px.resize(m, w, h);
-  })),
-  ImageScaleBy: (i) => images(img(i.image).map((m) => px.resize(m, Math.max(1, Math.round(m.width * num(i.scale_by))), Math.max(1, Math.round(m.height * num(i.scale_by)))))),
+  ImageScale: (i) =>
+    images(
+      img(i.image).map((m) => {
+        let w = num(i.width),
+          h = num(i.height);
+        if (w === 0 && h === 0) return m;
+        if (w === 0) w = Math.max(1, Math.round((m.width * h) / m.height));
+        if (h === 0) h = Math.max(1, Math.round((m.height * w) / m.width));
+        return px.resize(m, w, h);
+      }),
+    ),
+  ImageScaleBy: (i) =>
+    images(
+      img(i.image).map((m) =>
+        px.resize(
+          m,
+          Math.max(1, Math.round(m.width * num(i.scale_by))),
+          Math.max(1, Math.round(m.height * num(i.scale_by))),
+        ),
+      ),
+    ),
   ImageBatch: (i) => {
-    const a = img(i.image1), b = img(i.image2);
+    const a = img(i.image1),
+      b = img(i.image2);
     return images([...a, ...b.map((m) => px.resize(m, a[0]!.width, a[0]!.height))]);
   },
   ImageBlur: (i) => images(img(i.image).map((m) => px.boxBlur(m, num(i.blur_radius)))),
   ImageSharpen: (i) => images(img(i.image).map((m) => px.sharpen(m, num(i.alpha)))),
-  ImageAddNoise: (i) => images(img(i.image).map((m, b) => px.addNoise(m, px.seedFrom(String(i.seed), b), num(i.strength)))),
+  ImageAddNoise: (i) =>
+    images(img(i.image).map((m, b) => px.addNoise(m, px.seedFrom(String(i.seed), b), num(i.strength)))),
   UpscaleModelLoader: (i) => {
     const name = String(i.model_name);
     const match = /x(\d)/i.exec(name);
@@ -117,33 +187,61 @@ export const NODE_IMPLS: Record<string, Impl> = {
     const model = i.upscale_model as Extract<SimValue, { kind: 'upscale_model' }>;
     const tiles = 4;
     for (let t = 1; t <= tiles; t++) await ctx.step(t, tiles);
-    return images(img(i.image).map((m) => px.sharpen(px.resize(m, m.width * model.scale, m.height * model.scale), 0.3)));
+    return images(
+      img(i.image).map((m) => px.sharpen(px.resize(m, m.width * model.scale, m.height * model.scale), 0.3)),
+    );
   },
   ControlNetLoader: (i) => opaque('CONTROL_NET', String(i.control_net_name)),
   CLIPVisionLoader: (i) => opaque('CLIP_VISION', String(i.clip_name)),
   IPAdapterUnifiedLoader: (i, ctx) => {
     const file = IPADAPTER_PRESET_FILES[String(i.preset)];
-    if (!file || !ctx.hasModel('ipadapter', file)) throw new NodeExecutionError('Exception', 'IPAdapter model not found.');
-    if (!ctx.hasModel('clip_vision', 'CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors')) throw new NodeExecutionError('Exception', 'ClipVision model not found.');
+    if (!file || !ctx.hasModel('ipadapter', file))
+      throw new NodeExecutionError('Exception', 'IPAdapter model not found.');
+    if (!ctx.hasModel('clip_vision', 'CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors'))
+      throw new NodeExecutionError('Exception', 'ClipVision model not found.');
     return { outputs: [i.model as SimValue, { kind: 'opaque', type: 'IPADAPTER', name: file }] };
   },
-  IPAdapterAdvanced: (i) => ({ outputs: [withIdentity(i.model as SimValue, img(i.image), num(i.weight), 'ipadapter')] }),
+  IPAdapterAdvanced: (i) => ({
+    outputs: [withIdentity(i.model as SimValue, img(i.image), num(i.weight), 'ipadapter')],
+  }),
   InstantIDModelLoader: (i) => opaque('INSTANTID', String(i.instantid_file)),
   InstantIDFaceAnalysis: (i) => opaque('FACEANALYSIS', String(i.provider)),
   ApplyInstantID: (i) => {
     const model = withIdentity(i.model as SimValue, img(i.image), num(i.weight), 'instantid');
-    const pos = i.positive as Extract<SimValue, { kind: 'cond' }>, neg = i.negative as Extract<SimValue, { kind: 'cond' }>;
-    return { outputs: [model, { ...pos, patches: [...pos.patches, 'instantid'] }, { ...neg, patches: [...neg.patches, 'instantid'] }] };
+    const pos = i.positive as Extract<SimValue, { kind: 'cond' }>,
+      neg = i.negative as Extract<SimValue, { kind: 'cond' }>;
+    return {
+      outputs: [
+        model,
+        { ...pos, patches: [...pos.patches, 'instantid'] },
+        { ...neg, patches: [...neg.patches, 'instantid'] },
+      ],
+    };
   },
   FaceRestoreModelLoader: (i) => opaque('FACERESTORE_MODEL', String(i.model_name)),
-  FaceRestoreCFWithModel: (i) => images(img(i.image).map((m) => px.sharpen(m, 1 - num(i.codeformer_fidelity) + 0.5, {
-    x0: Math.round(m.width * 0.25), y0: Math.round(m.height * 0.15), x1: Math.round(m.width * 0.75), y1: Math.round(m.height * 0.75),
-  }))),
-  ProPostFilmGrain: (i) => images(img(i.image).map((m, b) => px.addNoise(m, px.seedFrom(String(i.seed), b, i.grain_type), num(i.grain_power) * 0.5, Boolean(i.gray_scale)))),
+  FaceRestoreCFWithModel: (i) =>
+    images(
+      img(i.image).map((m) =>
+        px.sharpen(m, 1 - num(i.codeformer_fidelity) + 0.5, {
+          x0: Math.round(m.width * 0.25),
+          y0: Math.round(m.height * 0.15),
+          x1: Math.round(m.width * 0.75),
+          y1: Math.round(m.height * 0.75),
+        }),
+      ),
+    ),
+  ProPostFilmGrain: (i) =>
+    images(
+      img(i.image).map((m, b) =>
+        px.addNoise(m, px.seedFrom(String(i.seed), b, i.grain_type), num(i.grain_power) * 0.5, Boolean(i.gray_scale)),
+      ),
+    ),
   ProPostApplyLUT: (i) => {
     const lut = String(i.lut_name);
     const strength = num(i.strength);
     // The simulator knows its two LUT files by name; real ComfyUI reads the .cube table.
-    return images(img(i.image).map((m) => (lut.includes('reinhard') ? px.reinhard(m, strength) : px.tealOrange(m, strength))));
+    return images(
+      img(i.image).map((m) => (lut.includes('reinhard') ? px.reinhard(m, strength) : px.tealOrange(m, strength))),
+    );
   },
 };

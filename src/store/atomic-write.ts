@@ -107,7 +107,9 @@ export function writeFileVisible(target: string, data: string | Buffer): { durab
     throw err;
   }
   // The descriptor still refers to the renamed file, so it is that file that gets fsynced.
-  const durable = fsyncFd(fd).finally(() => fs.closeSync(fd)).then(() => fsyncDir(path.dirname(target)));
+  const durable = fsyncFd(fd)
+    .finally(() => fs.closeSync(fd))
+    .then(() => fsyncDir(path.dirname(target)));
   durable.catch(() => undefined); // observed by callers that need it; never an unhandled rejection
   return { durable };
 }

@@ -29,7 +29,9 @@ export function checkDataDir(dataDir: string, subfolders: readonly string[] = ['
       rmSync(probe, { force: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'unknown error';
-      throw new DataDirError(`Cannot write to the data folder ${folder} (${code}): ${FIXES[code] ?? 'check that it exists and is writable, or set AINFLUENCER_DATA_DIR to a writable folder'}`);
+      throw new DataDirError(
+        `Cannot write to the data folder ${folder} (${code}): ${FIXES[code] ?? 'check that it exists and is writable, or set AINFLUENCER_DATA_DIR to a writable folder'}`,
+      );
     }
   }
 }

@@ -1,5 +1,6 @@
 import { parseOriginalTimestamp } from './original-record.js';
 import { redact } from '../util/redact.js';
+import { textOf } from '../util/text-of.js';
 
 export interface JobEvent {
   seq: number;
@@ -28,7 +29,7 @@ export function parseEventLine(line: string, position: number): JobEvent | null 
   if (typeof v.message !== 'string' && typeof v.timestamp !== 'string') return null;
   const event: JobEvent = {
     seq: position,
-    at: parseOriginalTimestamp(v.timestamp) ?? String(v.timestamp ?? ''),
+    at: parseOriginalTimestamp(v.timestamp) ?? textOf(v.timestamp),
     event: 'log',
     level: typeof v.level === 'string' ? v.level.toLowerCase() : 'info',
     message: typeof v.message === 'string' ? v.message : '',

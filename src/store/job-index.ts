@@ -24,15 +24,28 @@ export interface JobSummary {
 export function summarize(job: JobHistory): JobSummary {
   const first = job.outputs.find((o) => o.type === 'image') ?? job.outputs[0];
   return {
-    job_id: job.job_id, preset_id: job.preset_id, status: job.status, quality_level: job.quality_level,
-    created_ms: Date.parse(job.created_at), started_ms: job.started_at ? Date.parse(job.started_at) : null,
-    finished_ms: job.finished_at ? Date.parse(job.finished_at) : null, progress: job.progress,
-    output: first?.filename ?? null, error: job.error, error_code: job.error_code,
-    bytes: job.outputs.reduce((s, o) => s + o.size_bytes, 0), idempotency_key: job.idempotency_key ?? null,
+    job_id: job.job_id,
+    preset_id: job.preset_id,
+    status: job.status,
+    quality_level: job.quality_level,
+    created_ms: Date.parse(job.created_at),
+    started_ms: job.started_at ? Date.parse(job.started_at) : null,
+    finished_ms: job.finished_at ? Date.parse(job.finished_at) : null,
+    progress: job.progress,
+    output: first?.filename ?? null,
+    error: job.error,
+    error_code: job.error_code,
+    bytes: job.outputs.reduce((s, o) => s + o.size_bytes, 0),
+    idempotency_key: job.idempotency_key ?? null,
   };
 }
 
-export interface ListQuery { status?: string; preset_id?: string; limit: number; cursor?: { created_ms: number; job_id: string } }
+export interface ListQuery {
+  status?: string;
+  preset_id?: string;
+  limit: number;
+  cursor?: { created_ms: number; job_id: string };
+}
 
 /** Values that repeat across jobs (preset ids, statuses, error texts), stored once per index. */
 class StringPool {
@@ -51,14 +64,24 @@ class StringPool {
 function compact(s: JobSummary, pool: StringPool): JobSummary {
   const intern = (v: string | null) => pool.intern(v);
   return {
-    job_id: s.job_id, preset_id: intern(s.preset_id)!, status: intern(s.status) as JobSummary['status'],
-    quality_level: intern(s.quality_level) as JobSummary['quality_level'], created_ms: s.created_ms, started_ms: s.started_ms,
-    finished_ms: s.finished_ms, progress: s.progress, output: intern(s.output), error: intern(s.error), error_code: intern(s.error_code),
-    bytes: s.bytes, idempotency_key: s.idempotency_key,
+    job_id: s.job_id,
+    preset_id: intern(s.preset_id)!,
+    status: intern(s.status) as JobSummary['status'],
+    quality_level: intern(s.quality_level) as JobSummary['quality_level'],
+    created_ms: s.created_ms,
+    started_ms: s.started_ms,
+    finished_ms: s.finished_ms,
+    progress: s.progress,
+    output: intern(s.output),
+    error: intern(s.error),
+    error_code: intern(s.error_code),
+    bytes: s.bytes,
+    idempotency_key: s.idempotency_key,
   };
 }
 
-const before = (a: JobSummary, c: { created_ms: number; job_id: string }) => a.created_ms < c.created_ms || (a.created_ms === c.created_ms && a.job_id < c.job_id);
+const before = (a: JobSummary, c: { created_ms: number; job_id: string }) =>
+  a.created_ms < c.created_ms || (a.created_ms === c.created_ms && a.job_id < c.job_id);
 
 /**
  * In-memory index of every stored job, persisted as an append-only journal (jobs/index.jsonl, one
@@ -170,10 +193,12 @@ export class JobIndex {
     let start = this.ordered.length - 1;
     if (query.cursor) {
       // Binary search for the first entry strictly before the cursor.
-      let lo = 0, hi = this.ordered.length;
+      let lo = 0,
+        hi = this.ordered.length;
       while (lo < hi) {
         const mid = (lo + hi) >> 1;
-        if (before(this.ordered[mid]!, query.cursor)) lo = mid + 1; else hi = mid;
+        if (before(this.ordered[mid]!, query.cursor)) lo = mid + 1;
+        else hi = mid;
       }
       start = lo - 1;
     }
@@ -209,25 +234,34 @@ export class JobIndex {
   }
 
   private resort(): void {
-    this.ordered = [...this.byId.values()].sort((a, b) => a.created_ms - b.created_ms || (a.job_id < b.job_id ? -1 : a.job_id > b.job_id ? 1 : 0));
+    this.ordered = [...this.byId.values()].sort(
+      (a, b) => a.created_ms - b.created_ms || (a.job_id < b.job_id ? -1 : a.job_id > b.job_id ? 1 : 0),
+    );
   }
 
   private indexOf(s: JobSummary): number {
-    let lo = 0, hi = this.ordered.length;
+    let lo = 0,
+      hi = this.ordered.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (before(this.ordered[mid]!, s)) lo = mid + 1; else hi = mid;
+      if (before(this.ordered[mid]!, s)) lo = mid + 1;
+      else hi = mid;
     }
     return this.ordered[lo]?.job_id === s.job_id ? lo : this.ordered.findIndex((x) => x.job_id === s.job_id);
   }
 
   private insertOrdered(s: JobSummary): void {
     const last = this.ordered.at(-1);
-    if (!last || before(last, s)) { this.ordered.push(s); return; }
-    let lo = 0, hi = this.ordered.length;
+    if (!last || before(last, s)) {
+      this.ordered.push(s);
+      return;
+    }
+    let lo = 0,
+      hi = this.ordered.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (before(this.ordered[mid]!, s)) lo = mid + 1; else hi = mid;
+      if (before(this.ordered[mid]!, s)) lo = mid + 1;
+      else hi = mid;
     }
     this.ordered.splice(lo, 0, s);
   }

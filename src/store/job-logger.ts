@@ -41,7 +41,13 @@ export class JobLogger {
       await handle.write(`${JSON.stringify(entry)}\n`);
       return entry;
     });
-    this.chains.set(jobId, next.then(() => undefined, () => undefined));
+    this.chains.set(
+      jobId,
+      next.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
     // Listeners hear an event only once it is on disk, so a reader never sees what a crash could lose.
     return next.then((entry) => {
       for (const l of this.listeners.get(jobId) ?? []) l(entry);
@@ -55,8 +61,8 @@ export class JobLogger {
     if (!set) this.listeners.set(jobId, (set = new Set()));
     set.add(listener);
     return () => {
-      set!.delete(listener);
-      if (set!.size === 0) this.listeners.delete(jobId);
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(jobId);
     };
   }
 
@@ -92,7 +98,9 @@ export class JobLogger {
   private handleFor(jobId: string): Promise<fsp.FileHandle> {
     let handle = this.handles.get(jobId);
     if (!handle) {
-      handle = fsp.mkdir(path.dirname(this.pathFor(jobId)), { recursive: true }).then(() => fsp.open(this.pathFor(jobId), 'a', 0o600));
+      handle = fsp
+        .mkdir(path.dirname(this.pathFor(jobId)), { recursive: true })
+        .then(() => fsp.open(this.pathFor(jobId), 'a', 0o600));
       handle.catch(() => this.handles.delete(jobId));
       this.handles.set(jobId, handle);
     }

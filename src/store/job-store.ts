@@ -38,7 +38,10 @@ export class JobStore {
     const text = `${JSON.stringify(redact(job))}\n`;
     const previous = this.chains.get(job.job_id) ?? Promise.resolve();
     const next = writeFileAtomic(this.pathFor(job.job_id), text, Promise.all([previous, options.after]));
-    this.chains.set(job.job_id, next.catch(() => undefined));
+    this.chains.set(
+      job.job_id,
+      next.catch(() => undefined),
+    );
     return next;
   }
 
@@ -51,7 +54,13 @@ export class JobStore {
     const text = `${JSON.stringify(redact(job))}\n`;
     const previous = this.chains.get(job.job_id) ?? Promise.resolve();
     const written = previous.then(() => writeFileVisible(this.pathFor(job.job_id), text));
-    this.chains.set(job.job_id, written.then(() => undefined, () => undefined));
+    this.chains.set(
+      job.job_id,
+      written.then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
     return written;
   }
 
@@ -132,7 +141,7 @@ export class JobStore {
   async readRerunInputs(jobId: string): Promise<Record<string, unknown> | null> {
     try {
       const value: unknown = JSON.parse(await fsp.readFile(this.rerunPath(jobId), 'utf8'));
-      return value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : null;
+      return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
     } catch {
       return null; // absent (nothing was redacted) or unreadable: the record's inputs are all there is
     }

@@ -26,36 +26,70 @@ export function parseOriginalTimestamp(value: unknown): string | null {
 
 /** The statuses the original used, and the spellings a hand-edited file may have. */
 const STATUS_ALIASES: Record<string, 'queued' | 'running' | 'completed' | 'failed' | 'cancelled'> = {
-  queued: 'queued', pending: 'queued',
-  running: 'running', processing: 'running', in_progress: 'running',
-  completed: 'completed', succeeded: 'completed', success: 'completed', done: 'completed',
-  failed: 'failed', error: 'failed',
-  cancelled: 'cancelled', canceled: 'cancelled',
+  queued: 'queued',
+  pending: 'queued',
+  running: 'running',
+  processing: 'running',
+  in_progress: 'running',
+  completed: 'completed',
+  succeeded: 'completed',
+  success: 'completed',
+  done: 'completed',
+  failed: 'failed',
+  error: 'failed',
+  cancelled: 'cancelled',
+  canceled: 'cancelled',
 };
 
-const nullableString = z.string().nullish().transform((v) => v ?? null);
+const nullableString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
-export const OriginalJobRecord = z.object({
-  job_id: z.string(),
-  preset_id: z.string().min(1),
-  user_id: z.union([z.string(), z.number()]).nullish().transform((v) => (v === null || v === undefined ? null : String(v))),
-  status: z.string().transform((v, ctx) => {
-    const known = STATUS_ALIASES[v.trim().toLowerCase()];
-    if (!known) ctx.addIssue({ code: 'custom', message: `unknown status ${JSON.stringify(v)}` });
-    return known ?? 'failed';
-  }),
-  created_at: z.string(),
-  started_at: nullableString,
-  finished_at: nullableString,
-  inputs: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {}),
-  outputs: z.record(z.string(), z.unknown()).nullish().transform((v) => v ?? {}),
-  engine_used: nullableString,
-  quality_level: z.enum(['low', 'standard', 'pro']).nullish().transform((v) => v ?? 'standard'),
-  credit_cost: z.number().nonnegative().nullish().transform((v) => v ?? 0),
-  error: z.unknown().transform((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))),
-  error_code: nullableString,
-  remediation: z.array(z.unknown()).nullish().transform((v) => (v ?? []).map(String)),
-}).passthrough();
+export const OriginalJobRecord = z
+  .object({
+    job_id: z.string(),
+    preset_id: z.string().min(1),
+    user_id: z
+      .union([z.string(), z.number()])
+      .nullish()
+      .transform((v) => (v === null || v === undefined ? null : String(v))),
+    status: z.string().transform((v, ctx) => {
+      const known = STATUS_ALIASES[v.trim().toLowerCase()];
+      if (!known) ctx.addIssue({ code: 'custom', message: `unknown status ${JSON.stringify(v)}` });
+      return known ?? 'failed';
+    }),
+    created_at: z.string(),
+    started_at: nullableString,
+    finished_at: nullableString,
+    inputs: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .transform((v) => v ?? {}),
+    outputs: z
+      .record(z.string(), z.unknown())
+      .nullish()
+      .transform((v) => v ?? {}),
+    engine_used: nullableString,
+    quality_level: z
+      .enum(['low', 'standard', 'pro'])
+      .nullish()
+      .transform((v) => v ?? 'standard'),
+    credit_cost: z
+      .number()
+      .nonnegative()
+      .nullish()
+      .transform((v) => v ?? 0),
+    error: z
+      .unknown()
+      .transform((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))),
+    error_code: nullableString,
+    remediation: z
+      .array(z.unknown())
+      .nullish()
+      .transform((v) => (v ?? []).map(String)),
+  })
+  .passthrough();
 export type OriginalJobRecord = z.infer<typeof OriginalJobRecord>;
 
 /** A stored job value without this service's schema_version: the original service wrote it. */
@@ -68,7 +102,10 @@ export function isOriginalRecord(value: unknown): value is Record<string, unknow
  * `artifacts/`, deduplicated (`image` and `output_url` name the same file). Paths that leave the
  * job's folder, or name another job, are ignored.
  */
-export function originalOutputPaths(jobId: string, outputs: Record<string, unknown>): { type: 'image' | 'video' | 'audio' | 'file'; file: string }[] {
+export function originalOutputPaths(
+  jobId: string,
+  outputs: Record<string, unknown>,
+): { type: 'image' | 'video' | 'audio' | 'file'; file: string }[] {
   const seen = new Set<string>();
   const found: { type: 'image' | 'video' | 'audio' | 'file'; file: string }[] = [];
   for (const value of Object.values(outputs)) {

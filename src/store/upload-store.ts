@@ -15,23 +15,33 @@ export const UploadRecord = z.object({
 });
 export type UploadRecord = z.infer<typeof UploadRecord>;
 
-const EXT: Record<UploadRecord['content_type'], string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
+const EXT: Record<UploadRecord['content_type'], string> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+};
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 
 /** uploads/{upload_id}/image.{ext} + meta.json. Clients refer to uploads by id only, never by path. */
 export class UploadStore {
   constructor(readonly root: string) {}
 
   /** Store a checked image; a failure part-way (a full disk) leaves nothing behind. */
-  async save(bytes: Buffer, image: { type: UploadRecord['content_type']; width: number; height: number }): Promise<UploadRecord> {
+  async save(
+    bytes: Buffer,
+    image: { type: UploadRecord['content_type']; width: number; height: number },
+  ): Promise<UploadRecord> {
     const id = randomUUID();
     const dir = path.join(this.root, id);
     const contentType = image.type;
     const record: UploadRecord = {
-      upload_id: id, content_type: contentType, size_bytes: bytes.length,
+      upload_id: id,
+      content_type: contentType,
+      size_bytes: bytes.length,
       sha256: createHash('sha256').update(bytes).digest('hex'),
-      width: image.width, height: image.height, created_at: new Date().toISOString(),
+      width: image.width,
+      height: image.height,
+      created_at: new Date().toISOString(),
     };
     try {
       await fsp.mkdir(dir, { recursive: true });
@@ -48,7 +58,9 @@ export class UploadStore {
   async get(uploadId: string): Promise<{ record: UploadRecord; bytes: Buffer } | null> {
     if (!UUID.test(uploadId)) return null;
     try {
-      const record = UploadRecord.parse(JSON.parse(await fsp.readFile(path.join(this.root, uploadId, 'meta.json'), 'utf8')));
+      const record = UploadRecord.parse(
+        JSON.parse(await fsp.readFile(path.join(this.root, uploadId, 'meta.json'), 'utf8')),
+      );
       const bytes = await fsp.readFile(path.join(this.root, uploadId, `image.${EXT[record.content_type]}`));
       return { record, bytes };
     } catch (err) {

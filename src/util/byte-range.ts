@@ -3,7 +3,10 @@
  * `bytes=-n`. Returns the inclusive range, 'unsatisfiable' (416), or null to serve the whole file:
  * no header, another unit, several ranges or a malformed one (a server may ignore Range).
  */
-export function parseByteRange(header: string | undefined, size: number): { start: number; end: number } | 'unsatisfiable' | null {
+export function parseByteRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | null {
   if (!header) return null;
   const m = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!m || (m[1] === '' && m[2] === '')) return null;

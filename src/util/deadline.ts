@@ -53,7 +53,11 @@ export function msUntil(deadlineAt: number): number {
 }
 
 /** Run `fn` with a bounded signal that is disposed when it settles. */
-export async function withTimeLimit<T>(parents: readonly (AbortSignal | undefined)[], ms: number, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withTimeLimit<T>(
+  parents: readonly (AbortSignal | undefined)[],
+  ms: number,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const bounded = boundedSignal(parents, ms);
   try {
     return await fn(bounded.signal);

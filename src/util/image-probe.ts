@@ -26,10 +26,16 @@ export async function probeImage(bytes: Buffer, maxPixels: number): Promise<Imag
   let probe: ImageProbe;
   if (bytes.length >= 8 && bytes.subarray(0, 8).equals(PNG_SIGNATURE)) probe = await probePng(bytes, maxPixels);
   else if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) probe = probeJpeg(bytes);
-  else if (bytes.length >= 12 && bytes.toString('latin1', 0, 4) === 'RIFF' && bytes.toString('latin1', 8, 12) === 'WEBP') probe = probeWebp(bytes);
+  else if (
+    bytes.length >= 12 &&
+    bytes.toString('latin1', 0, 4) === 'RIFF' &&
+    bytes.toString('latin1', 8, 12) === 'WEBP'
+  )
+    probe = probeWebp(bytes);
   else throw new InvalidImage('the file is not a PNG, JPEG or WebP image');
   if (probe.width < 1 || probe.height < 1) throw new InvalidImage('the image has no pixels');
-  if (probe.width * probe.height > maxPixels) throw new InvalidImage(`the image has ${probe.width}×${probe.height} pixels, more than ${maxPixels}`);
+  if (probe.width * probe.height > maxPixels)
+    throw new InvalidImage(`the image has ${probe.width}×${probe.height} pixels, more than ${maxPixels}`);
   return probe;
 }
 
@@ -37,16 +43,22 @@ const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
 async function probePng(b: Buffer, maxPixels: number): Promise<ImageProbe> {
   let off = 8;
-  let width = 0, height = 0, bitDepth = 0, colorType = -1, interlace = 0;
+  let width = 0,
+    height = 0,
+    bitDepth = 0,
+    colorType = -1,
+    interlace = 0;
   const idat: Buffer[] = [];
   let ended = false;
   for (let first = true; off < b.length; first = false) {
     if (off + 12 > b.length) throw new InvalidImage('a PNG chunk is cut off');
     const length = b.readUInt32BE(off);
     const type = b.toString('latin1', off + 4, off + 8);
-    if (length > 0x7fffffff || off + 12 + length > b.length) throw new InvalidImage(`PNG chunk ${JSON.stringify(type)} is cut off`);
+    if (length > 0x7fffffff || off + 12 + length > b.length)
+      throw new InvalidImage(`PNG chunk ${JSON.stringify(type)} is cut off`);
     const data = b.subarray(off + 8, off + 8 + length);
-    if (crc32(b.subarray(off + 4, off + 8 + length)) !== b.readUInt32BE(off + 8 + length)) throw new InvalidImage(`PNG chunk ${JSON.stringify(type)} fails its CRC`);
+    if (crc32(b.subarray(off + 4, off + 8 + length)) !== b.readUInt32BE(off + 8 + length))
+      throw new InvalidImage(`PNG chunk ${JSON.stringify(type)} fails its CRC`);
     if (first && type !== 'IHDR') throw new InvalidImage('a PNG must start with IHDR');
     if (type === 'IHDR') {
       if (length !== 13) throw new InvalidImage('the PNG header is malformed');
@@ -55,8 +67,10 @@ async function probePng(b: Buffer, maxPixels: number): Promise<ImageProbe> {
       bitDepth = data[8]!;
       colorType = data[9]!;
       interlace = data[12]!;
-      if (!(colorType in CHANNELS) || ![1, 2, 4, 8, 16].includes(bitDepth) || interlace > 1) throw new InvalidImage('the PNG header is malformed');
-      if (width * height > maxPixels) throw new InvalidImage(`the image has ${width}×${height} pixels, more than ${maxPixels}`);
+      if (!(colorType in CHANNELS) || ![1, 2, 4, 8, 16].includes(bitDepth) || interlace > 1)
+        throw new InvalidImage('the PNG header is malformed');
+      if (width * height > maxPixels)
+        throw new InvalidImage(`the image has ${width}×${height} pixels, more than ${maxPixels}`);
     } else if (type === 'IDAT') {
       idat.push(data);
     } else if (type === 'IEND') {
@@ -68,7 +82,8 @@ async function probePng(b: Buffer, maxPixels: number): Promise<ImageProbe> {
   if (!ended) throw new InvalidImage('the PNG has no IEND chunk (cut off?)');
   if (idat.length === 0) throw new InvalidImage('the PNG has no image data');
   const expected = rawSize(width, height, CHANNELS[colorType]! * bitDepth, interlace === 1);
-  if ((await inflatedSize(idat, expected + 1)) !== expected) throw new InvalidImage('the PNG image data does not decompress to what its header promises');
+  if ((await inflatedSize(idat, expected + 1)) !== expected)
+    throw new InvalidImage('the PNG image data does not decompress to what its header promises');
   return { type: 'image/png', width, height };
 }
 
@@ -83,7 +98,10 @@ async function inflatedSize(parts: Buffer[], cap: number): Promise<number> {
   const counted = new Promise<number>((resolve) => {
     inflate.on('data', (chunk: Buffer) => {
       total += chunk.length;
-      if (total >= cap) { inflate.destroy(); resolve(total); }
+      if (total >= cap) {
+        inflate.destroy();
+        resolve(total);
+      }
     });
     inflate.on('end', () => resolve(total));
     inflate.on('error', () => resolve(-1));
@@ -98,7 +116,15 @@ async function inflatedSize(parts: Buffer[], cap: number): Promise<number> {
 function rawSize(width: number, height: number, bitsPerPixel: number, interlaced: boolean): number {
   const lines = (w: number, h: number) => (w === 0 || h === 0 ? 0 : h * (1 + Math.ceil((w * bitsPerPixel) / 8)));
   if (!interlaced) return lines(width, height);
-  const passes = [[0, 0, 8, 8], [4, 0, 8, 8], [0, 4, 4, 8], [2, 0, 4, 4], [0, 2, 2, 4], [1, 0, 2, 2], [0, 1, 1, 2]] as const;
+  const passes = [
+    [0, 0, 8, 8],
+    [4, 0, 8, 8],
+    [0, 4, 4, 8],
+    [2, 0, 4, 4],
+    [0, 2, 2, 4],
+    [1, 0, 2, 2],
+    [0, 1, 1, 2],
+  ] as const;
   let total = 0;
   for (const [x0, y0, dx, dy] of passes) total += lines(Math.ceil((width - x0) / dx), Math.ceil((height - y0) / dy));
   return total;
@@ -106,7 +132,8 @@ function rawSize(width: number, height: number, bitsPerPixel: number, interlaced
 
 function probeJpeg(b: Buffer): ImageProbe {
   let off = 2;
-  let width = 0, height = 0;
+  let width = 0,
+    height = 0;
   while (off < b.length) {
     if (b[off] !== 0xff) throw new InvalidImage('the JPEG structure is broken');
     while (b[off] === 0xff) off++; // fill bytes
@@ -143,7 +170,8 @@ function probeWebp(b: Buffer): ImageProbe {
   const data = b.subarray(20, 20 + size);
   if (data.length < size) throw new InvalidImage('the WebP image chunk is cut off');
   if (chunk === 'VP8 ') {
-    if (size < 10 || data[3] !== 0x9d || data[4] !== 0x01 || data[5] !== 0x2a) throw new InvalidImage('the WebP (VP8) frame header is malformed');
+    if (size < 10 || data[3] !== 0x9d || data[4] !== 0x01 || data[5] !== 0x2a)
+      throw new InvalidImage('the WebP (VP8) frame header is malformed');
     return { type: 'image/webp', width: data.readUInt16LE(6) & 0x3fff, height: data.readUInt16LE(8) & 0x3fff };
   }
   if (chunk === 'VP8L') {

@@ -15,33 +15,52 @@ const OPAQUE: MediaType = { contentType: 'application/octet-stream', extension: 
 
 /** Types served inline (a browser may render them); anything else is served as an attachment. */
 export const INLINE_TYPES: ReadonlySet<string> = new Set([
-  'image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/avif',
-  'video/mp4', 'video/webm', 'audio/wav', 'audio/mpeg', 'audio/flac', 'audio/ogg', 'model/gltf-binary',
+  'image/png',
+  'image/jpeg',
+  'image/webp',
+  'image/gif',
+  'image/avif',
+  'video/mp4',
+  'video/webm',
+  'audio/wav',
+  'audio/mpeg',
+  'audio/flac',
+  'audio/ogg',
+  'model/gltf-binary',
 ]);
 
 const ascii = (b: Buffer, start: number, end: number) => (b.length >= end ? b.toString('latin1', start, end) : '');
 
 /** The media type of a file from its first bytes (64 are enough); OPAQUE when unrecognised. */
 export function sniffMedia(head: Buffer): MediaType {
-  if (head.length >= 8 && head.readUInt32BE(0) === 0x89504e47 && head.readUInt32BE(4) === 0x0d0a1a0a) return { contentType: 'image/png', extension: 'png', kind: 'image' };
-  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { contentType: 'image/jpeg', extension: 'jpg', kind: 'image' };
-  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return { contentType: 'image/webp', extension: 'webp', kind: 'image' };
-  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WAVE') return { contentType: 'audio/wav', extension: 'wav', kind: 'audio' };
-  if (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a') return { contentType: 'image/gif', extension: 'gif', kind: 'image' };
+  if (head.length >= 8 && head.readUInt32BE(0) === 0x89504e47 && head.readUInt32BE(4) === 0x0d0a1a0a)
+    return { contentType: 'image/png', extension: 'png', kind: 'image' };
+  if (head.length >= 3 && head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff)
+    return { contentType: 'image/jpeg', extension: 'jpg', kind: 'image' };
+  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP')
+    return { contentType: 'image/webp', extension: 'webp', kind: 'image' };
+  if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WAVE')
+    return { contentType: 'audio/wav', extension: 'wav', kind: 'audio' };
+  if (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a')
+    return { contentType: 'image/gif', extension: 'gif', kind: 'image' };
   if (ascii(head, 4, 8) === 'ftyp') {
     const brand = ascii(head, 8, 12);
     if (brand === 'avif' || brand === 'avis') return { contentType: 'image/avif', extension: 'avif', kind: 'image' };
     return { contentType: 'video/mp4', extension: 'mp4', kind: 'video' };
   }
-  if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3 && head.includes('webm', 0, 'latin1')) return { contentType: 'video/webm', extension: 'webm', kind: 'video' };
+  if (head.length >= 4 && head.readUInt32BE(0) === 0x1a45dfa3 && head.includes('webm', 0, 'latin1'))
+    return { contentType: 'video/webm', extension: 'webm', kind: 'video' };
   if (ascii(head, 0, 4) === 'fLaC') return { contentType: 'audio/flac', extension: 'flac', kind: 'audio' };
   if (ascii(head, 0, 4) === 'OggS') return { contentType: 'audio/ogg', extension: 'ogg', kind: 'audio' };
-  if (ascii(head, 0, 3) === 'ID3' || (head.length >= 2 && head[0] === 0xff && (head[1]! & 0xe6) === 0xe2)) return { contentType: 'audio/mpeg', extension: 'mp3', kind: 'audio' };
+  if (ascii(head, 0, 3) === 'ID3' || (head.length >= 2 && head[0] === 0xff && (head[1]! & 0xe6) === 0xe2))
+    return { contentType: 'audio/mpeg', extension: 'mp3', kind: 'audio' };
   if (ascii(head, 0, 4) === 'glTF') return { contentType: 'model/gltf-binary', extension: 'glb', kind: 'file' };
   return OPAQUE;
 }
 
 /** How a stored content type is served: inline only from the allow-list, else an opaque attachment. */
 export function servedAs(contentType: string): { contentType: string; disposition: 'inline' | 'attachment' } {
-  return INLINE_TYPES.has(contentType) ? { contentType, disposition: 'inline' } : { contentType: OPAQUE.contentType, disposition: 'attachment' };
+  return INLINE_TYPES.has(contentType)
+    ? { contentType, disposition: 'inline' }
+    : { contentType: OPAQUE.contentType, disposition: 'attachment' };
 }

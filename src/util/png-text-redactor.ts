@@ -86,7 +86,11 @@ export class PngTextRedactor implements ByteFilter {
       }
       if (this.mode === 'signature') {
         if (buf.length < 8) break;
-        if (!buf.subarray(0, 8).equals(SIGNATURE)) { this.mode = 'passthrough'; out.push(buf); return out; }
+        if (!buf.subarray(0, 8).equals(SIGNATURE)) {
+          this.mode = 'passthrough';
+          out.push(buf);
+          return out;
+        }
         out.push(buf.subarray(0, 8));
         buf = buf.subarray(8);
         this.mode = 'header';
@@ -105,8 +109,15 @@ export class PngTextRedactor implements ByteFilter {
       if (buf.length < 12 + length) break; // a text chunk is held until complete (bounded above)
       const data = buf.subarray(8, 8 + length);
       let replaced: Buffer | null = null;
-      try { replaced = redactChunk(type, data); } catch { replaced = null; }
-      if (replaced) { out.push(pngChunk(type, replaced)); this.changed++; } else out.push(buf.subarray(0, 12 + length));
+      try {
+        replaced = redactChunk(type, data);
+      } catch {
+        replaced = null;
+      }
+      if (replaced) {
+        out.push(pngChunk(type, replaced));
+        this.changed++;
+      } else out.push(buf.subarray(0, 12 + length));
       buf = buf.subarray(12 + length);
     }
     if (buf.length) this.pending = Buffer.from(buf);

@@ -53,8 +53,16 @@ export function encodePng(image: RawImage, textChunks: Record<string, string> = 
     raw[y * (stride + 1)] = 0;
     raw.set(data.subarray(y * stride, (y + 1) * stride), y * (stride + 1) + 1);
   }
-  const texts = Object.entries(textChunks).map(([k, v]) => pngChunk('tEXt', Buffer.concat([Buffer.from(k, 'latin1'), Buffer.from([0]), Buffer.from(v, 'latin1')])));
-  return Buffer.concat([SIGNATURE, pngChunk('IHDR', ihdr), ...texts, pngChunk('IDAT', deflateSync(raw, { level })), pngChunk('IEND', Buffer.alloc(0))]);
+  const texts = Object.entries(textChunks).map(([k, v]) =>
+    pngChunk('tEXt', Buffer.concat([Buffer.from(k, 'latin1'), Buffer.from([0]), Buffer.from(v, 'latin1')])),
+  );
+  return Buffer.concat([
+    SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    ...texts,
+    pngChunk('IDAT', deflateSync(raw, { level })),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 export interface PngInfo {
@@ -66,13 +74,16 @@ export interface PngInfo {
 
 /** Read IHDR only: dimensions without decoding pixels. Returns null when the bytes are not a PNG. */
 export function readPngInfo(head: Buffer): PngInfo | null {
-  if (head.length < 33 || !head.subarray(0, 8).equals(SIGNATURE) || head.toString('ascii', 12, 16) !== 'IHDR') return null;
+  if (head.length < 33 || !head.subarray(0, 8).equals(SIGNATURE) || head.toString('ascii', 12, 16) !== 'IHDR')
+    return null;
   return { width: head.readUInt32BE(16), height: head.readUInt32BE(20), bitDepth: head[24]!, colorType: head[25]! };
 }
 
 function paeth(a: number, b: number, c: number): number {
   const p = a + b - c;
-  const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+  const pa = Math.abs(p - a),
+    pb = Math.abs(p - b),
+    pc = Math.abs(p - c);
   return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
 }
 
@@ -105,12 +116,25 @@ export function decodePng(buf: Buffer): RawImage {
       const b = prev[x]!;
       const c = x >= bpp ? prev[x - bpp]! : 0;
       const v = line[x]!;
-      cur[x] = (filter === 0 ? v : filter === 1 ? v + a : filter === 2 ? v + b : filter === 3 ? v + ((a + b) >> 1) : v + paeth(a, b, c)) & 0xff;
+      cur[x] =
+        (filter === 0
+          ? v
+          : filter === 1
+            ? v + a
+            : filter === 2
+              ? v + b
+              : filter === 3
+                ? v + ((a + b) >> 1)
+                : v + paeth(a, b, c)) & 0xff;
     }
     for (let x = 0; x < width; x++) {
       const o = (y * width + x) * 3;
-      if (bpp <= 2) { out[o] = out[o + 1] = out[o + 2] = cur[x * bpp]!; } else {
-        out[o] = cur[x * bpp]!; out[o + 1] = cur[x * bpp + 1]!; out[o + 2] = cur[x * bpp + 2]!;
+      if (bpp <= 2) {
+        out[o] = out[o + 1] = out[o + 2] = cur[x * bpp]!;
+      } else {
+        out[o] = cur[x * bpp]!;
+        out[o + 1] = cur[x * bpp + 1]!;
+        out[o + 2] = cur[x * bpp + 2]!;
       }
     }
     prev = cur;

@@ -10,7 +10,8 @@
  */
 export const REDACTED = '[REDACTED]';
 
-const SECRET_KEY = /^(?:api[-_]?key|apikey|x[-_]api[-_]key|token|access[-_]?token|refresh[-_]?token|id[-_]?token|auth[-_]?token|bearer|password|passwd|pwd|passphrase|secret|client[-_]?secret|secret[-_]?key|private[-_]?key|authorization|proxy[-_]authorization|cookie|set[-_]cookie|credentials?|session[-_]?(?:id|token)|aws[-_]secret[-_]access[-_]key|auth_token_comfy_org|api_key_comfy_org)$/i;
+const SECRET_KEY =
+  /^(?:api[-_]?key|apikey|x[-_]api[-_]key|token|access[-_]?token|refresh[-_]?token|id[-_]?token|auth[-_]?token|bearer|password|passwd|pwd|passphrase|secret|client[-_]?secret|secret[-_]?key|private[-_]?key|authorization|proxy[-_]authorization|cookie|set[-_]cookie|credentials?|session[-_]?(?:id|token)|aws[-_]secret[-_]access[-_]key|auth_token_comfy_org|api_key_comfy_org)$/i;
 const SECRET_KEY_SUFFIX = /[-_](?:token|secret|password|passwd|api[-_]?key|credentials?)$/i;
 
 export function isSecretKey(key: string): boolean {
@@ -51,15 +52,23 @@ function isBearerToken(cred: string): boolean {
  */
 const VALUE_RULES: ValueRule[] = [
   // PEM private key blocks (any algorithm); a block cut off before its END line is redacted to the end.
-  { pattern: /-----BEGIN (?:[A-Z0-9]{1,32} ){0,4}PRIVATE KEY-----[^-]*(?:-(?!----)[^-]*)*(?:-----END (?:[A-Z0-9]{1,32} ){0,4}PRIVATE KEY-----|$)/g, replace: REDACTED },
+  {
+    pattern:
+      /-----BEGIN (?:[A-Z0-9]{1,32} ){0,4}PRIVATE KEY-----[^-]*(?:-(?!----)[^-]*)*(?:-----END (?:[A-Z0-9]{1,32} ){0,4}PRIVATE KEY-----|$)/g,
+    replace: REDACTED,
+  },
   // Credentials inside URLs: scheme://user:pass@host → scheme://[REDACTED]@host
-  { pattern: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s:@/?#]{1,256}:[^\s@/?#]{1,256}@/gi, replace: `$1${REDACTED}@` },
+  {
+    pattern: /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s:@/?#]{1,256}:[^\s@/?#]{1,256}@/gi,
+    replace: `$1${REDACTED}@`,
+  },
   // Authorization header values. What follows "Bearer", "Token" or "Basic" in prose is a word
   // ("a basic black-and-white portrait", "a ring bearer 2nd-in-line"), so the value must have a
   // credential's shape: a machine-made token, or base64 of user:password.
   {
     pattern: /\b(Bearer|Basic|Token)\s{1,16}([A-Za-z0-9\-._~+/]{8,}=*)/gi,
-    replace: (m, scheme, cred) => ((/^basic$/i.test(scheme) ? isBasicCredential(cred) : isBearerToken(cred)) ? `${scheme} ${REDACTED}` : m),
+    replace: (m, scheme, cred) =>
+      (/^basic$/i.test(scheme) ? isBasicCredential(cred) : isBearerToken(cred)) ? `${scheme} ${REDACTED}` : m,
   },
   // JSON Web Tokens: three base64url parts, the first two decode to JSON objects ("eyJ").
   { pattern: /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g, replace: REDACTED },
@@ -73,7 +82,8 @@ const VALUE_RULES: ValueRule[] = [
   { pattern: /\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA)[A-Z0-9]{16}\b/g, replace: REDACTED },
   // key=value / key: value assignments of credential-named keys (e.g. in upstream error bodies).
   {
-    pattern: /\b(api[-_]?key|apikey|access[-_]?token|auth[-_]?token|refresh[-_]?token|client[-_]?secret|secret[-_]?key|aws[-_]secret[-_]access[-_]key|password|passwd)(["']?\s{0,8}[=:]\s{0,8}["']?)[^\s"',;&]+/gi,
+    pattern:
+      /\b(api[-_]?key|apikey|access[-_]?token|auth[-_]?token|refresh[-_]?token|client[-_]?secret|secret[-_]?key|aws[-_]secret[-_]access[-_]key|password|passwd)(["']?\s{0,8}[=:]\s{0,8}["']?)[^\s"',;&]+/gi,
     // A replacement pattern, not a function: no callback per match on hostile input.
     replace: `$1$2${REDACTED}`,
     machineTextOnly: true,
@@ -81,7 +91,8 @@ const VALUE_RULES: ValueRule[] = [
 ];
 
 // Cheap pre-check so ordinary strings (nearly all of them) skip the rule loop.
-const MAYBE_SECRET = /-----BEGIN|:\/\/[^\s/]*@|Bearer|Basic|Token|eyJ|sk-|hf_|gh[pousr]_|github_pat_|xox|AIza|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|[=:]/i;
+const MAYBE_SECRET =
+  /-----BEGIN|:\/\/[^\s/]*@|Bearer|Basic|Token|eyJ|sk-|hf_|gh[pousr]_|github_pat_|xox|AIza|AKIA|ASIA|AGPA|AIDA|AROA|ANPA|[=:]/i;
 
 /**
  * Redact a text that will be stored or shown cut to `max` characters. It is cut first (a hostile
@@ -129,16 +140,19 @@ export function redact<T>(value: T, depth = 0, text: (s: string) => string = red
   if (typeof value === 'string') return text(value) as T;
   if (value === null || typeof value !== 'object') return value;
   if (depth > 32) return REDACTED as T;
-  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1, text)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => redact(v, depth + 1, text)) as T;
   // Only plain data is walked: class instances (requests, sockets, buffers) belong to serializers,
   // and walking their object graphs would be unbounded.
-  const proto = Object.getPrototypeOf(value);
+  const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return value;
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value as Record<string, unknown>)) {
-    out[key] = isSecretKey(key) && v !== null && v !== undefined && v !== ''
-      ? REDACTED
-      : USER_TEXT_KEYS.has(key) && typeof v === 'string' ? redactUserText(v) : redact(v, depth + 1, text);
+    out[key] =
+      isSecretKey(key) && v !== null && v !== undefined && v !== ''
+        ? REDACTED
+        : USER_TEXT_KEYS.has(key) && typeof v === 'string'
+          ? redactUserText(v)
+          : redact(v, depth + 1, text);
   }
   return out as T;
 }

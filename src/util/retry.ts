@@ -22,7 +22,12 @@ export function backoffMs(failures: number, policy: RetryPolicy): number {
 
 export async function withRetries<T>(
   fn: (attempt: number) => Promise<T>,
-  options: { policy: RetryPolicy; retryable: (err: unknown, attempt: number) => boolean; signal?: AbortSignal; onRetry?: (err: unknown, attempt: number) => unknown },
+  options: {
+    policy: RetryPolicy;
+    retryable: (err: unknown, attempt: number) => boolean;
+    signal?: AbortSignal;
+    onRetry?: (err: unknown, attempt: number) => unknown;
+  },
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {

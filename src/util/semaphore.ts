@@ -12,6 +12,8 @@ export class Semaphore {
 
   /** Resolves with a release function (call it exactly once; later calls are ignored). */
   acquire(signal?: AbortSignal): Promise<() => void> {
+    // The signal's own reason is passed through unchanged: callers compare it (a shutdown's DETACH).
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.available > 0) {
       this.available--;
@@ -27,6 +29,7 @@ export class Semaphore {
       const onAbort = () => {
         const i = this.waiters.indexOf(waiter);
         if (i >= 0) this.waiters.splice(i, 1);
+        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
         reject(signal!.reason);
       };
       signal?.addEventListener('abort', onAbort, { once: true });

@@ -55,7 +55,11 @@ export class BackendWorker {
   private watchdog: NodeJS.Timeout | null = null;
   private unhealthySince = 0;
 
-  constructor(readonly engine: EngineAdapter, readonly settings: WorkerSettings, private readonly host: WorkerHost) {
+  constructor(
+    readonly engine: EngineAdapter,
+    readonly settings: WorkerSettings,
+    private readonly host: WorkerHost,
+  ) {
     this.gate = new EngineGate(
       async () => (await engine.health()).status === 'healthy',
       () => this.reopened(),
@@ -117,7 +121,10 @@ export class BackendWorker {
 
   /** Stop taking jobs here until a probe finds the backend healthy again. */
   pause(reason: string, holdMs?: number): number {
-    this.host.logger.warn({ engine: this.id, reason }, 'backend paused; its jobs wait in the queue for it or another backend');
+    this.host.logger.warn(
+      { engine: this.id, reason },
+      'backend paused; its jobs wait in the queue for it or another backend',
+    );
     return this.gate.close(reason, holdMs);
   }
 
@@ -138,9 +145,15 @@ export class BackendWorker {
       try {
         const outcome = await this.engine.cancel(promptId);
         this.orphans.delete(promptId);
-        this.host.logger.info({ engine: this.id, prompt_id: promptId, outcome }, 'removed the prompt of a job that moved to another backend');
+        this.host.logger.info(
+          { engine: this.id, prompt_id: promptId, outcome },
+          'removed the prompt of a job that moved to another backend',
+        );
       } catch (err) {
-        this.host.logger.warn({ err, engine: this.id, prompt_id: promptId }, 'could not remove the prompt of a moved job yet');
+        this.host.logger.warn(
+          { err, engine: this.id, prompt_id: promptId },
+          'could not remove the prompt of a moved job yet',
+        );
       }
     }
   }
@@ -153,17 +166,25 @@ export class BackendWorker {
       return;
     }
     this.pumping = true;
-    void this.drain().catch((err: unknown) => this.host.logger.error({ err, engine: this.id }, 'dispatching queued jobs failed')).finally(() => { this.pumping = false; });
+    void this.drain()
+      .catch((err: unknown) => this.host.logger.error({ err, engine: this.id }, 'dispatching queued jobs failed'))
+      .finally(() => {
+        this.pumping = false;
+      });
   }
 
   private async drain(): Promise<void> {
     do {
       this.pumpAgain = false;
       while (this.accepting && this.free > 0) {
-        const lease = await this.host.queue.reserve(this.id, (entry) => {
-          const active = this.host.jobs.get(entry.jobId);
-          return !active || isTerminal(active.record.status) || this.host.choose(active) === this;
-        }, this.host.leaseMs);
+        const lease = await this.host.queue.reserve(
+          this.id,
+          (entry) => {
+            const active = this.host.jobs.get(entry.jobId);
+            return !active || isTerminal(active.record.status) || this.host.choose(active) === this;
+          },
+          this.host.leaseMs,
+        );
         if (!lease) break;
         const active = this.host.jobs.get(lease.jobId);
         if (!active || isTerminal(active.record.status)) {
@@ -192,8 +213,11 @@ export class BackendWorker {
       if (active.backend === this.id) active.backend = null;
       this.host.kick();
     };
-    void this.host.run(this, active, release)
-      .catch((err: unknown) => this.host.logger.error({ err, job_id: jobId }, 'job execution failed outside its error handling'))
+    void this.host
+      .run(this, active, release)
+      .catch((err: unknown) =>
+        this.host.logger.error({ err, job_id: jobId }, 'job execution failed outside its error handling'),
+      )
       .finally(release);
   }
 

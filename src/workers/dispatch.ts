@@ -28,7 +28,8 @@ export interface JobView {
  * refused the job ('excluded').
  */
 export function fitness(backend: BackendView, job: JobView): 'able' | 'lacks' | 'excluded' {
-  if (job.excluded.has(backend.id) || !(job.engines.includes(backend.engineKind) || job.engines.includes(backend.id))) return 'excluded';
+  if (job.excluded.has(backend.id) || !(job.engines.includes(backend.engineKind) || job.engines.includes(backend.id)))
+    return 'excluded';
   if (!backend.catalogue) return 'able';
   return lacking(backend.catalogue, job.graph).length === 0 ? 'able' : 'lacks';
 }
@@ -48,7 +49,8 @@ export function chooseBackend<B extends BackendView>(backends: readonly B[], job
     if (fit[i] !== wanted || !b.accepting || b.free <= 0) continue;
     const warm = job.checkpoint !== null && b.lastCheckpoint === job.checkpoint;
     // The first better one wins: warm over cold, then lower load; ties keep configuration order.
-    if (!best || (warm && !best.warm) || (warm === best.warm && b.load < best.backend.load)) best = { backend: b, warm };
+    if (!best || (warm && !best.warm) || (warm === best.warm && b.load < best.backend.load))
+      best = { backend: b, warm };
   }
   return best?.backend ?? null;
 }

@@ -10,7 +10,11 @@ export class EngineGate {
   private timer: NodeJS.Timeout | null = null;
   reason: string | null = null;
 
-  constructor(private readonly probe: () => Promise<boolean>, private readonly onOpen: () => void, private readonly onTick: () => void) {}
+  constructor(
+    private readonly probe: () => Promise<boolean>,
+    private readonly onOpen: () => void,
+    private readonly onTick: () => void,
+  ) {}
 
   get isOpen(): boolean {
     return this.closedSince === null;
@@ -50,13 +54,19 @@ export class EngineGate {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.onTick();
-      this.probe().then((up) => {
-        if (up) this.open();
-        else {
+      this.probe().then(
+        (up) => {
+          if (up) this.open();
+          else {
+            this.backoffMs = Math.min(Math.max(30_000, this.backoffMs), this.backoffMs * 2);
+            this.schedule();
+          }
+        },
+        () => {
           this.backoffMs = Math.min(Math.max(30_000, this.backoffMs), this.backoffMs * 2);
           this.schedule();
-        }
-      }, () => { this.backoffMs = Math.min(Math.max(30_000, this.backoffMs), this.backoffMs * 2); this.schedule(); });
+        },
+      );
     }, this.backoffMs);
     this.timer.unref();
   }

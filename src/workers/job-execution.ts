@@ -1,61 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Logger } from 'pino';
-import type { AppConfig } from '../config.js';
-import type { ActiveJob, ActiveJobs } from '../core/active-jobs.js';
-import { DETACH } from '../engines/engine.js';
-import type { MissingDependency } from '../engines/comfy/dependencies.js';
-import { classifyError } from '../errors/classify.js';
-import { PipelineError } from '../errors/pipeline-error.js';
-import type { DurationEstimates } from '../pipeline/estimates.js';
+import type { ActiveJob } from '../core/active-jobs.js';
 import { artifactUrl, isTerminal, transition } from '../pipeline/job-state.js';
 import { runJob } from '../pipeline/job-runner.js';
-import type { Metrics } from '../pipeline/metrics.js';
-import type { JobQueue } from '../ports/job-queue.js';
-import type { ArtifactStore } from '../store/artifact-store.js';
-import type { UploadStore } from '../store/upload-store.js';
-import { MOVE, type BackendWorker } from './backend-worker.js';
-import { isCudaFault, isOutOfMemory } from './run-faults.js';
+import type { BackendWorker } from './backend-worker.js';
+import type { ExecutionDeps, ExecutionPool } from './execution-deps.js';
+import { BackendExit } from './leave-backend.js';
+import { isOutOfMemory } from './run-faults.js';
 
-/** A job runs on at most this many backends (the first, and one more after a backend was lost). */
-export const MAX_ATTEMPTS = 2;
-
-/** A backend whose GPU faulted takes no job for this long (a restart of ComfyUI is what fixes it). */
-const CUDA_FAULT_HOLD_MS = 60_000;
-
-export interface ExecutionDeps {
-  config: AppConfig;
-  logger: Logger;
-  jobs: ActiveJobs;
-  queue: JobQueue;
-  artifacts: ArtifactStore;
-  uploads: UploadStore;
-  estimates: DurationEstimates;
-  metrics: Metrics;
-}
-
-/** What an execution asks of the pool of backends. */
-export interface ExecutionPool {
-  /** How many backends are configured. */
-  readonly size: number;
-  othersOpen(worker: BackendWorker): boolean;
-  anyOpen(): boolean;
-  /** Some backend that has not refused the job yet may run it. */
-  mayRunElsewhere(active: ActiveJob): boolean;
-  /** The checkpoint the job loads (the backend keeps it loaded afterwards). */
-  checkpointOf(active: ActiveJob): string | null;
-  /** No backend accepts work: requests that wait for their answer get this error now. */
-  failSyncWaiters(error: PipelineError): Promise<void>;
-}
-
-/** How a job goes back to the queue. */
-interface Requeue {
-  event: string;
-  fields: Record<string, unknown>;
-  /** Its prompt may still be on the backend: give it a new one, remove the old one there later. */
-  orphan: boolean;
-  /** It ran (or may have run) there: this counts as one of its MAX_ATTEMPTS. */
-  countAttempt: boolean;
-}
+export type { ExecutionDeps, ExecutionPool } from './execution-deps.js';
 
 /**
  * Runs one leased job on one backend: the queued → running → completed path, an out-of-memory
@@ -64,7 +16,14 @@ interface Requeue {
  * the queue, or failed when no backend can take it. The only code that runs jobs.
  */
 export class JobExecution {
-  constructor(private readonly deps: ExecutionDeps, private readonly pool: ExecutionPool) {}
+  private readonly exit: BackendExit;
+
+  constructor(
+    private readonly deps: ExecutionDeps,
+    private readonly pool: ExecutionPool,
+  ) {
+    this.exit = new BackendExit(deps, pool);
+  }
 
   async run(worker: BackendWorker, active: ActiveJob, engineFinished: () => void): Promise<void> {
     const { jobs, config } = this.deps;
@@ -75,7 +34,10 @@ export class JobExecution {
     const signal = active.controller.signal;
     try {
       let promptId = active.record.engine_prompt_id ?? randomUUID();
-      const startedMs = active.record.started_at && active.record.status === 'running' ? Date.parse(active.record.started_at) : Date.now();
+      const startedMs =
+        active.record.started_at && active.record.status === 'running'
+          ? Date.parse(active.record.started_at)
+          : Date.now();
       // A job that moved keeps the deadline of its first run.
       active.deadlineAt ??= startedMs + config.jobDeadlineMs[active.record.quality_level];
       let runStartedMs = startedMs;
@@ -83,43 +45,80 @@ export class JobExecution {
         // The job stays queued until ComfyUI starts executing it: it may wait there behind other
         // clients' prompts. The prompt id was persisted with the queued record, so submission need
         // not wait for this write; outputs are only recorded after it (see runJob's `ready`).
-        const startedSignal = new Promise<boolean>((resolve) => { markStarted = resolve; });
+        const startedSignal = new Promise<boolean>((resolve) => {
+          markStarted = resolve;
+        });
         running = startedSignal.then((began) => {
           if (!began || isTerminal(active.latest.status)) return; // it never started, or already ended
           runStartedMs = Date.now();
           active.enginePosition = null;
           return Promise.all([
-            jobs.persist(active, transition(active.latest, 'running', { started_at: new Date(runStartedMs).toISOString(), engine_used: engine.engineId, engine_prompt_id: promptId })),
-            jobs.log(jobId, 'started', { engine: engine.engineId, prompt_id: promptId, ...(active.latest.attempts ? { attempt: active.latest.attempts } : {}) }),
+            jobs.persist(
+              active,
+              transition(active.latest, 'running', {
+                started_at: new Date(runStartedMs).toISOString(),
+                engine_used: engine.engineId,
+                engine_prompt_id: promptId,
+              }),
+            ),
+            jobs.log(jobId, 'started', {
+              engine: engine.engineId,
+              prompt_id: promptId,
+              ...(active.latest.attempts ? { attempt: active.latest.attempts } : {}),
+            }),
           ]);
         });
         running.catch(() => undefined); // awaited on the way to completion; a failed job need not wait for it
       }
       let resume = active.resume;
       let freed = false;
-      const runOnce = () => runJob(active.record, active.loaded, engine, {
-        artifacts: this.deps.artifacts, uploads: this.deps.uploads, models: config.models,
-        outputs: { maxBytes: config.limits.outputMaxBytes, maxCount: config.limits.outputMaxCount },
-      }, {
-        update: (patch) => jobs.persist(active, { ...active.latest, ...patch }),
-        log: (event, fields) => jobs.log(jobId, event, fields),
-        progress: (value) => jobs.progress(active, value),
-      }, {
-        deadlineAt: active.deadlineAt!, signal, promptId, resume, ready: running,
-        allowResubmit: (active.record.submit_attempts ?? 0) < 2,
-        onEngineFinished: engineFinished,
-        onStarted: () => markStarted(true),
-        onQueued: (ahead) => {
-          if (active.latest.status !== 'queued') return;
-          active.enginePosition = ahead;
-          this.deps.jobs.log(jobId, 'engine_queued', { queue_position: ahead, prompt_id: promptId, engine: engine.engineId }).catch(() => undefined);
-        },
-        onSubmitted: (_id, how) => {
-          active.accepted = true;
-          worker.gate.open();
-          if (how === 'submitted') void running.then(() => jobs.persist(active, { ...active.latest, submit_attempts: (active.latest.submit_attempts ?? 0) + 1 })).catch(() => undefined);
-        },
-      });
+      const runOnce = () =>
+        runJob(
+          active.record,
+          active.loaded,
+          engine,
+          {
+            artifacts: this.deps.artifacts,
+            uploads: this.deps.uploads,
+            models: config.models,
+            outputs: { maxBytes: config.limits.outputMaxBytes, maxCount: config.limits.outputMaxCount },
+          },
+          {
+            update: (patch) => jobs.persist(active, { ...active.latest, ...patch }),
+            log: (event, fields) => jobs.log(jobId, event, fields),
+            progress: (value) => jobs.progress(active, value),
+          },
+          {
+            deadlineAt: active.deadlineAt!,
+            signal,
+            promptId,
+            resume,
+            ready: running,
+            allowResubmit: (active.record.submit_attempts ?? 0) < 2,
+            onEngineFinished: engineFinished,
+            onStarted: () => markStarted(true),
+            onQueued: (ahead) => {
+              if (active.latest.status !== 'queued') return;
+              active.enginePosition = ahead;
+              this.deps.jobs
+                .log(jobId, 'engine_queued', { queue_position: ahead, prompt_id: promptId, engine: engine.engineId })
+                .catch(() => undefined);
+            },
+            onSubmitted: (_id, how) => {
+              active.accepted = true;
+              worker.gate.open();
+              if (how === 'submitted')
+                void running
+                  .then(() =>
+                    jobs.persist(active, {
+                      ...active.latest,
+                      submit_attempts: (active.latest.submit_attempts ?? 0) + 1,
+                    }),
+                  )
+                  .catch(() => undefined);
+            },
+          },
+        );
       let result: Awaited<ReturnType<typeof runJob>>;
       for (;;) {
         try {
@@ -130,8 +129,14 @@ export class JobExecution {
           // Models of earlier prompts stay in VRAM: free them and run once more, under a new prompt
           // id (ComfyUI keeps the failed one in its history).
           freed = true;
-          await jobs.log(jobId, 'engine_out_of_memory', { engine: engine.engineId, prompt_id: promptId, action: 'POST /free, then one retry' });
-          await engine.free(signal).catch((e: unknown) => this.deps.logger.warn({ err: e, engine: engine.engineId }, 'POST /free failed'));
+          await jobs.log(jobId, 'engine_out_of_memory', {
+            engine: engine.engineId,
+            prompt_id: promptId,
+            action: 'POST /free, then one retry',
+          });
+          await engine
+            .free(signal)
+            .catch((e: unknown) => this.deps.logger.warn({ err: e, engine: engine.engineId }, 'POST /free failed'));
           await running;
           promptId = randomUUID();
           resume = false;
@@ -147,8 +152,22 @@ export class JobExecution {
         settled,
         // Prepared while the artifacts are being fsynced and renamed; replaces the running record
         // only once they are durable under their names.
-        jobs.persist(active, transition(active.latest, 'completed', { finished_at: finished.toISOString(), outputs, provenance, progress: 1 }), { after: committed }),
-        jobs.log(jobId, 'completed', { outputs: outputs.length, duration_ms: Math.round(seconds * 1000), output_url: outputs[0] ? artifactUrl(jobId, outputs[0].filename) : null, engine: engine.engineId }),
+        jobs.persist(
+          active,
+          transition(active.latest, 'completed', {
+            finished_at: finished.toISOString(),
+            outputs,
+            provenance,
+            progress: 1,
+          }),
+          { after: committed },
+        ),
+        jobs.log(jobId, 'completed', {
+          outputs: outputs.length,
+          duration_ms: Math.round(seconds * 1000),
+          output_url: outputs[0] ? artifactUrl(jobId, outputs[0].filename) : null,
+          engine: engine.engineId,
+        }),
       ]);
       worker.lastCheckpoint = this.pool.checkpointOf(active);
       worker.completed++;
@@ -159,115 +178,7 @@ export class JobExecution {
       jobs.settle(active);
     } catch (err) {
       markStarted(false); // a job that never started is not written running on its way to failure
-      await this.leaveBackend(worker, active, err, running);
+      await this.exit.leave(worker, active, err, running);
     }
   }
-
-  /** The run on this backend ended without success: detach, requeue or fail. */
-  private async leaveBackend(worker: BackendWorker, active: ActiveJob, err: unknown, running: Promise<unknown>): Promise<void> {
-    const jobId = active.record.job_id;
-    const reason: unknown = active.controller.signal.reason;
-    if (active.controller.signal.aborted && reason === DETACH) {
-      // Shutting down: the job stays running on disk with its prompt id; the next start resumes it.
-      active.error = new PipelineError('SERVICE_UNAVAILABLE', 'The service is restarting; the job continues and can be followed by its job_id', { headers: { 'retry-after': '10' } });
-      active.resolveDone(active.record);
-      return;
-    }
-    const attempts = active.latest.attempts ?? 1;
-    const lost = active.controller.signal.aborted && reason === MOVE;
-    let error = active.controller.signal.aborted && !lost ? new PipelineError('JOB_CANCELLED', 'The job was cancelled', { cause: err }) : classifyError(err);
-    if (lost) error = new PipelineError('ENGINE_OFFLINE', `Backend ${worker.id} stopped answering while it ran the job`, { detail: { engine: worker.id } });
-
-    if (error.code === 'ENGINE_OFFLINE') {
-      const pastDeadline = Date.now() >= Date.parse(active.record.created_at) + this.deps.config.jobDeadlineMs[active.record.quality_level];
-      if (!active.accepted && !lost) {
-        // Unreachable before it accepted the job: pause this backend; the job keeps its turn.
-        const retryInMs = worker.pause(error.message);
-        const waits = !pastDeadline && (active.waitForEngine || this.pool.othersOpen(worker));
-        if (waits) await this.requeue(worker, active, running, { event: 'waiting_for_engine', fields: { error_code: error.code, reason: error.message, retry_in_ms: retryInMs, engine: worker.id }, orphan: true, countAttempt: false });
-        // No backend is up: requests that wait for their answer get the 503 now, not at their deadline.
-        if (!this.pool.anyOpen()) await this.pool.failSyncWaiters(error);
-        if (waits) return;
-      } else if (this.pool.size > 1 && attempts < MAX_ATTEMPTS) {
-        // It died mid-job: the job runs once more, on another backend (this one is paused).
-        if (!lost) worker.pause(error.message);
-        worker.moved++;
-        await this.requeue(worker, active, running, { event: 'backend_lost', fields: { engine: worker.id, error_code: error.code, reason: error.message, attempt: attempts + 1 }, orphan: true, countAttempt: true });
-        return;
-      }
-    }
-    if (error.code === 'DEPENDENCY_MISSING') {
-      const missing = Array.isArray(error.detail?.missing) ? (error.detail.missing as MissingDependency[]) : [];
-      active.missingOn.set(worker.id, missing);
-      worker.catalogueSeen();
-      if (this.pool.mayRunElsewhere(active)) {
-        await this.requeue(worker, active, running, { event: 'backend_lacks', fields: { engine: worker.id, missing: missing.length, message: error.message }, orphan: false, countAttempt: false });
-        return;
-      }
-      if (active.missingOn.size > 1) error = everywhereMissing(active.missingOn);
-    }
-    if (isCudaFault(error)) {
-      // Health probes pass while the GPU is broken: held a minute, then the next job is the probe.
-      worker.pause(`CUDA fault: ${error.message.slice(0, 200)}`, CUDA_FAULT_HOLD_MS);
-      if (attempts < MAX_ATTEMPTS && this.pool.size > 1) {
-        worker.moved++;
-        await this.requeue(worker, active, running, { event: 'backend_fault', fields: { engine: worker.id, reason: error.message, attempt: attempts + 1 }, orphan: false, countAttempt: true });
-        return;
-      }
-    }
-    if (error.code === 'UNKNOWN_ERROR') this.deps.logger.error({ err, job_id: jobId }, 'job failed unexpectedly');
-    if (error.code !== 'JOB_CANCELLED') worker.failed++;
-    await this.deps.jobs.finish(active, error.code === 'JOB_CANCELLED' ? 'cancelled' : 'failed', error);
-  }
-
-  /** Back to the head of the queue, queued again on disk, the reason in its log. */
-  private async requeue(worker: BackendWorker, active: ActiveJob, running: Promise<unknown>, how: Requeue): Promise<void> {
-    const { jobs, queue } = this.deps;
-    const jobId = active.record.job_id;
-    await running.catch(() => undefined); // its running state is written first, then replaced
-    const oldPrompt = active.latest.engine_prompt_id;
-    if (how.orphan && oldPrompt) worker.orphans.add(oldPrompt);
-    const patch = {
-      progress: 0, engine_used: null,
-      ...(how.orphan ? { engine_prompt_id: randomUUID(), submit_attempts: 0 } : {}),
-      ...(how.countAttempt ? { attempts: (active.latest.attempts ?? 1) + 1 } : {}),
-    };
-    try {
-      if (active.latest.status === 'running') await jobs.persist(active, transition(active.latest, 'queued', patch));
-      else if (how.orphan || how.countAttempt) await jobs.persist(active, { ...active.latest, ...patch });
-    } catch (err) {
-      this.deps.logger.warn({ err, job_id: jobId }, 'could not write a job going back to the queue');
-    }
-    active.resume = false;
-    active.accepted = false;
-    // Waiting is bounded from acceptance; a job that ran somewhere keeps its first run's deadline.
-    if (!how.countAttempt) active.deadlineAt = undefined;
-    active.enginePosition = null;
-    if (active.controller.signal.aborted) active.controller = new AbortController();
-    await jobs.log(jobId, how.event, how.fields);
-    const lease = jobs.leases.get(jobId);
-    jobs.leases.delete(jobId);
-    if (lease) await queue.requeue(lease, 'front'); // its turn is kept
-    else await queue.enqueue({ jobId, admitted: true, needs: { preset_id: active.record.preset_id } }).then(() => undefined, () => undefined);
-  }
-}
-
-/** Every backend refused the job at preflight: one 424 naming what each one lacks. */
-function everywhereMissing(missingOn: Map<string, MissingDependency[]>): PipelineError {
-  const all: MissingDependency[] = [];
-  const backends: Record<string, MissingDependency[]> = {};
-  const parts: string[] = [];
-  for (const [id, missing] of missingOn) {
-    backends[id] = missing;
-    all.push(...missing);
-    parts.push(`${id} lacks ${missing.map((m) => (m.kind === 'node_class' ? `node ${m.class_type}` : `${m.class_type}.${m.input ?? '?'} = ${String(m.value)}`)).join(', ') || 'something'}`);
-  }
-  const seen = new Set<string>();
-  const missing = all.filter((m) => {
-    const key = `${m.kind}:${m.class_type}:${m.input ?? ''}:${String(m.value ?? '')}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
-  return new PipelineError('DEPENDENCY_MISSING', `No ComfyUI backend has what this preset needs: ${parts.join('; ')}`, { detail: { missing, backends } });
 }

@@ -27,7 +27,12 @@ export class RequirementsCache {
     let found = this.byKey.get(key);
     if (!found) {
       const built = buildGraph({
-        preset: loaded.preset, quality, prompt: 'requirements', seed: 0, models: this.models, outputPrefix: 'requirements',
+        preset: loaded.preset,
+        quality,
+        prompt: 'requirements',
+        seed: 0,
+        models: this.models,
+        outputPrefix: 'requirements',
         identityImages: Array.from({ length: identityImages }, () => PLACEHOLDER),
       });
       found = { graph: built.graph, checkpoint: built.models.checkpoint ?? null };

@@ -26,5 +26,7 @@ export function isOutOfMemory(err: unknown): boolean {
 export function isCudaFault(err: unknown): boolean {
   const f = nodeFailure(err);
   if (f === null || isOutOfMemory(err)) return false;
-  return /CUDA error|illegal memory access|device-side assert|cudaError|CUBLAS_STATUS_|CUDNN_STATUS_|AcceleratorError/i.test(`${f.type} ${f.message}`);
+  return /CUDA error|illegal memory access|device-side assert|cudaError|CUBLAS_STATUS_|CUDNN_STATUS_|AcceleratorError/i.test(
+    `${f.type} ${f.message}`,
+  );
 }

@@ -64,11 +64,15 @@ export class Workers implements WorkerHost {
     const settings = new Map(deps.config.backends.map((b) => [b.id, b]));
     this.list = deps.engines.map((engine) => {
       const configured = settings.get(engine.engineId);
-      return new BackendWorker(engine, {
-        concurrency: configured?.concurrency ?? deps.config.jobConcurrency,
-        prefetch: configured?.prefetch ?? 0,
-        failoverAfterMs: 3_000,
-      }, this);
+      return new BackendWorker(
+        engine,
+        {
+          concurrency: configured?.concurrency ?? deps.config.jobConcurrency,
+          prefetch: configured?.prefetch ?? 0,
+          failoverAfterMs: 3_000,
+        },
+        this,
+      );
     });
     for (const w of this.list) this.byId.set(w.id, w);
     this.execution = new JobExecution(deps, {
@@ -92,8 +96,17 @@ export class Workers implements WorkerHost {
 
   private view(active: ActiveJob): JobView {
     const inputs = active.record.inputs as { identity_reference?: unknown[] };
-    const req = this.requirements.of(active.loaded, active.record.quality_level, inputs.identity_reference?.length ?? 0);
-    return { engines: active.loaded.preset.engine_requirements, graph: req.graph, checkpoint: req.checkpoint, excluded: new Set(active.missingOn.keys()) };
+    const req = this.requirements.of(
+      active.loaded,
+      active.record.quality_level,
+      inputs.identity_reference?.length ?? 0,
+    );
+    return {
+      engines: active.loaded.preset.engine_requirements,
+      graph: req.graph,
+      checkpoint: req.checkpoint,
+      excluded: new Set(active.missingOn.keys()),
+    };
   }
 
   choose(active: ActiveJob): BackendWorker | null {
@@ -136,7 +149,10 @@ export class Workers implements WorkerHost {
    * What the backend a job's record names (engine_used) says of its prompt, within 3 s;
    * 'unreachable' when it cannot say (down, or no longer configured).
    */
-  async lookupUpstream(job: { engine_used: string | null; engine_prompt_id: string | null }): Promise<'queued' | 'running' | 'finished' | 'unknown' | 'unreachable'> {
+  async lookupUpstream(job: {
+    engine_used: string | null;
+    engine_prompt_id: string | null;
+  }): Promise<'queued' | 'running' | 'finished' | 'unknown' | 'unreachable'> {
     const worker = job.engine_used ? this.byId.get(job.engine_used) : this.list[0];
     if (!worker || !job.engine_prompt_id) return 'unreachable';
     try {
@@ -154,9 +170,20 @@ export class Workers implements WorkerHost {
   private async failWaitersPastDeadline(): Promise<void> {
     for (const jobId of await this.queue.waiting()) {
       const active = this.jobs.get(jobId);
-      if (!active || Date.now() < Date.parse(active.record.created_at) + this.deps.config.jobDeadlineMs[active.record.quality_level]) continue;
+      if (
+        !active ||
+        Date.now() < Date.parse(active.record.created_at) + this.deps.config.jobDeadlineMs[active.record.quality_level]
+      )
+        continue;
       if (!(await this.queue.cancel(jobId))) continue;
-      void this.jobs.finish(active, 'failed', new PipelineError('ENGINE_OFFLINE', `No ComfyUI backend could run the job before its deadline (${this.closedReason()})`));
+      void this.jobs.finish(
+        active,
+        'failed',
+        new PipelineError(
+          'ENGINE_OFFLINE',
+          `No ComfyUI backend could run the job before its deadline (${this.closedReason()})`,
+        ),
+      );
     }
   }
 

@@ -18,7 +18,8 @@ import { startService, useSimulatedService } from '../helpers/service.js';
 
 const ctx = useSimulatedService();
 
-const generate = (body: Record<string, unknown>, base = ctx.svc.url) => call(base, 'POST', '/api/pipeline/generate/image', { json: body });
+const generate = (body: Record<string, unknown>, base = ctx.svc.url) =>
+  call(base, 'POST', '/api/pipeline/generate/image', { json: body });
 
 async function upload(bytes: Buffer, name = 'face.png', type = 'image/png', base = ctx.svc.url) {
   const form = new FormData();
@@ -30,7 +31,10 @@ function storedJob(jobId: string): JobHistory {
   return JobHistory.parse(JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${jobId}.json`), 'utf8')));
 }
 function storedLog(jobId: string): { event: string; seq: number }[] {
-  return readFileSync(path.join(ctx.svc.dataDir, 'jobs', jobId, 'logs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  return readFileSync(path.join(ctx.svc.dataDir, 'jobs', jobId, 'logs.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
 }
 function graphFor(jobId: string) {
   const entry = ctx.sim.received.find((r) => JSON.stringify(r.prompt).includes(jobId));
@@ -38,10 +42,19 @@ function graphFor(jobId: string) {
   return Object.values(entry!.prompt) as { class_type: string; inputs: Record<string, unknown> }[];
 }
 
-const EXPECTED: Record<string, Record<string, { steps: number; cfg: number; classes: string[]; absent: string[]; size: number }>> = {
+const EXPECTED: Record<
+  string,
+  Record<string, { steps: number; cfg: number; classes: string[]; absent: string[]; size: number }>
+> = {
   photoreal_portrait_v1: {
     low: { steps: 25, cfg: 6.5, classes: [], absent: ['FaceRestoreCFWithModel', 'ImageUpscaleWithModel'], size: 1024 },
-    standard: { steps: 40, cfg: 7.5, classes: ['FaceRestoreCFWithModel'], absent: ['ImageUpscaleWithModel'], size: 1024 },
+    standard: {
+      steps: 40,
+      cfg: 7.5,
+      classes: ['FaceRestoreCFWithModel'],
+      absent: ['ImageUpscaleWithModel'],
+      size: 1024,
+    },
     pro: { steps: 50, cfg: 8, classes: ['FaceRestoreCFWithModel', 'ImageUpscaleWithModel'], absent: [], size: 2048 },
   },
   cinematic_portrait_v1: {
@@ -51,8 +64,20 @@ const EXPECTED: Record<string, Record<string, { steps: number; cfg: number; clas
   },
   identity_lock_portrait_v1: {
     low: { steps: 30, cfg: 7, classes: ['LoadImage', 'IPAdapterAdvanced'], absent: ['ApplyInstantID'], size: 1024 },
-    standard: { steps: 35, cfg: 7.5, classes: ['LoadImage', 'IPAdapterAdvanced'], absent: ['ApplyInstantID'], size: 1024 },
-    pro: { steps: 40, cfg: 8, classes: ['LoadImage', 'ApplyInstantID', 'FaceRestoreCFWithModel'], absent: ['IPAdapterAdvanced'], size: 1024 },
+    standard: {
+      steps: 35,
+      cfg: 7.5,
+      classes: ['LoadImage', 'IPAdapterAdvanced'],
+      absent: ['ApplyInstantID'],
+      size: 1024,
+    },
+    pro: {
+      steps: 40,
+      cfg: 8,
+      classes: ['LoadImage', 'ApplyInstantID', 'FaceRestoreCFWithModel'],
+      absent: ['IPAdapterAdvanced'],
+      size: 1024,
+    },
   },
 };
 
@@ -64,11 +89,21 @@ describe('generation end to end against the simulator', () => {
         const identity = presetId === 'identity_lock_portrait_v1';
         const refs = identity ? [(await upload(referencePng(0x806040))).json.upload.upload_id] : undefined;
         const viewsBefore = ctx.sim.requestCounts.get('GET /view') ?? 0;
-        const res = await generate({ preset_id: presetId, prompt: 'a monkey with a golden key', quality_level: level, seed: 77, ...(identity ? { identity_reference: refs, consent_given: true } : {}) });
+        const res = await generate({
+          preset_id: presetId,
+          prompt: 'a monkey with a golden key',
+          quality_level: level,
+          seed: 77,
+          ...(identity ? { identity_reference: refs, consent_given: true } : {}),
+        });
         expect(res.status, res.text).toBe(200);
         // The output was fetched exactly once (as soon as ComfyUI reported it), and no temp file remains.
         expect((ctx.sim.requestCounts.get('GET /view') ?? 0) - viewsBefore).toBe(1);
-        expect(GenerateResponse.parse(res.json)).toMatchObject({ status: 'completed', preset_id: presetId, error: null });
+        expect(GenerateResponse.parse(res.json)).toMatchObject({
+          status: 'completed',
+          preset_id: presetId,
+          error: null,
+        });
         const jobId = res.json.job_id as string;
 
         const graph = graphFor(jobId);
@@ -83,7 +118,12 @@ describe('generation end to end against the simulator', () => {
         expect(listing.json.artifacts).toHaveLength(1);
         const art = listing.json.artifacts[0];
         expect(art).toMatchObject({ type: 'image', content_type: 'image/png', width: exp.size, height: exp.size });
-        expect(art.provenance).toMatchObject({ preset_id: presetId, quality_level: level, engine: 'local_comfy', seed: 77 });
+        expect(art.provenance).toMatchObject({
+          preset_id: presetId,
+          quality_level: level,
+          engine: 'local_comfy',
+          seed: 77,
+        });
         expect(res.json.output_url).toBe(art.url);
         const served = Buffer.from(await (await fetch(`${ctx.svc.url}${art.url}`)).arrayBuffer());
         const original = readFileSync(path.join(ctx.sim.dirs.output, art.comfy_subfolder, art.comfy_filename));
@@ -94,12 +134,20 @@ describe('generation end to end against the simulator', () => {
         expect(readdirSync(path.dirname(path.join(ctx.svc.dataDir, art.path)))).toEqual([art.filename]);
 
         const job = storedJob(jobId);
-        expect(job).toMatchObject({ status: 'completed', progress: 1, seed: 77, quality_level: level, engine_used: 'local_comfy' });
+        expect(job).toMatchObject({
+          status: 'completed',
+          progress: 1,
+          seed: 77,
+          quality_level: level,
+          engine_used: 'local_comfy',
+        });
         expect(job.consent).toMatchObject({ given: identity, required: identity });
         expect(job.inputs.prompt).toBe('a monkey with a golden key');
         const events = storedLog(jobId).map((e) => e.event);
         expect(events[0]).toBe('queued');
-        expect(events).toEqual(expect.arrayContaining(['started', 'graph_built', 'submitted', 'artifact', 'completed']));
+        expect(events).toEqual(
+          expect.arrayContaining(['started', 'graph_built', 'submitted', 'artifact', 'completed']),
+        );
         expect(events.at(-1)).toBe('completed');
       });
     }
@@ -108,7 +156,12 @@ describe('generation end to end against the simulator', () => {
   it('reports monotonic progress that reaches 1, and an estimate once there is history', async () => {
     ctx.sim.setFaults({ stepMs: 8 });
     const before = ctx.sim.received.length;
-    const pending = generate({ preset_id: 'photoreal_portrait_v1', prompt: 'progress check', quality_level: 'low', seed: 5 });
+    const pending = generate({
+      preset_id: 'photoreal_portrait_v1',
+      prompt: 'progress check',
+      quality_level: 'low',
+      seed: 5,
+    });
     const seen: number[] = [];
     let jobId: string | undefined;
     const started = Date.now();
@@ -137,7 +190,10 @@ describe('generation end to end against the simulator', () => {
     const found: unknown[] = [];
     const walk = (v: unknown) => {
       if (!v || typeof v !== 'object') return;
-      for (const [k, child] of Object.entries(v)) { if (k === 'estimated_time_seconds') found.push(child); walk(child); }
+      for (const [k, child] of Object.entries(v)) {
+        if (k === 'estimated_time_seconds') found.push(child);
+        walk(child);
+      }
     };
     walk(doc.json);
     expect(found.length).toBeGreaterThan(0);
@@ -146,20 +202,38 @@ describe('generation end to end against the simulator', () => {
 
   it('missing checkpoint → 424 DEPENDENCY_MISSING naming it; the failed job is queryable', async () => {
     ctx.sim.setFaults({ missingModels: ['sd_xl_base_1.0.safetensors'] });
-    const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low' }), 424, 'DEPENDENCY_MISSING');
-    expect(env.detail.missing).toEqual([expect.objectContaining({ kind: 'model', value: 'sd_xl_base_1.0.safetensors', folder: 'checkpoints' })]);
+    const env = expectEnvelope(
+      await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low' }),
+      424,
+      'DEPENDENCY_MISSING',
+    );
+    expect(env.detail.missing).toEqual([
+      expect.objectContaining({ kind: 'model', value: 'sd_xl_base_1.0.safetensors', folder: 'checkpoints' }),
+    ]);
     const job = await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${env.job_id}`);
     expect(job.json).toMatchObject({ status: 'failed', error_code: 'DEPENDENCY_MISSING' });
   });
 
   it('missing node packs → one 424 naming each class once and the models its nodes need', async () => {
     ctx.sim.setFaults({ packs: [] });
-    const env = expectEnvelope(await generate({ preset_id: 'cinematic_portrait_v1', prompt: 'x', quality_level: 'pro' }), 424, 'DEPENDENCY_MISSING');
+    const env = expectEnvelope(
+      await generate({ preset_id: 'cinematic_portrait_v1', prompt: 'x', quality_level: 'pro' }),
+      424,
+      'DEPENDENCY_MISSING',
+    );
     const packs = new Set(env.detail.missing.map((m: { pack?: string }) => m.pack));
     expect([...packs]).toEqual(['comfyui-propost']);
-    const items = env.detail.missing.map((m: { kind: string; class_type: string; value?: string; folder?: string }) => `${m.kind} ${m.class_type}${m.value ? ` ${m.folder}/${m.value}` : ''}`);
+    const items = env.detail.missing.map(
+      (m: { kind: string; class_type: string; value?: string; folder?: string }) =>
+        `${m.kind} ${m.class_type}${m.value ? ` ${m.folder}/${m.value}` : ''}`,
+    );
     // ProPostApplyLUT is used twice (tone mapping, grading): listed once, with both nodes.
-    expect(items).toEqual(['node_class ProPostFilmGrain', 'node_class ProPostApplyLUT', 'model ProPostApplyLUT luts/reinhard_tonemap.cube', 'model ProPostApplyLUT luts/teal_orange_grade.cube']);
+    expect(items).toEqual([
+      'node_class ProPostFilmGrain',
+      'node_class ProPostApplyLUT',
+      'model ProPostApplyLUT luts/reinhard_tonemap.cube',
+      'model ProPostApplyLUT luts/teal_orange_grade.cube',
+    ]);
     expect(env.detail.missing[1].node_ids).toHaveLength(2);
     // ComfyUI cannot list models/luts without the pack: the LUTs are named, marked unverified.
     expect(env.detail.missing[2]).toMatchObject({ verified: false, pack: 'comfyui-propost' });
@@ -168,55 +242,128 @@ describe('generation end to end against the simulator', () => {
   it('a fresh ComfyUI: one 424 names every pack and every model file to install, with folder and pack', async () => {
     const face = (await upload(referencePng())).json.upload.upload_id;
     ctx.sim.setFaults({ packs: [], missingModels: ['CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors'] });
-    const pro = expectEnvelope(await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', quality_level: 'pro', identity_reference: [face], consent_given: true }), 424, 'DEPENDENCY_MISSING');
-    const summary = (m: { kind: string; class_type: string; value?: string; folder?: string; pack?: string }) => (m.kind === 'node_class' ? `${m.pack}: ${m.class_type}` : `${m.pack}: models/${m.folder}/${m.value}`);
+    const pro = expectEnvelope(
+      await generate({
+        preset_id: 'identity_lock_portrait_v1',
+        prompt: 'x',
+        quality_level: 'pro',
+        identity_reference: [face],
+        consent_given: true,
+      }),
+      424,
+      'DEPENDENCY_MISSING',
+    );
+    const summary = (m: { kind: string; class_type: string; value?: string; folder?: string; pack?: string }) =>
+      m.kind === 'node_class' ? `${m.pack}: ${m.class_type}` : `${m.pack}: models/${m.folder}/${m.value}`;
     expect(pro.detail.missing.map(summary)).toEqual([
-      'ComfyUI_InstantID: InstantIDModelLoader', 'ComfyUI_InstantID: InstantIDFaceAnalysis', 'ComfyUI_InstantID: ApplyInstantID',
-      'facerestore_cf: FaceRestoreModelLoader', 'facerestore_cf: FaceRestoreCFWithModel',
-      'ComfyUI_InstantID: models/instantid/ip-adapter.bin', 'ComfyUI_InstantID: models/insightface/antelopev2',
+      'ComfyUI_InstantID: InstantIDModelLoader',
+      'ComfyUI_InstantID: InstantIDFaceAnalysis',
+      'ComfyUI_InstantID: ApplyInstantID',
+      'facerestore_cf: FaceRestoreModelLoader',
+      'facerestore_cf: FaceRestoreCFWithModel',
+      'ComfyUI_InstantID: models/instantid/ip-adapter.bin',
+      'ComfyUI_InstantID: models/insightface/antelopev2',
       'facerestore_cf: models/facerestore_models/codeformer-v0.1.0.pth',
     ]);
     // The IP-Adapter levels: the unified loader's own files, which /object_info never shows.
-    const low = expectEnvelope(await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', quality_level: 'low', identity_reference: [face], consent_given: true }), 424, 'DEPENDENCY_MISSING');
+    const low = expectEnvelope(
+      await generate({
+        preset_id: 'identity_lock_portrait_v1',
+        prompt: 'x',
+        quality_level: 'low',
+        identity_reference: [face],
+        consent_given: true,
+      }),
+      424,
+      'DEPENDENCY_MISSING',
+    );
     expect(low.detail.missing.map(summary)).toEqual([
-      'ComfyUI_IPAdapter_plus: IPAdapterUnifiedLoader', 'ComfyUI_IPAdapter_plus: IPAdapterAdvanced',
+      'ComfyUI_IPAdapter_plus: IPAdapterUnifiedLoader',
+      'ComfyUI_IPAdapter_plus: IPAdapterAdvanced',
       'ComfyUI_IPAdapter_plus: models/ipadapter/ip-adapter_sdxl_vit-h.safetensors',
       'ComfyUI_IPAdapter_plus: models/clip_vision/CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors',
     ]);
     // clip_vision is a core folder ComfyUI lists: that one is verified missing.
-    expect(low.detail.missing[3]).toMatchObject({ verified: true, fix: expect.stringContaining('ComfyUI/models/clip_vision/') });
+    expect(low.detail.missing[3]).toMatchObject({
+      verified: true,
+      fix: expect.stringContaining('ComfyUI/models/clip_vision/'),
+    });
     // With the pack installed, a missing CLIP Vision file is refused before anything is submitted.
     ctx.sim.resetFaults();
     ctx.sim.setFaults({ missingModels: ['CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors'] });
     const before = ctx.sim.received.length;
-    const std = expectEnvelope(await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', quality_level: 'standard', identity_reference: [face], consent_given: true }), 424, 'DEPENDENCY_MISSING');
-    expect(std.detail.missing.map(summary)).toEqual(['ComfyUI_IPAdapter_plus: models/clip_vision/CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors']);
+    const std = expectEnvelope(
+      await generate({
+        preset_id: 'identity_lock_portrait_v1',
+        prompt: 'x',
+        quality_level: 'standard',
+        identity_reference: [face],
+        consent_given: true,
+      }),
+      424,
+      'DEPENDENCY_MISSING',
+    );
+    expect(std.detail.missing.map(summary)).toEqual([
+      'ComfyUI_IPAdapter_plus: models/clip_vision/CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors',
+    ]);
     expect(ctx.sim.received.length).toBe(before);
   });
 
   it('a model that disappears after preflight: the run-time "model not found" is DEPENDENCY_MISSING, not an execution failure', async () => {
     const face = (await upload(referencePng())).json.upload.upload_id;
-    const body = { preset_id: 'identity_lock_portrait_v1', prompt: 'x', identity_reference: [face], consent_given: true };
+    const body = {
+      preset_id: 'identity_lock_portrait_v1',
+      prompt: 'x',
+      identity_reference: [face],
+      consent_given: true,
+    };
     expect((await generate({ ...body, quality_level: 'low', seed: 4242 })).status).toBe(200); // catalogue and folder lists are cached now
     // Removed behind the service's back: the cached list still shows it, the loader fails at run time.
     ctx.sim.setFaults({ missingModels: ['ip-adapter-plus-face_sdxl_vit-h.safetensors'] });
-    const env = expectEnvelope(await generate({ ...body, quality_level: 'standard', seed: 4243 }), 424, 'DEPENDENCY_MISSING');
-    expect(env.detail.missing).toEqual([expect.objectContaining({ kind: 'model', class_type: 'IPAdapterUnifiedLoader', folder: 'ipadapter', pack: 'ComfyUI_IPAdapter_plus' })]);
+    const env = expectEnvelope(
+      await generate({ ...body, quality_level: 'standard', seed: 4243 }),
+      424,
+      'DEPENDENCY_MISSING',
+    );
+    expect(env.detail.missing).toEqual([
+      expect.objectContaining({
+        kind: 'model',
+        class_type: 'IPAdapterUnifiedLoader',
+        folder: 'ipadapter',
+        pack: 'ComfyUI_IPAdapter_plus',
+      }),
+    ]);
     expect(env.message).toMatch(/IPAdapter model not found/);
     expect(env.remediation.join(' ')).not.toMatch(/memory|VRAM/i);
     // The lists were dropped: the next job is refused in preflight, naming the file.
     const before = ctx.sim.received.length;
-    const next = expectEnvelope(await generate({ ...body, quality_level: 'standard', seed: 4244 }), 424, 'DEPENDENCY_MISSING');
-    expect(next.detail.missing).toEqual([expect.objectContaining({ value: 'ip-adapter-plus-face_sdxl_vit-h.safetensors', folder: 'ipadapter', verified: true })]);
+    const next = expectEnvelope(
+      await generate({ ...body, quality_level: 'standard', seed: 4244 }),
+      424,
+      'DEPENDENCY_MISSING',
+    );
+    expect(next.detail.missing).toEqual([
+      expect.objectContaining({
+        value: 'ip-adapter-plus-face_sdxl_vit-h.safetensors',
+        folder: 'ipadapter',
+        verified: true,
+      }),
+    ]);
     expect(ctx.sim.received.length).toBe(before);
   });
 
   it('a node failing inside ComfyUI → 502 ENGINE_EXECUTION_FAILED with node and exception', async () => {
     ctx.sim.setFaults({ failNodeClasses: ['VAEDecode'] });
-    const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low', seed: 91 }), 502, 'ENGINE_EXECUTION_FAILED');
+    const env = expectEnvelope(
+      await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low', seed: 91 }),
+      502,
+      'ENGINE_EXECUTION_FAILED',
+    );
     expect(env.detail).toMatchObject({ node_type: 'VAEDecode', exception_type: 'RuntimeError' });
     expect(env.message).toContain('VAEDecode');
-    expect((await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${env.job_id}`)).json.error_code).toBe('ENGINE_EXECUTION_FAILED');
+    expect((await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${env.job_id}`)).json.error_code).toBe(
+      'ENGINE_EXECUTION_FAILED',
+    );
   });
 
   it('a run failing at once stays failed: no earlier-computed state is written over the failure', async () => {
@@ -226,15 +373,27 @@ describe('generation end to end against the simulator', () => {
     ctx.sim.setFaults({ failNodeClasses: ['KSampler'] });
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {
-      const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low', seed: 97_000 + i }), 502, 'ENGINE_EXECUTION_FAILED');
+      const env = expectEnvelope(
+        await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low', seed: 97_000 + i }),
+        502,
+        'ENGINE_EXECUTION_FAILED',
+      );
       ids.push(env.job_id);
     }
     // Anything still being written lands before the job leaves memory for the disk.
     for (const id of ids) expect(await ctx.svc.deps.core.active.whenRetired(id)).toBe(true);
     for (const id of ids) {
-      expect((await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${id}`)).json).toMatchObject({ status: 'failed', error_code: 'ENGINE_EXECUTION_FAILED' });
+      expect((await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${id}`)).json).toMatchObject({
+        status: 'failed',
+        error_code: 'ENGINE_EXECUTION_FAILED',
+      });
       const onDisk = JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${id}.json`), 'utf8'));
-      expect(onDisk).toMatchObject({ status: 'failed', error_code: 'ENGINE_EXECUTION_FAILED', submit_attempts: 1, engine_used: 'local_comfy' });
+      expect(onDisk).toMatchObject({
+        status: 'failed',
+        error_code: 'ENGINE_EXECUTION_FAILED',
+        submit_attempts: 1,
+        engine_used: 'local_comfy',
+      });
       expect(onDisk.started_at).not.toBeNull();
     }
     ctx.sim.resetFaults();
@@ -244,40 +403,109 @@ describe('generation end to end against the simulator', () => {
     const before = ctx.sim.received.length;
     const unknown = expectEnvelope(await generate({ preset_id: 'nope', prompt: 'x' }), 422, 'CONTRACT_MISMATCH');
     expect(unknown.errors[0].field).toBe('preset_id');
-    expect(unknown.detail.available).toEqual(['photoreal_portrait_v1', 'cinematic_portrait_v1', 'identity_lock_portrait_v1']);
-    const missing = expectEnvelope(await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', consent_given: true }), 422, 'MISSING_REQUIRED_FIELD');
+    expect(unknown.detail.available).toEqual([
+      'photoreal_portrait_v1',
+      'cinematic_portrait_v1',
+      'identity_lock_portrait_v1',
+    ]);
+    const missing = expectEnvelope(
+      await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', consent_given: true }),
+      422,
+      'MISSING_REQUIRED_FIELD',
+    );
     expect(missing.missing_fields).toEqual(['identity_reference']);
     const id = (await upload(referencePng())).json.upload.upload_id;
-    expectEnvelope(await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', identity_reference: [id] }), 400, 'CONSENT_MISSING');
-    expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: [id] }), 400, 'CONSENT_MISSING');
-    const bad = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: [id, '00000000-0000-4000-8000-000000000000'], consent_given: true }), 422, 'INVALID_FIELD_VALUE');
+    expectEnvelope(
+      await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', identity_reference: [id] }),
+      400,
+      'CONSENT_MISSING',
+    );
+    expectEnvelope(
+      await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: [id] }),
+      400,
+      'CONSENT_MISSING',
+    );
+    const bad = expectEnvelope(
+      await generate({
+        preset_id: 'photoreal_portrait_v1',
+        prompt: 'x',
+        identity_reference: [id, '00000000-0000-4000-8000-000000000000'],
+        consent_given: true,
+      }),
+      422,
+      'INVALID_FIELD_VALUE',
+    );
     expect(bad.errors[0].field).toBe('identity_reference.1');
-    expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: [id, id, id, id], consent_given: true }), 422, 'INVALID_FIELD_VALUE');
-    expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: ['../../etc/passwd'], consent_given: true }), 422, 'INVALID_FIELD_VALUE');
+    expectEnvelope(
+      await generate({
+        preset_id: 'photoreal_portrait_v1',
+        prompt: 'x',
+        identity_reference: [id, id, id, id],
+        consent_given: true,
+      }),
+      422,
+      'INVALID_FIELD_VALUE',
+    );
+    expectEnvelope(
+      await generate({
+        preset_id: 'photoreal_portrait_v1',
+        prompt: 'x',
+        identity_reference: ['../../etc/passwd'],
+        consent_given: true,
+      }),
+      422,
+      'INVALID_FIELD_VALUE',
+    );
     // None of these reached ComfyUI.
     expect(ctx.sim.received.length).toBe(before);
   });
 
-  it('the original web page\'s image URL (/content/images/ + output_url, or the original\'s relative path) serves the artifact', async () => {
-    const res = await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'old frontend', quality_level: 'low', seed: 5 });
+  it("the original web page's image URL (/content/images/ + output_url, or the original's relative path) serves the artifact", async () => {
+    const res = await generate({
+      preset_id: 'photoreal_portrait_v1',
+      prompt: 'old frontend',
+      quality_level: 'low',
+      seed: 5,
+    });
     expect(res.status).toBe(200);
     const direct = await fetch(`${ctx.svc.url}${res.json.output_url}`);
     const bytes = Buffer.from(await direct.arrayBuffer());
     // The original frontend renders `${API_BASE}/content/images/${output_url}`: note the double slash.
-    for (const url of [`/content/images/${res.json.output_url}`, `/content/images/${res.json.job_id}/image/image_001.png`]) {
+    for (const url of [
+      `/content/images/${res.json.output_url}`,
+      `/content/images/${res.json.job_id}/image/image_001.png`,
+    ]) {
       const viaAlias = await fetch(`${ctx.svc.url}${url}`);
       expect(viaAlias.status, url).toBe(200);
       expect(Buffer.from(await viaAlias.arrayBuffer()).equals(bytes)).toBe(true);
-      for (const h of ['content-type', 'etag', 'content-security-policy', 'x-content-type-options', 'content-disposition']) expect(viaAlias.headers.get(h), h).toBe(direct.headers.get(h));
+      for (const h of [
+        'content-type',
+        'etag',
+        'content-security-policy',
+        'x-content-type-options',
+        'content-disposition',
+      ])
+        expect(viaAlias.headers.get(h), h).toBe(direct.headers.get(h));
     }
-    expectEnvelope(await call(ctx.svc.url, 'GET', `/content/images/${res.json.job_id}/image/image_009.png`), 404, 'FILE_NOT_FOUND');
+    expectEnvelope(
+      await call(ctx.svc.url, 'GET', `/content/images/${res.json.job_id}/image/image_009.png`),
+      404,
+      'FILE_NOT_FOUND',
+    );
     expectEnvelope(await call(ctx.svc.url, 'GET', '/content/images/anything/else'), 404, 'FILE_NOT_FOUND');
   });
 
   it('the alias needs the token like every other route', async () => {
-    const locked = await startService({ COMFYUI_URL: ctx.sim.url, AINFLUENCER_API_TOKEN: 'a-long-enough-test-token-0123456789' });
+    const locked = await startService({
+      COMFYUI_URL: ctx.sim.url,
+      AINFLUENCER_API_TOKEN: 'a-long-enough-test-token-0123456789',
+    });
     try {
-      expectEnvelope(await call(locked.url, 'GET', `/content/images//api/pipeline/jobs/${randomUUID()}/artifacts/image_001.png`), 401, 'AUTH_MISSING');
+      expectEnvelope(
+        await call(locked.url, 'GET', `/content/images//api/pipeline/jobs/${randomUUID()}/artifacts/image_001.png`),
+        401,
+        'AUTH_MISSING',
+      );
     } finally {
       await locked.close();
     }
@@ -285,7 +513,12 @@ describe('generation end to end against the simulator', () => {
 
   it('a secret in the prompt does not ride out in the PNG: its text chunks are redacted and kept; an ordinary PNG is stored as ComfyUI wrote it', async () => {
     const secret = 'sk-proj-ZyXwVuTsRqPoNmLkJiHgFeDc9876';
-    const res = await generate({ preset_id: 'photoreal_portrait_v1', prompt: `a lighthouse at dusk, ${secret}`, quality_level: 'low', seed: 6 });
+    const res = await generate({
+      preset_id: 'photoreal_portrait_v1',
+      prompt: `a lighthouse at dusk, ${secret}`,
+      quality_level: 'low',
+      seed: 6,
+    });
     expect(res.status).toBe(200);
     const arts = await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${res.json.job_id}/artifacts`);
     const art = arts.json.artifacts[0];
@@ -298,12 +531,20 @@ describe('generation end to end against the simulator', () => {
     const at = bytes.indexOf('tEXtprompt\0');
     const length = bytes.readUInt32BE(at - 4);
     const graph = JSON.parse(bytes.toString('latin1', at + 11, at + 4 + length));
-    const texts = Object.values(graph as Record<string, { inputs: Record<string, unknown> }>).map((n) => n.inputs.text).filter((t) => typeof t === 'string');
-    expect(texts.some((t) => (t as string).includes('a lighthouse at dusk, [REDACTED]'))).toBe(true);
+    const texts = Object.values(graph as Record<string, { inputs: Record<string, unknown> }>)
+      .map((n) => n.inputs.text)
+      .filter((t) => typeof t === 'string');
+    expect(texts.some((t) => t.includes('a lighthouse at dusk, [REDACTED]'))).toBe(true);
     expect(art.provenance.png_text_redacted.chunks_changed).toBe(1);
     // Nothing to redact: the stored file is byte for byte ComfyUI's.
-    const plain = await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'a lighthouse at dawn', quality_level: 'low', seed: 7 });
-    const plainArt = (await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${plain.json.job_id}/artifacts`)).json.artifacts[0];
+    const plain = await generate({
+      preset_id: 'photoreal_portrait_v1',
+      prompt: 'a lighthouse at dawn',
+      quality_level: 'low',
+      seed: 7,
+    });
+    const plainArt = (await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${plain.json.job_id}/artifacts`)).json
+      .artifacts[0];
     const original = readFileSync(path.join(ctx.sim.dirs.output, plainArt.comfy_subfolder, plainArt.comfy_filename));
     expect(readFileSync(path.join(ctx.svc.dataDir, plainArt.path)).equals(original)).toBe(true);
     expect(plainArt.provenance.png_text_redacted.chunks_changed).toBe(0);
@@ -311,7 +552,13 @@ describe('generation end to end against the simulator', () => {
 
   it('keeps secrets out of the job file, the log and the service log; ordinary text stays byte-identical', async () => {
     const secret = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234';
-    const res = await generate({ preset_id: 'photoreal_portrait_v1', prompt: `a secret garden, token of love, ${secret}`, negative_prompt: 'Bearer abcDEF123456ghiJKL789', quality_level: 'low', seed: 3 });
+    const res = await generate({
+      preset_id: 'photoreal_portrait_v1',
+      prompt: `a secret garden, token of love, ${secret}`,
+      negative_prompt: 'Bearer abcDEF123456ghiJKL789',
+      quality_level: 'low',
+      seed: 3,
+    });
     expect(res.status).toBe(200);
     const jobId = res.json.job_id;
     const all = [
@@ -355,20 +602,38 @@ describe('generation end to end against the simulator', () => {
     const stale = await ranged('bytes=0-9', { 'if-range': '"another-version"' });
     expect(stale.status).toBe(200);
     expect(stale.body.equals(bytes)).toBe(true);
-    for (const ignored of ['bytes=0-1,5-9', 'items=0-9', 'bytes=9-1', 'bytes=x-y']) expect((await ranged(ignored)).status, ignored).toBe(200);
+    for (const ignored of ['bytes=0-1,5-9', 'items=0-9', 'bytes=9-1', 'bytes=x-y'])
+      expect((await ranged(ignored)).status, ignored).toBe(200);
   });
 
   it('serves artifacts with type, length, ETag and nosniff, and refuses anything else', async () => {
-    const res = await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'artifact headers', quality_level: 'low', seed: 8 });
+    const res = await generate({
+      preset_id: 'photoreal_portrait_v1',
+      prompt: 'artifact headers',
+      quality_level: 'low',
+      seed: 8,
+    });
     const jobId = res.json.job_id;
     const dl = await fetch(`${ctx.svc.url}${res.json.output_url}`);
     expect(dl.headers.get('content-type')).toBe('image/png');
     expect(dl.headers.get('x-content-type-options')).toBe('nosniff');
     const etag = dl.headers.get('etag')!;
     expect(Number(dl.headers.get('content-length'))).toBe((await dl.arrayBuffer()).byteLength);
-    expect((await fetch(`${ctx.svc.url}${res.json.output_url}`, { headers: { 'if-none-match': etag } })).status).toBe(304);
-    for (const name of ['..%2F..%2Fjobs%2F' + jobId + '.json', 'image_002.png', 'metadata.json', '%2e%2e%2fmetadata.json', 'image_001.png%00.json']) {
-      expectEnvelope(await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${jobId}/artifacts/${name}`), 404, 'FILE_NOT_FOUND');
+    expect((await fetch(`${ctx.svc.url}${res.json.output_url}`, { headers: { 'if-none-match': etag } })).status).toBe(
+      304,
+    );
+    for (const name of [
+      '..%2F..%2Fjobs%2F' + jobId + '.json',
+      'image_002.png',
+      'metadata.json',
+      '%2e%2e%2fmetadata.json',
+      'image_001.png%00.json',
+    ]) {
+      expectEnvelope(
+        await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${jobId}/artifacts/${name}`),
+        404,
+        'FILE_NOT_FOUND',
+      );
     }
     for (const id of ['not-a-uuid', '..%2F..%2Fetc', '00000000-0000-4000-8000-000000000000']) {
       expectEnvelope(await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${id}`), 404, 'FILE_NOT_FOUND');
@@ -384,12 +649,20 @@ describe('generation end to end against the simulator', () => {
     const jpeg = await upload(referenceJpeg(24, 16), 'x.jpg', 'image/jpeg');
     expect(jpeg.json.upload).toMatchObject({ content_type: 'image/jpeg', width: 24, height: 16 });
     expectEnvelope(await upload(Buffer.alloc(11 * 1024 * 1024, 1)), 413, 'PAYLOAD_TOO_LARGE');
-    expectEnvelope(await call(ctx.svc.url, 'POST', '/api/pipeline/uploads', { json: { path: '/etc/passwd' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectEnvelope(
+      await call(ctx.svc.url, 'POST', '/api/pipeline/uploads', { json: { path: '/etc/passwd' } }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   it('the Phase 1 smoke script passes against the running service', async () => {
     // Asynchronous child: the service under test lives in this process and must keep serving.
-    const { stdout } = await execFileAsync(process.execPath, [path.join(repoRoot, 'scripts', 'smoke', 'pipeline_phase1.mjs'), '--backend-url', ctx.svc.url], { timeout: 60_000 });
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [path.join(repoRoot, 'scripts', 'smoke', 'pipeline_phase1.mjs'), '--backend-url', ctx.svc.url],
+      { timeout: 60_000 },
+    );
     expect(stdout).toContain('6 passed, 0 failed');
   });
 });
@@ -398,7 +671,11 @@ describe('failure paths that need their own service', () => {
   it('engine offline → 503 ENGINE_OFFLINE and a queryable failed job', async () => {
     const offline = await startService({ COMFYUI_URL: 'http://127.0.0.1:9' });
     try {
-      const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low' }, offline.url), 503, 'ENGINE_OFFLINE');
+      const env = expectEnvelope(
+        await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low' }, offline.url),
+        503,
+        'ENGINE_OFFLINE',
+      );
       expect(env.job_id).toEqual(expect.any(String));
       const job = await call(offline.url, 'GET', `/api/pipeline/jobs/${env.job_id}`);
       expect(job.json).toMatchObject({ status: 'failed', error_code: 'ENGINE_OFFLINE' });
@@ -411,7 +688,11 @@ describe('failure paths that need their own service', () => {
     const hungSim = await startComfySimulator({ faults: { hangExecution: true } });
     const svc2 = await startService({ COMFYUI_URL: hungSim.url, JOB_DEADLINE_SECONDS: '1' });
     try {
-      const env = expectEnvelope(await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low' }, svc2.url), 504, 'ENGINE_TIMEOUT');
+      const env = expectEnvelope(
+        await generate({ preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low' }, svc2.url),
+        504,
+        'ENGINE_TIMEOUT',
+      );
       expect((await call(svc2.url, 'GET', `/api/pipeline/jobs/${env.job_id}`)).json.status).toBe('failed');
       const end = Date.now() + 5000;
       while (hungSim.executor.queueRemaining() > 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));

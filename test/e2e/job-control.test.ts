@@ -13,7 +13,12 @@ import { waitUntil } from '../helpers/wait.js';
 
 const ctx = useSimulatedService();
 
-const body = (extra: Record<string, unknown> = {}) => ({ preset_id: 'photoreal_portrait_v1', prompt: 'job control', quality_level: 'low', ...extra });
+const body = (extra: Record<string, unknown> = {}) => ({
+  preset_id: 'photoreal_portrait_v1',
+  prompt: 'job control',
+  quality_level: 'low',
+  ...extra,
+});
 const submitAsync = (base: string, b: Record<string, unknown>, headers: Record<string, string> = {}) =>
   call(base, 'POST', '/api/pipeline/generate/image', { json: b, headers: { prefer: 'respond-async', ...headers } });
 async function waitStatus(base: string, jobId: string, want: (s: string) => boolean, ms = 20_000) {
@@ -30,9 +35,11 @@ const runsOf = (promptId: string) => ctx.sim.executor.executedPromptIds.filter((
 /** Wait until the job runs in ComfyUI (the simulator executes its prompt); returns the prompt id. */
 async function waitRunningInComfy(base: string, dataDir: string, jobId: string): Promise<string> {
   await waitStatus(base, jobId, (s) => s === 'running');
-  const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${jobId}.json`), 'utf8')).engine_prompt_id as string;
+  const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${jobId}.json`), 'utf8'))
+    .engine_prompt_id as string;
   const end = Date.now() + 5000;
-  while (ctx.sim.executor.running?.promptId !== promptId && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+  while (ctx.sim.executor.running?.promptId !== promptId && Date.now() < end)
+    await new Promise((r) => setTimeout(r, 10));
   return promptId;
 }
 
@@ -52,15 +59,21 @@ describe('async submission and live events', () => {
     expect(events.at(-1)!.data.status).toBe('completed');
     const logs = events.filter((e) => e.event === 'log');
     expect(logs.map((e) => Number(e.id))).toEqual(logs.map((_, i) => i + 1)); // no gaps, in order
-    expect(logs.map((e) => e.data.event)).toEqual(expect.arrayContaining(['queued', 'started', 'submitted', 'artifact', 'completed']));
+    expect(logs.map((e) => e.data.event)).toEqual(
+      expect.arrayContaining(['queued', 'started', 'submitted', 'artifact', 'completed']),
+    );
     expect(events.some((e) => e.event === 'progress')).toBe(true);
   });
 
   it('resumes after Last-Event-ID without gaps or repeats', async () => {
     const res = await submitAsync(ctx.svc.url, body({ seed: 102 }));
     await waitStatus(ctx.svc.url, res.json.job_id, (s) => s === 'completed');
-    const all = (await readSse(`${ctx.svc.url}/api/pipeline/jobs/${res.json.job_id}/events`)).events.filter((e) => e.event === 'log');
-    const resumed = await readSse(`${ctx.svc.url}/api/pipeline/jobs/${res.json.job_id}/events`, { 'last-event-id': '3' });
+    const all = (await readSse(`${ctx.svc.url}/api/pipeline/jobs/${res.json.job_id}/events`)).events.filter(
+      (e) => e.event === 'log',
+    );
+    const resumed = await readSse(`${ctx.svc.url}/api/pipeline/jobs/${res.json.job_id}/events`, {
+      'last-event-id': '3',
+    });
     expect(resumed.events[0]!.event).toBe('state');
     expect(resumed.events.filter((e) => e.event === 'log').map((e) => e.id)).toEqual(all.slice(3).map((e) => e.id));
     expect(resumed.events.at(-1)!.event).toBe('end');
@@ -72,16 +85,25 @@ describe('async submission and live events', () => {
   it('the same Idempotency-Key returns the same job, even for concurrent duplicates', async () => {
     const key = `order-${randomUUID()}`;
     const before = ctx.sim.received.length;
-    const results = await Promise.all(Array.from({ length: 6 }, () => submitAsync(ctx.svc.url, body({ seed: 103 }), { 'idempotency-key': key })));
+    const results = await Promise.all(
+      Array.from({ length: 6 }, () => submitAsync(ctx.svc.url, body({ seed: 103 }), { 'idempotency-key': key })),
+    );
     const ids = new Set(results.map((r) => r.json.job_id));
     expect(ids.size).toBe(1);
     const jobId = [...ids][0]!;
     await waitStatus(ctx.svc.url, jobId, (s) => s === 'completed');
     expect(ctx.sim.received.length - before).toBe(1);
-    const again = await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 103 }), headers: { 'idempotency-key': key } });
+    const again = await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', {
+      json: body({ seed: 103 }),
+      headers: { 'idempotency-key': key },
+    });
     expect(again.status).toBe(200);
     expect(again.json.job_id).toBe(jobId);
-    expectEnvelope(await submitAsync(ctx.svc.url, body({ seed: 999 }), { 'idempotency-key': key }), 409, 'IDEMPOTENCY_KEY_REUSED');
+    expectEnvelope(
+      await submitAsync(ctx.svc.url, body({ seed: 999 }), { 'idempotency-key': key }),
+      409,
+      'IDEMPOTENCY_KEY_REUSED',
+    );
   });
 });
 
@@ -93,13 +115,19 @@ describe('cancel, listing, logs and metrics', () => {
     await waitRunningInComfy(ctx.svc.url, ctx.svc.dataDir, running.json.job_id);
     const c1 = await call(ctx.svc.url, 'POST', `/api/pipeline/jobs/${queued.json.job_id}/cancel`);
     expect(c1.json).toMatchObject({ status: 'cancelled', error_code: 'JOB_CANCELLED' });
-    const promptId = JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${running.json.job_id}.json`), 'utf8')).engine_prompt_id;
+    const promptId = JSON.parse(
+      readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${running.json.job_id}.json`), 'utf8'),
+    ).engine_prompt_id;
     const c2 = await call(ctx.svc.url, 'POST', `/api/pipeline/jobs/${running.json.job_id}/cancel`);
     expect(c2.json).toMatchObject({ status: 'cancelled', error_code: 'JOB_CANCELLED' });
     const end = Date.now() + 5000;
     while (!ctx.sim.executor.history.has(promptId) && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
     expect(ctx.sim.executor.history.get(promptId)!.status.messages.map((m) => m[0])).toContain('execution_interrupted');
-    expectEnvelope(await call(ctx.svc.url, 'POST', `/api/pipeline/jobs/${running.json.job_id}/cancel`), 409, 'JOB_NOT_CANCELLABLE');
+    expectEnvelope(
+      await call(ctx.svc.url, 'POST', `/api/pipeline/jobs/${running.json.job_id}/cancel`),
+      409,
+      'JOB_NOT_CANCELLABLE',
+    );
     expectEnvelope(await call(ctx.svc.url, 'POST', `/api/pipeline/jobs/${randomUUID()}/cancel`), 404, 'FILE_NOT_FOUND');
   });
 
@@ -112,7 +140,15 @@ describe('cancel, listing, logs and metrics', () => {
     }
     ctx.sim.resetFaults();
     const ids: string[] = [];
-    for (let i = 0; i < 5; i++) ids.push((await submitAsync(ctx.svc.url, body({ seed: 300 + i, preset_id: i % 2 ? 'cinematic_portrait_v1' : 'photoreal_portrait_v1' }))).json.job_id);
+    for (let i = 0; i < 5; i++)
+      ids.push(
+        (
+          await submitAsync(
+            ctx.svc.url,
+            body({ seed: 300 + i, preset_id: i % 2 ? 'cinematic_portrait_v1' : 'photoreal_portrait_v1' }),
+          )
+        ).json.job_id,
+      );
     for (const id of ids) await waitStatus(ctx.svc.url, id, (s) => s === 'completed');
     const page1 = await call(ctx.svc.url, 'GET', '/api/pipeline/jobs?limit=2');
     expect(page1.json.jobs.map((j: { job_id: string }) => j.job_id)).toEqual([ids[4], ids[3]]);
@@ -131,7 +167,9 @@ describe('cancel, listing, logs and metrics', () => {
 
   it('exposes Prometheus metrics', async () => {
     // Its own completed and cancelled jobs, so it passes alone and in any order.
-    expect((await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 131 }) })).status).toBe(200);
+    expect(
+      (await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 131 }) })).status,
+    ).toBe(200);
     ctx.sim.setFaults({ hangExecution: true });
     const held = await submitAsync(ctx.svc.url, body({ seed: 132 }));
     await waitStatus(ctx.svc.url, held.json.job_id, (s) => s === 'running');
@@ -154,7 +192,8 @@ describe('limits', () => {
     ctx.sim.setFaults({ viewBytesPerSecond: 1_500_000 });
     const a = await submitAsync(ctx.svc.url, body({ seed: 501 }));
     const b = await submitAsync(ctx.svc.url, body({ seed: 502 }));
-    const promptOf = (jobId: string) => JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${jobId}.json`), 'utf8')).engine_prompt_id as string;
+    const promptOf = (jobId: string) =>
+      JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${jobId}.json`), 'utf8')).engine_prompt_id as string;
     const bPrompt = promptOf(b.json.job_id);
     const end = Date.now() + 20_000;
     while (runsOf(bPrompt) === 0 && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
@@ -166,10 +205,11 @@ describe('limits', () => {
     await waitStatus(ctx.svc.url, b.json.job_id, (s) => s === 'completed');
   });
 
-  it('hands ComfyUI to the next job on the run\'s final message, before /history has confirmed it', async () => {
+  it("hands ComfyUI to the next job on the run's final message, before /history has confirmed it", async () => {
     ctx.sim.setFaults({ stepMs: 5 });
     const a = await submitAsync(ctx.svc.url, body({ seed: 511 }));
-    const promptOf = (jobId: string) => JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${jobId}.json`), 'utf8')).engine_prompt_id as string;
+    const promptOf = (jobId: string) =>
+      JSON.parse(readFileSync(path.join(ctx.svc.dataDir, 'jobs', `${jobId}.json`), 'utf8')).engine_prompt_id as string;
     const aPrompt = promptOf(a.json.job_id);
     // A's /history answers 500 a few times (retried with backoff), so confirming A takes seconds.
     ctx.sim.setFaults({ stepMs: 5, http500: { [`/history/${aPrompt}`]: 9 } });
@@ -213,7 +253,9 @@ describe('limits', () => {
     try {
       const first = await submitAsync(bounded.url, body({ seed: 20 }));
       await waitStatus(bounded.url, first.json.job_id, (s) => s === 'running');
-      const burst = await Promise.all(Array.from({ length: 25 }, (_, i) => submitAsync(bounded.url, body({ seed: 21 + i }))));
+      const burst = await Promise.all(
+        Array.from({ length: 25 }, (_, i) => submitAsync(bounded.url, body({ seed: 21 + i }))),
+      );
       expect(burst.filter((r) => r.status === 202)).toHaveLength(3);
       for (const r of burst.filter((x) => x.status !== 202)) expectEnvelope(r, 503, 'SERVICE_UNAVAILABLE');
     } finally {
@@ -244,7 +286,12 @@ describe('restart recovery and shutdown (real child processes)', () => {
     const dataDir = tempDir('ainf-offline');
     let comfy = await startComfySimulator({ faults: { stepMs: 60 } });
     const port = comfy.port;
-    const env = { AINFLUENCER_DATA_DIR: dataDir, COMFYUI_URL: comfy.url, SHUTDOWN_GRACE_SECONDS: '0', JOB_DEADLINE_SECONDS: '120' };
+    const env = {
+      AINFLUENCER_DATA_DIR: dataDir,
+      COMFYUI_URL: comfy.url,
+      SHUTDOWN_GRACE_SECONDS: '0',
+      JOB_DEADLINE_SECONDS: '120',
+    };
     const first = await startChildService(env);
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await submitAsync(first.url, body({ seed: 470 + i }))).json.job_id);
@@ -255,15 +302,27 @@ describe('restart recovery and shutdown (real child processes)', () => {
     const second = await startChildService(env);
     try {
       // The first job has found ComfyUI down (the old code failed all four at that moment).
-      await waitUntil('the condition', async () => (await call(second.url, 'GET', `/api/pipeline/jobs/${ids[0]}/logs`)).json.events.some((e: { event: string }) => e.event === 'waiting_for_engine'));
-      for (const id of ids) expect((await call(second.url, 'GET', `/api/pipeline/jobs/${id}`)).json.status, id).toBe('queued');
+      await waitUntil('the condition', async () =>
+        (await call(second.url, 'GET', `/api/pipeline/jobs/${ids[0]}/logs`)).json.events.some(
+          (e: { event: string }) => e.event === 'waiting_for_engine',
+        ),
+      );
+      for (const id of ids)
+        expect((await call(second.url, 'GET', `/api/pipeline/jobs/${id}`)).json.status, id).toBe('queued');
       const logs = await call(second.url, 'GET', `/api/pipeline/jobs/${ids[0]}/logs`);
       expect(logs.json.events.map((e: { event: string }) => e.event)).toContain('waiting_for_engine');
       const t0 = Date.now();
-      expectEnvelope(await call(second.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 479 }) }), 503, 'ENGINE_OFFLINE');
+      expectEnvelope(
+        await call(second.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 479 }) }),
+        503,
+        'ENGINE_OFFLINE',
+      );
       expect(Date.now() - t0).toBeLessThan(2_000);
       comfy = await startComfySimulator({ port, faults: { stepMs: 5 } }); // ComfyUI is back (its queue lost)
-      for (const id of ids) expect((await waitStatus(second.url, id, (s) => s === 'completed' || s === 'failed', 60_000)).status, id).toBe('completed');
+      for (const id of ids)
+        expect((await waitStatus(second.url, id, (s) => s === 'completed' || s === 'failed', 60_000)).status, id).toBe(
+          'completed',
+        );
     } finally {
       second.child.kill('SIGKILL');
       await second.exited;
@@ -285,16 +344,23 @@ describe('restart recovery and shutdown (real child processes)', () => {
     await waitStatus(first.url, ahead.json.job_id, (s) => s === 'running');
     const rerun = path.join(dataDir, 'jobs', id, 'rerun-inputs.json');
     expect(statSync(rerun).mode & 0o777).toBe(0o600);
-    expect(JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${id}.json`), 'utf8')).inputs.prompt).toBe('a lighthouse at dusk, [REDACTED]');
+    expect(JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${id}.json`), 'utf8')).inputs.prompt).toBe(
+      'a lighthouse at dusk, [REDACTED]',
+    );
     first.child.kill('SIGKILL');
     await first.exited;
     const second = await startChildService(env);
     try {
-      expect((await waitStatus(second.url, id, (s) => s === 'completed' || s === 'failed', 30_000)).status).toBe('completed');
-      const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${id}.json`), 'utf8')).engine_prompt_id as string;
+      expect((await waitStatus(second.url, id, (s) => s === 'completed' || s === 'failed', 30_000)).status).toBe(
+        'completed',
+      );
+      const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${id}.json`), 'utf8'))
+        .engine_prompt_id as string;
       const submitted = ctx.sim.received.filter((r) => r.prompt_id === promptId);
       expect(submitted.length).toBe(1);
-      const texts = Object.values(submitted[0]!.prompt).map((n) => n.inputs?.text).filter((t): t is string => typeof t === 'string');
+      const texts = Object.values(submitted[0]!.prompt)
+        .map((n) => n.inputs?.text)
+        .filter((t): t is string => typeof t === 'string');
       expect(texts.some((t) => t.includes(prompt))).toBe(true);
       expect(texts.some((t) => t.includes('[REDACTED]'))).toBe(false);
       // The exact inputs are gone with the job; the record stays redacted.
@@ -323,7 +389,9 @@ describe('restart recovery and shutdown (real child processes)', () => {
     ctx.sim.executor.restart(); // ComfyUI restarts too: the prompt is lost, the next start submits it again
     const second = await startChildService(env);
     try {
-      expect((await waitStatus(second.url, id, (s) => s === 'completed' || s === 'failed', 30_000)).status).toBe('completed');
+      expect((await waitStatus(second.url, id, (s) => s === 'completed' || s === 'failed', 30_000)).status).toBe(
+        'completed',
+      );
       const submitted = ctx.sim.received.filter((r) => r.prompt_id === promptId);
       expect(submitted).toHaveLength(2);
       expect(JSON.stringify(submitted[1]!.prompt)).toBe(JSON.stringify(submitted[0]!.prompt));
@@ -357,7 +425,10 @@ describe('restart recovery and shutdown (real child processes)', () => {
       }
       expect(status).toBe('completed');
       // Progress moved while the resumed run went on, not only at its end.
-      expect(seen.some((p) => p > seen[0]! && p < 1), JSON.stringify(seen)).toBe(true);
+      expect(
+        seen.some((p) => p > seen[0]! && p < 1),
+        JSON.stringify(seen),
+      ).toBe(true);
       const clientId = readFileSync(path.join(dataDir, 'local_comfy.client-id'), 'utf8').trim();
       expect(ctx.sim.received.find((r) => r.prompt_id === promptId)?.client_id).toBe(clientId);
       expect(runsOf(promptId)).toBe(1);
@@ -382,7 +453,12 @@ describe('restart recovery and shutdown (real child processes)', () => {
     writeFileSync(path.join(dataDir, 'jobs', `.${randomUUID()}.json.abc.tmp`), '{"half');
     const second = await startChildService(env);
     try {
-      const done = await waitStatus(second.url, running.json.job_id, (s) => s === 'completed' || s === 'failed', 30_000);
+      const done = await waitStatus(
+        second.url,
+        running.json.job_id,
+        (s) => s === 'completed' || s === 'failed',
+        30_000,
+      );
       expect(done.status).toBe('completed');
       expect(runsOf(promptId)).toBe(1);
       const q = await waitStatus(second.url, queued.json.job_id, (s) => s === 'completed' || s === 'failed', 30_000);
@@ -424,8 +500,12 @@ describe('restart recovery and shutdown (real child processes)', () => {
     await waitStatus(first.url, job.json.job_id, (s) => s === 'running');
     // A synchronous request waiting on a queued job is answered, not cut off, when the service stops.
     const waiting = call(first.url, 'POST', '/api/pipeline/generate/image', { json: body({ seed: 502 }) });
-    await waitUntil('the condition', async () => (await call(first.url, 'GET', '/api/pipeline/jobs?status=queued')).json.jobs.length === 1);
-    const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${job.json.job_id}.json`), 'utf8')).engine_prompt_id as string;
+    await waitUntil(
+      'the condition',
+      async () => (await call(first.url, 'GET', '/api/pipeline/jobs?status=queued')).json.jobs.length === 1,
+    );
+    const promptId = JSON.parse(readFileSync(path.join(dataDir, 'jobs', `${job.json.job_id}.json`), 'utf8'))
+      .engine_prompt_id as string;
     first.child.kill('SIGTERM');
     const answered = await waiting;
     expectEnvelope(answered, 503, 'SERVICE_UNAVAILABLE');
@@ -439,7 +519,9 @@ describe('restart recovery and shutdown (real child processes)', () => {
       expect(done.status).toBe('completed');
       expect(runsOf(promptId)).toBe(1);
       // The queued one runs after the restart too.
-      expect((await waitStatus(second.url, answered.json.job_id, (s) => s === 'completed' || s === 'failed', 30_000)).status).toBe('completed');
+      expect(
+        (await waitStatus(second.url, answered.json.job_id, (s) => s === 'completed' || s === 'failed', 30_000)).status,
+      ).toBe('completed');
     } finally {
       second.child.kill('SIGKILL');
       await second.exited;
@@ -459,7 +541,15 @@ describe('retention', () => {
       for (const j of [a, b]) expect(await ret.deps.core.active.whenRetired(j.json.job_id)).toBe(true); // finished jobs leave the active set
       const { sweepRetention } = await import('../../src/lifecycle/retention.js');
       const core = ret.deps.core;
-      const removed = await sweepRetention({ index: core.index, active: core.active.active, deps: core.deps, forgetStatus: (id) => core.queries.forgetStatus(id) }, { maxAgeMs: null, maxBytes: 1 });
+      const removed = await sweepRetention(
+        {
+          index: core.index,
+          active: core.active.active,
+          deps: core.deps,
+          forgetStatus: (id) => core.queries.forgetStatus(id),
+        },
+        { maxAgeMs: null, maxBytes: 1 },
+      );
       expect(removed).toBe(2);
       for (const j of [a, b]) {
         expect(existsSync(path.join(ret.dataDir, 'jobs', `${j.json.job_id}.json`))).toBe(false);

@@ -19,28 +19,41 @@ beforeAll(async () => {
   sim = await startComfySimulator({ faults: { stepMs: 160 } }); // a low job runs about 4 s
   dataDir = tempDir('ainf-launcher');
 });
-afterAll(async () => { await sim.close(); rmSync(dataDir, { recursive: true, force: true }); });
-
-const portOpen = (url: string) => new Promise<boolean>((resolve) => {
-  const u = new URL(url);
-  const s = connect(Number(u.port), u.hostname, () => { s.destroy(); resolve(true); });
-  s.on('error', () => resolve(false));
+afterAll(async () => {
+  await sim.close();
+  rmSync(dataDir, { recursive: true, force: true });
 });
+
+const portOpen = (url: string) =>
+  new Promise<boolean>((resolve) => {
+    const u = new URL(url);
+    const s = connect(Number(u.port), u.hostname, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
 
 /** `node scripts/one.mjs ARGS` without a TTY; resolves once it prints the service's URL. */
 async function launch(args: string[], env: Record<string, string>) {
   const launcher = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'one.mjs'), ...args], {
-    cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: repoRoot,
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env },
   });
   const exited = new Promise<number | null>((r) => launcher.once('exit', (code) => r(code)));
   let stderr = '';
-  launcher.stderr!.on('data', (c) => { stderr += String(c); });
+  launcher.stderr.on('data', (c) => {
+    stderr += String(c);
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`launcher did not start: ${stderr}`)), 60_000);
-    readline.createInterface({ input: launcher.stdout! }).on('line', (line) => {
+    readline.createInterface({ input: launcher.stdout }).on('line', (line) => {
       const m = /AInfluencer pipeline service\s+(http:\/\/\S+)/.exec(line);
-      if (m) { clearTimeout(timer); resolve(m[1]!); }
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
     });
   });
   return { launcher, exited, url };
@@ -48,11 +61,19 @@ async function launch(args: string[], env: Record<string, string>) {
 
 describe('the launcher (scripts/one.mjs)', () => {
   it('SIGINT lets a running job finish within the grace, stops the service, frees its port and exits with its code', async () => {
-    const { launcher, exited, url } = await launch(['--no-sim'], { COMFYUI_URL: sim.url, AINFLUENCER_DATA_DIR: dataDir, SHUTDOWN_GRACE_SECONDS: '15' });
-    const job = await call(url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'graceful', quality_level: 'low' }, headers: { prefer: 'respond-async' } });
+    const { launcher, exited, url } = await launch(['--no-sim'], {
+      COMFYUI_URL: sim.url,
+      AINFLUENCER_DATA_DIR: dataDir,
+      SHUTDOWN_GRACE_SECONDS: '15',
+    });
+    const job = await call(url, 'POST', '/api/pipeline/generate/image', {
+      json: { preset_id: 'photoreal_portrait_v1', prompt: 'graceful', quality_level: 'low' },
+      headers: { prefer: 'respond-async' },
+    });
     const id = job.json.job_id as string;
     const end = Date.now() + 10_000;
-    while ((await call(url, 'GET', `/api/pipeline/jobs/${id}`)).json.status !== 'running' && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
+    while ((await call(url, 'GET', `/api/pipeline/jobs/${id}`)).json.status !== 'running' && Date.now() < end)
+      await new Promise((r) => setTimeout(r, 20));
     const stoppedAt = Date.now();
     launcher.kill('SIGINT');
     const code = await exited;
@@ -65,8 +86,14 @@ describe('the launcher (scripts/one.mjs)', () => {
 
   it('with the simulator, a stop leaves none of its images behind', async () => {
     const tmp = tempDir('ainf-launcher-tmp');
-    const { launcher, exited, url } = await launch(['--sim'], { TMPDIR: tmp, AINFLUENCER_DATA_DIR: tempDir('ainf-launcher-data'), SHUTDOWN_GRACE_SECONDS: '5' });
-    const done = await call(url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'leave nothing', quality_level: 'low' } });
+    const { launcher, exited, url } = await launch(['--sim'], {
+      TMPDIR: tmp,
+      AINFLUENCER_DATA_DIR: tempDir('ainf-launcher-data'),
+      SHUTDOWN_GRACE_SECONDS: '5',
+    });
+    const done = await call(url, 'POST', '/api/pipeline/generate/image', {
+      json: { preset_id: 'photoreal_portrait_v1', prompt: 'leave nothing', quality_level: 'low' },
+    });
     expect(done.status, done.text).toBe(200);
     const simFolders = () => readdirSync(tmp).filter((n) => n.startsWith('comfy-sim-'));
     expect(simFolders()).toHaveLength(1); // the simulator's output, input and temp folders, with the image

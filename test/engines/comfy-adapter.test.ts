@@ -15,10 +15,20 @@ let sim: ComfySimulator;
 let adapter: LocalComfyAdapter;
 
 const newAdapter = (extra: Partial<ConstructorParameters<typeof LocalComfyAdapter>[0]> = {}) =>
-  new LocalComfyAdapter({ baseUrl: sim.url, httpTimeoutMs: 5_000, healthTimeoutMs: 1_000, pollIntervalMs: 200, heartbeatMs: 500, ...extra });
+  new LocalComfyAdapter({
+    baseUrl: sim.url,
+    httpTimeoutMs: 5_000,
+    healthTimeoutMs: 1_000,
+    pollIntervalMs: 200,
+    heartbeatMs: 500,
+    ...extra,
+  });
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<PipelineError> {
-  const err = await promise.then(() => null, (e: unknown) => e);
+  const err = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(PipelineError);
   expect((err as PipelineError).code).toBe(code);
   return err as PipelineError;
@@ -39,7 +49,12 @@ describe('LocalComfyAdapter against the simulator', () => {
   it('reports health with version, devices and latency', async () => {
     adapter = newAdapter();
     const health = await adapter.health();
-    expect(health).toMatchObject({ engine_id: 'local_comfy', engine_type: 'local', status: 'healthy', error_code: null });
+    expect(health).toMatchObject({
+      engine_id: 'local_comfy',
+      engine_type: 'local',
+      status: 'healthy',
+      error_code: null,
+    });
     expect(health.detail.comfyui_version).toBe('0.38.1-sim');
     expect(health.latency_ms).toBeGreaterThanOrEqual(0);
   });
@@ -49,7 +64,10 @@ describe('LocalComfyAdapter against the simulator', () => {
     const health = await dead.health();
     expect(health.status).toBe('unhealthy');
     expect(health.error_code).toBe('ENGINE_OFFLINE');
-    await expectCode(dead.run({ graph: invertGraph('x'), promptId: randomUUID(), deadlineAt: Date.now() + 2000 }), 'ENGINE_OFFLINE');
+    await expectCode(
+      dead.run({ graph: invertGraph('x'), promptId: randomUUID(), deadlineAt: Date.now() + 2000 }),
+      'ENGINE_OFFLINE',
+    );
     await dead.close();
   });
 
@@ -59,7 +77,15 @@ describe('LocalComfyAdapter against the simulator', () => {
     const progress: number[] = [];
     const promptId = randomUUID();
     let submitted = '';
-    const result = await adapter.run({ graph: txt2imgGraph(`t/${promptId}`, { steps: 12 }), promptId, deadlineAt: Date.now() + 20_000, onProgress: (p) => progress.push(p.progress), onSubmitted: (id) => { submitted = id; } });
+    const result = await adapter.run({
+      graph: txt2imgGraph(`t/${promptId}`, { steps: 12 }),
+      promptId,
+      deadlineAt: Date.now() + 20_000,
+      onProgress: (p) => progress.push(p.progress),
+      onSubmitted: (id) => {
+        submitted = id;
+      },
+    });
     expect(submitted).toBe(promptId);
     expect(result.promptId).toBe(promptId);
     expect(result.outputs).toHaveLength(1);
@@ -93,28 +119,59 @@ describe('LocalComfyAdapter against the simulator', () => {
       '20': { class_type: 'FaceRestoreModelLoader', inputs: { model_name: 'codeformer-v0.1.0.pth' } },
     };
     const err = await expectCode(adapter.preflight(graph), 'DEPENDENCY_MISSING');
-    const missing = err.detail!.missing as { kind: string; class_type: string; value?: string; folder?: string; pack?: string }[];
-    expect(missing).toEqual(expect.arrayContaining([
-      expect.objectContaining({ kind: 'model', class_type: 'CheckpointLoaderSimple', value: 'sd_xl_base_1.0.safetensors', folder: 'checkpoints' }),
-      expect.objectContaining({ kind: 'node_class', class_type: 'FaceRestoreModelLoader', pack: 'facerestore_cf' }),
-    ]));
+    const missing = err.detail!.missing as {
+      kind: string;
+      class_type: string;
+      value?: string;
+      folder?: string;
+      pack?: string;
+    }[];
+    expect(missing).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          kind: 'model',
+          class_type: 'CheckpointLoaderSimple',
+          value: 'sd_xl_base_1.0.safetensors',
+          folder: 'checkpoints',
+        }),
+        expect.objectContaining({ kind: 'node_class', class_type: 'FaceRestoreModelLoader', pack: 'facerestore_cf' }),
+      ]),
+    );
     // Without preflight, ComfyUI's own 400 is parsed the same way.
-    const viaSubmit = await expectCode(adapter.run({ graph: txt2imgGraph('dep2'), promptId: randomUUID(), deadlineAt: Date.now() + 5000 }), 'DEPENDENCY_MISSING');
+    const viaSubmit = await expectCode(
+      adapter.run({ graph: txt2imgGraph('dep2'), promptId: randomUUID(), deadlineAt: Date.now() + 5000 }),
+      'DEPENDENCY_MISSING',
+    );
     expect(JSON.stringify(viaSubmit.detail)).toContain('sd_xl_base_1.0.safetensors');
-    const viaSubmitPack = await expectCode(adapter.run({ graph, promptId: randomUUID(), deadlineAt: Date.now() + 5000 }), 'DEPENDENCY_MISSING');
+    const viaSubmitPack = await expectCode(
+      adapter.run({ graph, promptId: randomUUID(), deadlineAt: Date.now() + 5000 }),
+      'DEPENDENCY_MISSING',
+    );
     expect(JSON.stringify(viaSubmitPack.detail)).toContain('FaceRestoreModelLoader');
   });
 
-  it('reads an older server\'s missing-node answer (invalid_prompt) as DEPENDENCY_MISSING, and refreshes its catalogue', async () => {
+  it("reads an older server's missing-node answer (invalid_prompt) as DEPENDENCY_MISSING, and refreshes its catalogue", async () => {
     adapter = newAdapter();
-    const graph = { ...txt2imgGraph('legacy'), '20': { class_type: 'FaceRestoreModelLoader', inputs: { model_name: 'codeformer-v0.1.0.pth' } } };
+    const graph = {
+      ...txt2imgGraph('legacy'),
+      '20': { class_type: 'FaceRestoreModelLoader', inputs: { model_name: 'codeformer-v0.1.0.pth' } },
+    };
     await adapter.preflight(graph); // the pack is installed: the catalogue is cached with it
     sim.setFaults({ packs: ['instantid'], legacyMissingNode: true }); // then it is removed
-    const err = await expectCode(adapter.run({ graph, promptId: randomUUID(), deadlineAt: Date.now() + 5000 }), 'DEPENDENCY_MISSING');
+    const err = await expectCode(
+      adapter.run({ graph, promptId: randomUUID(), deadlineAt: Date.now() + 5000 }),
+      'DEPENDENCY_MISSING',
+    );
     expect(err.status).toBe(424);
     expect(err.detail!.missing).toEqual([
       expect.objectContaining({ kind: 'node_class', class_type: 'FaceRestoreModelLoader', pack: 'facerestore_cf' }),
-      expect.objectContaining({ kind: 'model', class_type: 'FaceRestoreModelLoader', value: 'codeformer-v0.1.0.pth', folder: 'facerestore_models', verified: false }),
+      expect.objectContaining({
+        kind: 'model',
+        class_type: 'FaceRestoreModelLoader',
+        value: 'codeformer-v0.1.0.pth',
+        folder: 'facerestore_models',
+        verified: false,
+      }),
     ]);
     // The catalogue was re-read: the next job is refused in preflight, before anything is submitted.
     const before = sim.received.length;
@@ -125,7 +182,10 @@ describe('LocalComfyAdapter against the simulator', () => {
   it('turns other validation errors into a contract error with ComfyUI node errors', async () => {
     adapter = newAdapter();
     const graph = txt2imgGraph('bad', { steps: 0 });
-    const err = await expectCode(adapter.run({ graph, promptId: randomUUID(), deadlineAt: Date.now() + 5000 }), 'CONTRACT_MISMATCH');
+    const err = await expectCode(
+      adapter.run({ graph, promptId: randomUUID(), deadlineAt: Date.now() + 5000 }),
+      'CONTRACT_MISMATCH',
+    );
     expect(JSON.stringify(err.detail)).toContain('value_smaller_than_min');
   });
 
@@ -133,7 +193,14 @@ describe('LocalComfyAdapter against the simulator', () => {
     adapter = newAdapter();
     sim.setFaults({ failNodeClasses: ['ImageInvert'] });
     // A unique colour: an unchanged ImageInvert would be served from ComfyUI's cache and never run.
-    const err = await expectCode(adapter.run({ graph: invertGraph(`e/${randomUUID()}`, 0x123456), promptId: randomUUID(), deadlineAt: Date.now() + 5000 }), 'ENGINE_EXECUTION_FAILED');
+    const err = await expectCode(
+      adapter.run({
+        graph: invertGraph(`e/${randomUUID()}`, 0x123456),
+        promptId: randomUUID(),
+        deadlineAt: Date.now() + 5000,
+      }),
+      'ENGINE_EXECUTION_FAILED',
+    );
     expect(err.detail).toMatchObject({ node_id: '2', node_type: 'ImageInvert', exception_type: 'RuntimeError' });
   });
 
@@ -144,9 +211,22 @@ describe('LocalComfyAdapter against the simulator', () => {
     const queued = new AbortController();
     const idA = randomUUID();
     const idB = randomUUID();
-    const a = adapter.run({ graph: txt2imgGraph(`c/${idA}`, { steps: 100 }), promptId: idA, deadlineAt: Date.now() + 20_000, signal: running.signal });
-    const b = adapter.run({ graph: txt2imgGraph(`c/${idB}`, { steps: 100, seed: 7 }), promptId: idB, deadlineAt: Date.now() + 20_000, signal: queued.signal });
-    await waitUntil('the condition', async () => (await adapter.lookup(idB)) === 'queued' && (await adapter.lookup(idA)) === 'running');
+    const a = adapter.run({
+      graph: txt2imgGraph(`c/${idA}`, { steps: 100 }),
+      promptId: idA,
+      deadlineAt: Date.now() + 20_000,
+      signal: running.signal,
+    });
+    const b = adapter.run({
+      graph: txt2imgGraph(`c/${idB}`, { steps: 100, seed: 7 }),
+      promptId: idB,
+      deadlineAt: Date.now() + 20_000,
+      signal: queued.signal,
+    });
+    await waitUntil(
+      'the condition',
+      async () => (await adapter.lookup(idB)) === 'queued' && (await adapter.lookup(idA)) === 'running',
+    );
     queued.abort();
     await expectCode(b, 'JOB_CANCELLED');
     expect(sim.executor.executedPromptIds).not.toContain(idB);
@@ -154,7 +234,7 @@ describe('LocalComfyAdapter against the simulator', () => {
     await expectCode(a, 'JOB_CANCELLED');
     let hist: Record<string, { status: { messages: [string][] } }> = {};
     await waitUntil('the condition', async () => {
-      hist = await (await fetch(`${sim.url}/history/${idA}`)).json() as typeof hist;
+      hist = (await (await fetch(`${sim.url}/history/${idA}`)).json()) as typeof hist;
       return Boolean(hist[idA]);
     });
     expect(hist[idA]!.status.messages.map((m) => m[0])).toContain('execution_interrupted');
@@ -164,7 +244,10 @@ describe('LocalComfyAdapter against the simulator', () => {
     adapter = newAdapter();
     sim.setFaults({ hangExecution: true });
     const id = randomUUID();
-    await expectCode(adapter.run({ graph: txt2imgGraph(`h/${id}`), promptId: id, deadlineAt: Date.now() + 800 }), 'ENGINE_TIMEOUT');
+    await expectCode(
+      adapter.run({ graph: txt2imgGraph(`h/${id}`), promptId: id, deadlineAt: Date.now() + 800 }),
+      'ENGINE_TIMEOUT',
+    );
     await waitUntil('the condition', async () => sim.executor.running === null);
     expect(sim.executor.queueRemaining()).toBe(0);
   });
@@ -172,10 +255,18 @@ describe('LocalComfyAdapter against the simulator', () => {
   it('finishes a job whose socket drops mid-run, and one whose socket goes silent', async () => {
     adapter = newAdapter();
     sim.setFaults({ stepMs: 5, dropSocketAfterMessages: 6 });
-    const r1 = await adapter.run({ graph: txt2imgGraph(`d/${randomUUID()}`, { steps: 20 }), promptId: randomUUID(), deadlineAt: Date.now() + 15_000 });
+    const r1 = await adapter.run({
+      graph: txt2imgGraph(`d/${randomUUID()}`, { steps: 20 }),
+      promptId: randomUUID(),
+      deadlineAt: Date.now() + 15_000,
+    });
     expect(r1.outputs).toHaveLength(1);
     sim.setFaults({ dropSocketAfterMessages: null, silentSocket: true });
-    const r2 = await adapter.run({ graph: txt2imgGraph(`s/${randomUUID()}`, { steps: 20 }), promptId: randomUUID(), deadlineAt: Date.now() + 15_000 });
+    const r2 = await adapter.run({
+      graph: txt2imgGraph(`s/${randomUUID()}`, { steps: 20 }),
+      promptId: randomUUID(),
+      deadlineAt: Date.now() + 15_000,
+    });
     expect(r2.outputs).toHaveLength(1);
   });
 
@@ -185,7 +276,11 @@ describe('LocalComfyAdapter against the simulator', () => {
     await adapter.capabilities({ refresh: true });
     sim.setFaults({ http500: { '/prompt': 1 } });
     const id = randomUUID();
-    const result = await adapter.run({ graph: invertGraph(`r/${id}`, 0x00ff00), promptId: id, deadlineAt: Date.now() + 10_000 });
+    const result = await adapter.run({
+      graph: invertGraph(`r/${id}`, 0x00ff00),
+      promptId: id,
+      deadlineAt: Date.now() + 10_000,
+    });
     expect(result.outputs).toHaveLength(1);
     expect(sim.executor.executedPromptIds.filter((x) => x === id)).toHaveLength(1);
   });
@@ -196,9 +291,16 @@ describe('LocalComfyAdapter against the simulator', () => {
     // Another client's prompts run interleaved with ours.
     const other = new WebSocket(`${sim.url.replace('http', 'ws')}/ws?clientId=other`);
     await new Promise((r) => other.once('open', r));
-    const foreign = fetch(`${sim.url}/prompt`, { method: 'POST', body: JSON.stringify({ prompt: txt2imgGraph(`f/${randomUUID()}`, { steps: 15, seed: 3 }), client_id: 'other' }) });
+    const foreign = fetch(`${sim.url}/prompt`, {
+      method: 'POST',
+      body: JSON.stringify({ prompt: txt2imgGraph(`f/${randomUUID()}`, { steps: 15, seed: 3 }), client_id: 'other' }),
+    });
     const id = randomUUID();
-    const result = await adapter.run({ graph: txt2imgGraph(`o/${id}`, { steps: 15, seed: 4 }), promptId: id, deadlineAt: Date.now() + 15_000 });
+    const result = await adapter.run({
+      graph: txt2imgGraph(`o/${id}`, { steps: 15, seed: 4 }),
+      promptId: id,
+      deadlineAt: Date.now() + 15_000,
+    });
     expect(result.promptId).toBe(id);
     await foreign;
     other.close();
@@ -208,7 +310,11 @@ describe('LocalComfyAdapter against the simulator', () => {
     adapter = newAdapter();
     sim.setFaults({ stepMs: 30 });
     const id = randomUUID();
-    const run = adapter.run({ graph: txt2imgGraph(`l/${id}`, { steps: 30 }), promptId: id, deadlineAt: Date.now() + 20_000 });
+    const run = adapter.run({
+      graph: txt2imgGraph(`l/${id}`, { steps: 30 }),
+      promptId: id,
+      deadlineAt: Date.now() + 20_000,
+    });
     await waitUntil('the condition', async () => sim.executor.running?.promptId === id);
     sim.restart();
     const result = await run;
@@ -227,4 +333,3 @@ describe('LocalComfyAdapter against the simulator', () => {
     expect(c).toBe('ref (1).png');
   });
 });
-

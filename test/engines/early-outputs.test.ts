@@ -26,12 +26,25 @@ function filesUnder(dir: string): string[] {
       else out.push(path.relative(dir, p));
     }
   };
-  try { walk(dir); } catch { /* absent: nothing */ }
+  try {
+    walk(dir);
+  } catch {
+    /* absent: nothing */
+  }
   return out.sort();
 }
 
 const noHooks = { update: async () => undefined, log: async () => undefined };
-const provenance = { preset_id: 'p', preset_sha256: 'x', quality_level: 'low' as const, engine: 'local_comfy', seed: 1, prompt_id: 'x', graph_sha256: 'x', models: {} };
+const provenance = {
+  preset_id: 'p',
+  preset_sha256: 'x',
+  quality_level: 'low' as const,
+  engine: 'local_comfy',
+  seed: 1,
+  prompt_id: 'x',
+  graph_sha256: 'x',
+  models: {},
+};
 
 beforeAll(async () => {
   sim = await startComfySimulator();
@@ -48,14 +61,19 @@ afterEach(async () => {
 const limits = () => ({ deadlineAt: Date.now() + 60_000, maxBytes: 1 << 30, maxCount: 100 });
 
 describe('early outputs', () => {
-  it('reports each output node\'s files before the run ends, and the final list matches /history', async () => {
+  it("reports each output node's files before the run ends, and the final list matches /history", async () => {
     adapter = new LocalComfyAdapter({ baseUrl: sim.url, httpTimeoutMs: 5_000, healthTimeoutMs: 1_000 });
     const early: EngineOutput[] = [];
     let endedAt = 0;
     const reportedAt: number[] = [];
     const result = await adapter.run({
-      graph: twoOutputGraph(`early/${randomUUID()}`), promptId: randomUUID(), deadlineAt: Date.now() + 10_000,
-      onOutputs: (files) => { early.push(...files); reportedAt.push(performance.now()); },
+      graph: twoOutputGraph(`early/${randomUUID()}`),
+      promptId: randomUUID(),
+      deadlineAt: Date.now() + 10_000,
+      onOutputs: (files) => {
+        early.push(...files);
+        reportedAt.push(performance.now());
+      },
     });
     endedAt = performance.now();
     expect(early.map((f) => f.filename).sort()).toEqual(result.outputs.map((f) => f.filename).sort());
@@ -72,10 +90,20 @@ describe('early outputs', () => {
     const downloads = new OutputDownloads(jobId, adapter, store, noHooks, controller.signal, limits());
     sim.setFaults({ failNodeClasses: ['ImageInvert'] });
     const reported: EngineOutput[] = [];
-    const err = await adapter.run({
-      graph: twoOutputGraph(`early/${randomUUID()}`), promptId: randomUUID(), deadlineAt: Date.now() + 10_000,
-      onOutputs: (files) => { reported.push(...files); for (const f of files) downloads.start(f); },
-    }).then(() => null, (e: unknown) => e);
+    const err = await adapter
+      .run({
+        graph: twoOutputGraph(`early/${randomUUID()}`),
+        promptId: randomUUID(),
+        deadlineAt: Date.now() + 10_000,
+        onOutputs: (files) => {
+          reported.push(...files);
+          for (const f of files) downloads.start(f);
+        },
+      })
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(PipelineError);
     expect((err as PipelineError).code).toBe('ENGINE_EXECUTION_FAILED');
     expect(reported.length).toBe(1); // SaveImage "2" finished before the failing node
@@ -91,8 +119,12 @@ describe('early outputs', () => {
     const downloads = new OutputDownloads(jobId, adapter, store, noHooks, new AbortController().signal, limits());
     const viewsBefore = sim.requestCounts.get('GET /view') ?? 0;
     const result = await adapter.run({
-      graph: twoOutputGraph(`early/${randomUUID()}`), promptId: randomUUID(), deadlineAt: Date.now() + 10_000,
-      onOutputs: (files) => { for (const f of files) downloads.start(f); },
+      graph: twoOutputGraph(`early/${randomUUID()}`),
+      promptId: randomUUID(),
+      deadlineAt: Date.now() + 10_000,
+      onOutputs: (files) => {
+        for (const f of files) downloads.start(f);
+      },
     });
     // Only the second file is kept (as if /history listed just that one, twice).
     const kept = [result.outputs[1]!, { ...result.outputs[1]! }];

@@ -18,7 +18,13 @@ describe('configuration', () => {
   });
 
   it('parses and coerces values, empty strings count as unset', () => {
-    const c = loadConfig({ PORT: '0', CORS_ORIGINS: 'http://a.test, http://b.test', COMFYUI_URL: 'http://gpu.local:8188/', LOG_LEVEL: 'warn', HOST: '' });
+    const c = loadConfig({
+      PORT: '0',
+      CORS_ORIGINS: 'http://a.test, http://b.test',
+      COMFYUI_URL: 'http://gpu.local:8188/',
+      LOG_LEVEL: 'warn',
+      HOST: '',
+    });
     expect(c.port).toBe(0);
     expect(c.corsOrigins).toEqual(['http://a.test', 'http://b.test']);
     expect(c.comfyuiUrl).toBe('http://gpu.local:8188');
@@ -26,7 +32,10 @@ describe('configuration', () => {
   });
 
   it('COMFYUI_URLS lists several backends: stable ids by position or name, settings in the fragment', () => {
-    const c = loadConfig({ JOB_CONCURRENCY: '2', COMFYUI_URLS: 'http://a:8188/, gpu1=https://b.test/comfy#concurrency=1&prefetch=3 ,http://c:8188' });
+    const c = loadConfig({
+      JOB_CONCURRENCY: '2',
+      COMFYUI_URLS: 'http://a:8188/, gpu1=https://b.test/comfy#concurrency=1&prefetch=3 ,http://c:8188',
+    });
     expect(c.backends).toEqual([
       { id: 'local_comfy', url: 'http://a:8188', concurrency: 2, prefetch: 0 },
       { id: 'gpu1', url: 'https://b.test/comfy', concurrency: 1, prefetch: 3 },
@@ -34,7 +43,9 @@ describe('configuration', () => {
     ]);
     expect(c.comfyuiUrl).toBe('http://a:8188');
     // One backend, the old way: the id it always had.
-    expect(loadConfig({ COMFYUI_URL: 'http://gpu.local:8188/' }).backends).toEqual([{ id: 'local_comfy', url: 'http://gpu.local:8188', concurrency: 1, prefetch: 0 }]);
+    expect(loadConfig({ COMFYUI_URL: 'http://gpu.local:8188/' }).backends).toEqual([
+      { id: 'local_comfy', url: 'http://gpu.local:8188', concurrency: 1, prefetch: 0 },
+    ]);
   });
 
   it.each([
@@ -47,7 +58,11 @@ describe('configuration', () => {
     [' , ', /COMFYUI_URLS must be a comma-separated list/],
   ])('rejects COMFYUI_URLS=%s with one line', (value, message) => {
     expect(() => loadConfig({ COMFYUI_URLS: value })).toThrow(message);
-    try { loadConfig({ COMFYUI_URLS: value }); } catch (err) { expect((err as Error).message).not.toContain('secretpw'); }
+    try {
+      loadConfig({ COMFYUI_URLS: value });
+    } catch (err) {
+      expect((err as Error).message).not.toContain('secretpw');
+    }
   });
 
   it.each([
@@ -61,12 +76,20 @@ describe('configuration', () => {
     const run = () => loadConfig({ [name]: value });
     expect(run).toThrow(ConfigError);
     expect(run).toThrow(message);
-    try { run(); } catch (err) { expect((err as Error).message.split('\n')).toHaveLength(1); }
+    try {
+      run();
+    } catch (err) {
+      expect((err as Error).message.split('\n')).toHaveLength(1);
+    }
   });
 
   it('a bad value stops the real start with that one line and a non-zero exit', () => {
     const built = path.join(repoRoot, 'dist', 'server.js');
-    const result = spawnSync(process.execPath, [built], { env: { ...process.env, PORT: 'nope' }, encoding: 'utf8', timeout: 20_000 });
+    const result = spawnSync(process.execPath, [built], {
+      env: { ...process.env, PORT: 'nope' },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(result.status).toBe(2);
     expect(result.stderr.trim()).toBe('Invalid configuration: PORT must be an integer from 0 to 65535 (got "nope")');
   });

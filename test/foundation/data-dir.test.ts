@@ -14,12 +14,21 @@ import { tempDir } from '../helpers/temp-dirs.js';
 const dirs: string[] = [];
 const mounts: string[] = [];
 afterAll(() => {
-  for (const m of mounts) { try { execFileSync('umount', ['-l', m]); } catch { /* gone */ } }
+  for (const m of mounts) {
+    try {
+      execFileSync('umount', ['-l', m]);
+    } catch {
+      /* gone */
+    }
+  }
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
-const start = (dataDir: string) => spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'server.js')], {
-  env: { ...process.env, AINFLUENCER_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' }, encoding: 'utf8', timeout: 20_000,
-});
+const start = (dataDir: string) =>
+  spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'server.js')], {
+    env: { ...process.env, AINFLUENCER_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' },
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
 
 describe('the data folder', () => {
   it('on a read-only file system (its folders already there): the start stops with one line', () => {
@@ -33,7 +42,9 @@ describe('the data folder', () => {
     expect(result.status).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toBe(`Cannot write to the data folder ${dir} (EROFS): it is on a read-only file system; point AINFLUENCER_DATA_DIR at a writable folder`);
+    expect(lines[0]).toBe(
+      `Cannot write to the data folder ${dir} (EROFS): it is on a read-only file system; point AINFLUENCER_DATA_DIR at a writable folder`,
+    );
     expect(result.stdout).not.toContain('READY');
   });
 
@@ -43,6 +54,8 @@ describe('the data folder', () => {
     writeFileSync(path.join(dir, 'jobs'), 'not a folder');
     const result = start(dir);
     expect(result.status).toBe(2);
-    expect(result.stderr.trim()).toBe(`Cannot write to the data folder ${path.join(dir, 'jobs')} (EEXIST): a file stands where a folder should be; point AINFLUENCER_DATA_DIR at a folder`);
+    expect(result.stderr.trim()).toBe(
+      `Cannot write to the data folder ${path.join(dir, 'jobs')} (EEXIST): a file stands where a folder should be; point AINFLUENCER_DATA_DIR at a folder`,
+    );
   });
 });

@@ -9,8 +9,12 @@ import { startService, type TestService } from '../helpers/service.js';
 import { tempDir } from '../helpers/temp-dirs.js';
 
 let svc: TestService;
-beforeAll(async () => { svc = await startService(); });
-afterAll(async () => { await svc.close(); });
+beforeAll(async () => {
+  svc = await startService();
+});
+afterAll(async () => {
+  await svc.close();
+});
 
 describe('service routes over a real socket', () => {
   it('GET /api/health answers while the process runs, with engines and their health', async () => {
@@ -18,31 +22,51 @@ describe('service routes over a real socket', () => {
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ ok: true, service: 'ainfluencer-pipeline', version: '0.1.0', status: 'degraded' });
     expect(res.json.uptime_seconds).toBeGreaterThanOrEqual(0);
-    expect(res.json.engines).toEqual([expect.objectContaining({ engine_id: 'local_comfy', status: 'unhealthy', error_code: 'ENGINE_OFFLINE' })]);
+    expect(res.json.engines).toEqual([
+      expect.objectContaining({ engine_id: 'local_comfy', status: 'unhealthy', error_code: 'ENGINE_OFFLINE' }),
+    ]);
   });
 
   it('GET /api lists the entry points', async () => {
     const res = await call(svc.url, 'GET', '/api');
-    expect(res.json).toMatchObject({ ok: true, name: 'ainfluencer-pipeline', links: { presets: '/api/pipeline/presets', docs: '/docs' } });
+    expect(res.json).toMatchObject({
+      ok: true,
+      name: 'ainfluencer-pipeline',
+      links: { presets: '/api/pipeline/presets', docs: '/docs' },
+    });
   });
 
   it('lists presets in a stable order with photoreal_portrait_v1 first, each valid', async () => {
     const res = await call(svc.url, 'GET', '/api/pipeline/presets');
     expect(res.status).toBe(200);
-    expect(res.json.presets.map((p: { id: string }) => p.id)).toEqual(['photoreal_portrait_v1', 'cinematic_portrait_v1', 'identity_lock_portrait_v1']);
+    expect(res.json.presets.map((p: { id: string }) => p.id)).toEqual([
+      'photoreal_portrait_v1',
+      'cinematic_portrait_v1',
+      'identity_lock_portrait_v1',
+    ]);
     for (const p of res.json.presets) expect(WorkflowPreset.safeParse(p).success).toBe(true);
   });
 
   it('filters presets by category and engine', async () => {
-    expect((await call(svc.url, 'GET', '/api/pipeline/presets?category=image_generation')).json.presets).toHaveLength(3);
+    expect((await call(svc.url, 'GET', '/api/pipeline/presets?category=image_generation')).json.presets).toHaveLength(
+      3,
+    );
     expect((await call(svc.url, 'GET', '/api/pipeline/presets?category=video_generation')).json.presets).toEqual([]);
     expect((await call(svc.url, 'GET', '/api/pipeline/presets?engine=local_comfy')).json.presets).toHaveLength(3);
     expect((await call(svc.url, 'GET', '/api/pipeline/presets?engine=remote_x')).json.presets).toEqual([]);
     const both = await call(svc.url, 'GET', '/api/pipeline/presets?category=image_generation&engine=local_comfy');
     expect(both.json.presets).toHaveLength(3);
-    const bad = expectEnvelope(await call(svc.url, 'GET', '/api/pipeline/presets?category=poetry'), 422, 'CONTRACT_MISMATCH');
+    const bad = expectEnvelope(
+      await call(svc.url, 'GET', '/api/pipeline/presets?category=poetry'),
+      422,
+      'CONTRACT_MISMATCH',
+    );
     expect(bad.errors[0].field).toBe('category');
-    const unknown = expectEnvelope(await call(svc.url, 'GET', '/api/pipeline/presets?colour=red'), 422, 'CONTRACT_MISMATCH');
+    const unknown = expectEnvelope(
+      await call(svc.url, 'GET', '/api/pipeline/presets?colour=red'),
+      422,
+      'CONTRACT_MISMATCH',
+    );
     expect(unknown.errors).toEqual([expect.objectContaining({ key: 'colour' })]);
   });
 
@@ -50,7 +74,12 @@ describe('service routes over a real socket', () => {
     const ok = await call(svc.url, 'GET', '/api/pipeline/presets/identity_lock_portrait_v1');
     expect(ok.json.ok).toBe(true);
     expect(ok.json.preset).toMatchObject({ id: 'identity_lock_portrait_v1', requires_consent: true });
-    expect(ok.json.preset.quality_levels.pro).toMatchObject({ steps: 40, cfg: 8.0, ip_adapter_weight: 0.8, identity_method: 'instantid' });
+    expect(ok.json.preset.quality_levels.pro).toMatchObject({
+      steps: 40,
+      cfg: 8.0,
+      ip_adapter_weight: 0.8,
+      identity_method: 'instantid',
+    });
     const missing = expectEnvelope(await call(svc.url, 'GET', '/api/pipeline/presets/nope_v9'), 404, 'FILE_NOT_FOUND');
     expect(missing.detail.available).toContain('photoreal_portrait_v1');
   });
@@ -62,21 +91,72 @@ describe('service routes over a real socket', () => {
 
   it('malformed JSON, empty JSON, wrong content type and oversized bodies get envelopes', async () => {
     const path = '/api/pipeline/generate/image';
-    expectEnvelope(await call(svc.url, 'POST', path, { body: '{"preset_id": ', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_JSON');
-    expectEnvelope(await call(svc.url, 'POST', path, { body: '', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_JSON');
-    expectEnvelope(await call(svc.url, 'POST', path, { body: 'preset_id=x', headers: { 'content-type': 'text/plain' } }), 415, 'UNSUPPORTED_MEDIA_TYPE');
-    expectEnvelope(await call(svc.url, 'POST', path, { json: { preset_id: 'x', prompt: 'y'.repeat(2 * 1024 * 1024) } }), 413, 'PAYLOAD_TOO_LARGE');
-    expectEnvelope(await call(svc.url, 'POST', path, { body: '{"__proto__": {"polluted": true}, "preset_id": "x", "prompt": "y"}', headers: { 'content-type': 'application/json' } }), 400, 'INVALID_JSON');
+    expectEnvelope(
+      await call(svc.url, 'POST', path, { body: '{"preset_id": ', headers: { 'content-type': 'application/json' } }),
+      400,
+      'INVALID_JSON',
+    );
+    expectEnvelope(
+      await call(svc.url, 'POST', path, { body: '', headers: { 'content-type': 'application/json' } }),
+      400,
+      'INVALID_JSON',
+    );
+    expectEnvelope(
+      await call(svc.url, 'POST', path, { body: 'preset_id=x', headers: { 'content-type': 'text/plain' } }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
+    expectEnvelope(
+      await call(svc.url, 'POST', path, { json: { preset_id: 'x', prompt: 'y'.repeat(2 * 1024 * 1024) } }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    );
+    expectEnvelope(
+      await call(svc.url, 'POST', path, {
+        body: '{"__proto__": {"polluted": true}, "preset_id": "x", "prompt": "y"}',
+        headers: { 'content-type': 'application/json' },
+      }),
+      400,
+      'INVALID_JSON',
+    );
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('validation failures are 422 CONTRACT_MISMATCH naming each field, missing ones and unknown keys', async () => {
     const path = '/api/pipeline/generate/image';
-    const missing = expectEnvelope(await call(svc.url, 'POST', path, { json: { preset_id: 'photoreal_portrait_v1' } }), 422, 'CONTRACT_MISMATCH');
+    const missing = expectEnvelope(
+      await call(svc.url, 'POST', path, { json: { preset_id: 'photoreal_portrait_v1' } }),
+      422,
+      'CONTRACT_MISMATCH',
+    );
     expect(missing.missing_fields).toEqual(['prompt']);
-    const many = expectEnvelope(await call(svc.url, 'POST', path, { json: { preset_id: '', prompt: 'x'.repeat(2001), quality_level: 'ultra', seed: 2 ** 32 + 1, consent_given: 'yes', identity_reference: 'abc', colour: 'red' } }), 422, 'CONTRACT_MISMATCH');
+    const many = expectEnvelope(
+      await call(svc.url, 'POST', path, {
+        json: {
+          preset_id: '',
+          prompt: 'x'.repeat(2001),
+          quality_level: 'ultra',
+          seed: 2 ** 32 + 1,
+          consent_given: 'yes',
+          identity_reference: 'abc',
+          colour: 'red',
+        },
+      }),
+      422,
+      'CONTRACT_MISMATCH',
+    );
     const fields = many.errors.map((e: { field: string }) => e.field);
-    expect(fields).toEqual(expect.arrayContaining(['preset_id', 'prompt', 'quality_level', 'seed', 'consent_given', 'identity_reference', 'colour']));
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'preset_id',
+        'prompt',
+        'quality_level',
+        'seed',
+        'consent_given',
+        'identity_reference',
+        'colour',
+      ]),
+    );
     expect(many.errors.find((e: { field: string }) => e.field === 'colour').key).toBe('colour');
     const noBody = expectEnvelope(await call(svc.url, 'POST', path), 422, 'CONTRACT_MISMATCH');
     expect(noBody.missing_fields.length).toBeGreaterThan(0);
@@ -85,15 +165,28 @@ describe('service routes over a real socket', () => {
   it('serves the OpenAPI document listing every route and schema, and the docs UI', async () => {
     const doc = (await call(svc.url, 'GET', '/docs/json')).json;
     expect(doc.openapi).toMatch(/^3\./);
-    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`));
-    for (const r of ['GET /api/health', 'GET /api', 'GET /api/pipeline/presets', 'GET /api/pipeline/presets/{preset_id}', 'POST /api/pipeline/generate/image',
-      'GET /api/pipeline/jobs/{job_id}', 'GET /api/pipeline/jobs/{job_id}/artifacts', 'GET /api/pipeline/jobs/{job_id}/artifacts/{filename}',
-      'POST /api/pipeline/uploads', 'GET /api/pipeline/engines']) expect(routes).toContain(r);
+    const routes = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p}`),
+    );
+    for (const r of [
+      'GET /api/health',
+      'GET /api',
+      'GET /api/pipeline/presets',
+      'GET /api/pipeline/presets/{preset_id}',
+      'POST /api/pipeline/generate/image',
+      'GET /api/pipeline/jobs/{job_id}',
+      'GET /api/pipeline/jobs/{job_id}/artifacts',
+      'GET /api/pipeline/jobs/{job_id}/artifacts/{filename}',
+      'POST /api/pipeline/uploads',
+      'GET /api/pipeline/engines',
+    ])
+      expect(routes).toContain(r);
     const gen = doc.paths['/api/pipeline/generate/image'].post;
     const body = gen.requestBody.content['application/json'].schema;
     expect(body.additionalProperties).toBe(false);
     expect(body.required).toEqual(expect.arrayContaining(['preset_id', 'prompt']));
-    for (const [name, prop] of Object.entries(body.properties as Record<string, { description?: string }>)) expect(prop.description, name).toBeTruthy();
+    for (const [name, prop] of Object.entries(body.properties as Record<string, { description?: string }>))
+      expect(prop.description, name).toBeTruthy();
     expect(gen.responses['200']).toBeDefined();
     expect(gen.responses['422']).toBeDefined();
     // Every field of every request and response schema, and every parameter, is described.
@@ -111,7 +204,8 @@ describe('service routes over a real socket', () => {
       for (const [m, op] of Object.entries(ops)) {
         for (const prm of op.parameters ?? []) if (!prm.description) undescribed.push(`${m} ${p} ${prm.name}`);
         walk(op.requestBody?.content?.['application/json']?.schema, `${m} ${p} body`);
-        for (const [code, r] of Object.entries(op.responses ?? {}) as [string, any][]) walk(r.content?.['application/json']?.schema, `${m} ${p} ${code}`);
+        for (const [code, r] of Object.entries<any>(op.responses ?? {}))
+          walk(r.content?.['application/json']?.schema, `${m} ${p} ${code}`);
       }
     }
     expect(undescribed).toEqual([]);
@@ -121,14 +215,24 @@ describe('service routes over a real socket', () => {
   });
 
   it('answers CORS preflights for the configured origins only', async () => {
-    const allowed = await fetch(`${svc.url}/api/pipeline/generate/image`, { method: 'OPTIONS', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type, idempotency-key' } });
+    const allowed = await fetch(`${svc.url}/api/pipeline/generate/image`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'http://localhost:3000',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'content-type, idempotency-key',
+      },
+    });
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
     expect(allowed.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST, PUT, DELETE, OPTIONS');
     expect(allowed.headers.get('access-control-allow-headers')).toEqual(expect.stringContaining('idempotency-key'));
     expect(allowed.headers.get('access-control-max-age')).toBe('600');
     expect(allowed.headers.get('vary')).toContain('Origin');
-    const deniedPreflight = await fetch(`${svc.url}/api/pipeline/generate/image`, { method: 'OPTIONS', headers: { origin: 'http://evil.test', 'access-control-request-method': 'POST' } });
+    const deniedPreflight = await fetch(`${svc.url}/api/pipeline/generate/image`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://evil.test', 'access-control-request-method': 'POST' },
+    });
     expect(deniedPreflight.headers.get('access-control-allow-origin')).toBeNull();
     expect(deniedPreflight.headers.get('access-control-allow-methods')).toBeNull();
     const other = await fetch(`${svc.url}/api/pipeline/presets`, { headers: { origin: 'http://evil.test' } });
@@ -152,7 +256,11 @@ describe('service routes over a real socket', () => {
   it('multipart bodies are accepted by the upload route only', async () => {
     const form = new FormData();
     form.append('preset_id', 'photoreal_portrait_v1');
-    expectEnvelope(await call(svc.url, 'POST', '/api/pipeline/generate/image', { body: form }), 415, 'UNSUPPORTED_MEDIA_TYPE');
+    expectEnvelope(
+      await call(svc.url, 'POST', '/api/pipeline/generate/image', { body: form }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   it('a query string that is absent parses to the same defaults on every request, never shared', async () => {
@@ -166,7 +274,13 @@ describe('service routes over a real socket', () => {
   });
 
   it('request logs never contain authorization, cookie or API-key header values', async () => {
-    await fetch(`${svc.url}/api/pipeline/presets`, { headers: { authorization: 'Bearer sk-live-abcdefghijklmnop1234', cookie: 'session=s3cr3tcookie', 'x-api-key': 'hf_abcdefghijklmnopqrstuvwxyz' } });
+    await fetch(`${svc.url}/api/pipeline/presets`, {
+      headers: {
+        authorization: 'Bearer sk-live-abcdefghijklmnop1234',
+        cookie: 'session=s3cr3tcookie',
+        'x-api-key': 'hf_abcdefghijklmnopqrstuvwxyz',
+      },
+    });
     const logs = svc.logLines.join('');
     expect(logs).not.toContain('sk-live-abcdefghijklmnop1234');
     expect(logs).not.toContain('s3cr3tcookie');
@@ -183,14 +297,27 @@ describe('service routes over a real socket', () => {
 describe('access control', () => {
   let guarded: TestService;
   const token = 'test-token-0123456789abcdef';
-  beforeAll(async () => { guarded = await startService({ AINFLUENCER_API_TOKEN: token }); });
-  afterAll(async () => { await guarded.close(); });
+  beforeAll(async () => {
+    guarded = await startService({ AINFLUENCER_API_TOKEN: token });
+  });
+  afterAll(async () => {
+    await guarded.close();
+  });
 
   it('leaves /api/health open and requires the bearer token elsewhere', async () => {
     expect((await call(guarded.url, 'GET', '/api/health')).status).toBe(200);
     expectEnvelope(await call(guarded.url, 'GET', '/api/pipeline/presets'), 401, 'AUTH_MISSING');
-    expectEnvelope(await call(guarded.url, 'GET', '/api/pipeline/presets', { headers: { authorization: 'Bearer wrong-token-0123456789' } }), 401, 'AUTH_INVALID');
-    expect((await call(guarded.url, 'GET', '/api/pipeline/presets', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expectEnvelope(
+      await call(guarded.url, 'GET', '/api/pipeline/presets', {
+        headers: { authorization: 'Bearer wrong-token-0123456789' },
+      }),
+      401,
+      'AUTH_INVALID',
+    );
+    expect(
+      (await call(guarded.url, 'GET', '/api/pipeline/presets', { headers: { authorization: `Bearer ${token}` } }))
+        .status,
+    ).toBe(200);
     expect(guarded.logLines.join('')).not.toContain(token);
   });
 });
@@ -203,14 +330,24 @@ describe('preset files', () => {
     cpSync(path.join(repoRoot, 'presets'), dir, { recursive: true });
     return dir;
   };
-  afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
 
   it('the shipped presets carry the Phase 1 numbers', () => {
     const reg = loadPresetRegistry(path.join(repoRoot, 'presets'));
     const photo = reg.get('photoreal_portrait_v1')!.preset;
-    expect(photo.quality_levels).toMatchObject({ low: { steps: 25, cfg: 6.5, face_restoration: false, upscale: false }, standard: { steps: 40, cfg: 7.5, face_restoration: true, upscale: false }, pro: { steps: 50, cfg: 8.0, face_restoration: true, upscale: 2 } });
+    expect(photo.quality_levels).toMatchObject({
+      low: { steps: 25, cfg: 6.5, face_restoration: false, upscale: false },
+      standard: { steps: 40, cfg: 7.5, face_restoration: true, upscale: false },
+      pro: { steps: 50, cfg: 8.0, face_restoration: true, upscale: 2 },
+    });
     const cine = reg.get('cinematic_portrait_v1')!.preset;
-    expect(cine.quality_levels).toMatchObject({ low: { steps: 30, cfg: 7.0, film_grain: true, tone_mapping: false, color_grading: false }, standard: { steps: 35, cfg: 7.5, tone_mapping: true }, pro: { steps: 40, cfg: 8.0, color_grading: true } });
+    expect(cine.quality_levels).toMatchObject({
+      low: { steps: 30, cfg: 7.0, film_grain: true, tone_mapping: false, color_grading: false },
+      standard: { steps: 35, cfg: 7.5, tone_mapping: true },
+      pro: { steps: 40, cfg: 8.0, color_grading: true },
+    });
     const id = reg.get('identity_lock_portrait_v1')!.preset;
     expect(id.required_inputs.map((i) => i.name)).toEqual(['prompt', 'identity_reference']);
     expect(id.failure_modes.map((f) => f.code)).toEqual(['ENGINE_OFFLINE', 'DEPENDENCY_MISSING', 'CONSENT_MISSING']);
@@ -224,7 +361,7 @@ describe('preset files', () => {
   it('a broken file stops loading with a message naming the file and the field', () => {
     const dir = copyPresets();
     const file = path.join(dir, 'cinematic_portrait_v1.json');
-    const preset = JSON.parse(JSON.stringify((loadPresetRegistry(dir).get('cinematic_portrait_v1')!.preset)));
+    const preset = JSON.parse(JSON.stringify(loadPresetRegistry(dir).get('cinematic_portrait_v1')!.preset));
     preset.quality_levels.pro.steps = 'many';
     writeFileSync(file, JSON.stringify(preset));
     expect(() => loadPresetRegistry(dir)).toThrow(PresetLoadError);
@@ -240,8 +377,12 @@ describe('preset files', () => {
 
 describe('logging above info level (no per-request child loggers)', () => {
   let quiet: TestService;
-  beforeAll(async () => { quiet = await startService({ LOG_LEVEL: 'warn' }); });
-  afterAll(async () => { await quiet.close(); });
+  beforeAll(async () => {
+    quiet = await startService({ LOG_LEVEL: 'warn' });
+  });
+  afterAll(async () => {
+    await quiet.close();
+  });
 
   it('still logs server-side failures with their request id, and nothing per request', async () => {
     await call(quiet.url, 'GET', '/api/pipeline/presets');

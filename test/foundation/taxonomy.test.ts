@@ -5,11 +5,41 @@ import { ERROR_CODES, ERROR_TAXONOMY } from '../../src/errors/taxonomy.js';
 import { classifyError } from '../../src/errors/classify.js';
 import { PipelineError } from '../../src/errors/pipeline-error.js';
 
-const ORIGINAL = ['AUTH_MISSING', 'AUTH_INVALID', 'AUTH_EXPIRED', 'AUTH_INSUFFICIENT_PERMISSIONS', 'CONTRACT_MISMATCH', 'MISSING_REQUIRED_FIELD',
-  'INVALID_FIELD_TYPE', 'INVALID_FIELD_VALUE', 'DEPENDENCY_MISSING', 'ENGINE_OFFLINE', 'DB_UNAVAILABLE', 'REDIS_UNAVAILABLE', 'DOWNLOAD_FAILED',
-  'CHECKSUM_MISMATCH', 'DISK_FULL', 'DOWNLOAD_TIMEOUT', 'DOWNLOAD_CANCELLED', 'FILE_NOT_FOUND', 'PERMISSION_DENIED', 'INSUFFICIENT_DISK_SPACE',
-  'CONNECTION_REFUSED', 'CONNECTION_TIMEOUT', 'SERVICE_UNAVAILABLE', 'VALIDATION_ERROR', 'MISSING_PARAMETER', 'RATE_LIMIT_EXCEEDED',
-  'LICENSE_UNKNOWN', 'CHECKSUM_MISSING', 'CONSENT_MISSING', 'INSUFFICIENT_FUNDS', 'ENGINE_TIMEOUT', 'SAFETY_FILTER', 'UNKNOWN_ERROR'];
+const ORIGINAL = [
+  'AUTH_MISSING',
+  'AUTH_INVALID',
+  'AUTH_EXPIRED',
+  'AUTH_INSUFFICIENT_PERMISSIONS',
+  'CONTRACT_MISMATCH',
+  'MISSING_REQUIRED_FIELD',
+  'INVALID_FIELD_TYPE',
+  'INVALID_FIELD_VALUE',
+  'DEPENDENCY_MISSING',
+  'ENGINE_OFFLINE',
+  'DB_UNAVAILABLE',
+  'REDIS_UNAVAILABLE',
+  'DOWNLOAD_FAILED',
+  'CHECKSUM_MISMATCH',
+  'DISK_FULL',
+  'DOWNLOAD_TIMEOUT',
+  'DOWNLOAD_CANCELLED',
+  'FILE_NOT_FOUND',
+  'PERMISSION_DENIED',
+  'INSUFFICIENT_DISK_SPACE',
+  'CONNECTION_REFUSED',
+  'CONNECTION_TIMEOUT',
+  'SERVICE_UNAVAILABLE',
+  'VALIDATION_ERROR',
+  'MISSING_PARAMETER',
+  'RATE_LIMIT_EXCEEDED',
+  'LICENSE_UNKNOWN',
+  'CHECKSUM_MISSING',
+  'CONSENT_MISSING',
+  'INSUFFICIENT_FUNDS',
+  'ENGINE_TIMEOUT',
+  'SAFETY_FILTER',
+  'UNKNOWN_ERROR',
+];
 
 describe('error taxonomy', () => {
   it('keeps every code of the original service', () => {
@@ -26,7 +56,13 @@ describe('error taxonomy', () => {
       for (const step of spec.remediation) expect(step).not.toMatch(/click|button/i);
     }
     // The original codes carry at least two steps each.
-    for (const code of ['ENGINE_OFFLINE', 'DEPENDENCY_MISSING', 'CONSENT_MISSING', 'CONTRACT_MISMATCH', 'ENGINE_TIMEOUT']) {
+    for (const code of [
+      'ENGINE_OFFLINE',
+      'DEPENDENCY_MISSING',
+      'CONSENT_MISSING',
+      'CONTRACT_MISMATCH',
+      'ENGINE_TIMEOUT',
+    ]) {
       expect(ERROR_TAXONOMY[code as keyof typeof ERROR_TAXONOMY].remediation.length).toBeGreaterThanOrEqual(2);
     }
   });
@@ -37,7 +73,9 @@ describe('error taxonomy', () => {
     expect(classifyError(sys('EACCES')).code).toBe('PERMISSION_DENIED');
     expect(classifyError(sys('ENOSPC')).code).toBe('DISK_FULL');
     expect(classifyError(sys('ECONNREFUSED')).code).toBe('CONNECTION_REFUSED');
-    expect(classifyError(new TypeError('fetch failed', { cause: sys('ECONNREFUSED') })).code).toBe('CONNECTION_REFUSED');
+    expect(classifyError(new TypeError('fetch failed', { cause: sys('ECONNREFUSED') })).code).toBe(
+      'CONNECTION_REFUSED',
+    );
     // One table for everyone: a dropped connection is the same code here as in the ComfyUI client.
     expect(classifyError(sys('ECONNRESET')).code).toBe('CONNECTION_TIMEOUT');
     expect(classifyError(sys('EPIPE')).code).toBe('CONNECTION_TIMEOUT');

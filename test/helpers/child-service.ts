@@ -17,21 +17,36 @@ export interface ChildService {
 /** The real entry point (dist/server.js) as a child process, started as npm start starts it, for kill and signal tests. */
 export function startChildService(env: Record<string, string>, extraNodeFlags: string[] = []): Promise<ChildService> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...extraNodeFlags, path.join(repoRoot, 'dist', 'server.js')], {
-      env: { ...SERVICE_ENV, ...process.env, PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...SERVICE_NODE_FLAGS, ...extraNodeFlags, path.join(repoRoot, 'dist', 'server.js')],
+      {
+        env: { ...SERVICE_ENV, ...process.env, PORT: '0', LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '0', ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     let stderr = '';
-    child.stderr!.on('data', (c) => { stderr += String(c); });
-    const lines = readline.createInterface({ input: child.stdout! });
+    child.stderr.on('data', (c) => {
+      stderr += String(c);
+    });
+    const lines = readline.createInterface({ input: child.stdout });
     const stdout: string[] = [];
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`service did not start: ${stderr}`)); }, 20_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`service did not start: ${stderr}`));
+    }, 20_000);
     lines.on('line', (line) => {
       stdout.push(line);
       const m = /^READY (\S+)/.exec(line);
-      if (m) { clearTimeout(timer); resolve({ url: m[1]!, child, exited, stdout, stderr: () => stderr }); }
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1]!, child, exited, stdout, stderr: () => stderr });
+      }
     });
-    void exited.then((code) => { clearTimeout(timer); reject(new Error(`service exited (${code}) before ready: ${stderr}`)); });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`service exited (${code}) before ready: ${stderr}`));
+    });
   });
 }

@@ -2,7 +2,12 @@ import { request as httpRequest } from 'node:http';
 import { expect } from 'vitest';
 import { ErrorEnvelope } from '../../src/contracts/common.js';
 
-export async function call(base: string, method: string, path: string, init: { json?: unknown; body?: string | Buffer | FormData; headers?: Record<string, string> } = {}) {
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  init: { json?: unknown; body?: string | Buffer | FormData; headers?: Record<string, string> } = {},
+) {
   const headers: Record<string, string> = { ...(init.headers ?? {}) };
   let body: string | Buffer | FormData | undefined = init.body;
   if (init.json !== undefined) {
@@ -12,7 +17,11 @@ export async function call(base: string, method: string, path: string, init: { j
   const res = await fetch(`${base}${path}`, { method, headers, body });
   const text = await res.text();
   let json: any = null;
-  try { json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  try {
+    json = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, headers: res.headers, text, json };
 }
 
@@ -34,16 +43,24 @@ export function expectEnvelope(res: { status: number; json: any; text: string },
 export function rawRequest(base: string, method: string, rawPath: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const url = new URL(base);
-    const req = httpRequest({ host: url.hostname, port: url.port, method, path: rawPath, headers: { connection: 'close' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c: string) => { text += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      // SSE streams of real jobs would stay open: read the first chunk and close.
-      if (String(res.headers['content-type']).startsWith('text/event-stream')) {
-        res.once('data', (c: string) => { req.destroy(); resolve({ status: res.statusCode ?? 0, text: c }); });
-      }
-    });
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, method, path: rawPath, headers: { connection: 'close' } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (c: string) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        // SSE streams of real jobs would stay open: read the first chunk and close.
+        if (String(res.headers['content-type']).startsWith('text/event-stream')) {
+          res.once('data', (c: string) => {
+            req.destroy();
+            resolve({ status: res.statusCode ?? 0, text: c });
+          });
+        }
+      },
+    );
     req.on('error', reject);
     req.end();
   });

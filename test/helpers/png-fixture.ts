@@ -12,7 +12,13 @@ export function referencePng(color = 0xc08060, size = 32): Buffer {
  * structural checks see a complete file.
  */
 export function referenceJpeg(width = 16, height = 16): Buffer {
-  const seg = (marker: number, body: number[]) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
+  const seg = (marker: number, body: number[]) => [
+    0xff,
+    marker,
+    (body.length + 2) >> 8,
+    (body.length + 2) & 0xff,
+    ...body,
+  ];
   const jfif = seg(0xe0, [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]);
   const dqt = seg(0xdb, [0, ...Array.from({ length: 64 }, () => 1)]);
   const sof = seg(0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, 1, 1, 0x11, 0]);

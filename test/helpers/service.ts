@@ -26,17 +26,40 @@ export interface TestService {
  * The real app, built by the same factory as production, on port 0 with a fresh data folder.
  * Logs are captured at debug level so tests can check what would reach a log file.
  */
-export async function startService(env: Record<string, string> = {}, options: ContainerOptions & { dataDir?: string } = {}): Promise<TestService> {
+export async function startService(
+  env: Record<string, string> = {},
+  options: ContainerOptions & { dataDir?: string } = {},
+): Promise<TestService> {
   const dataDir = options.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'ainfluencer-test-'));
-  const config = loadConfig({ AINFLUENCER_DATA_DIR: dataDir, LOG_LEVEL: 'debug', COMFYUI_URL: 'http://127.0.0.1:9', RATE_LIMIT_PER_MINUTE: '0', SHUTDOWN_GRACE_SECONDS: '2', ...env });
+  const config = loadConfig({
+    AINFLUENCER_DATA_DIR: dataDir,
+    LOG_LEVEL: 'debug',
+    COMFYUI_URL: 'http://127.0.0.1:9',
+    RATE_LIMIT_PER_MINUTE: '0',
+    SHUTDOWN_GRACE_SECONDS: '2',
+    ...env,
+  });
   const logLines: string[] = [];
-  const sink = new Writable({ write(chunk, _e, done) { logLines.push(String(chunk)); done(); } });
-  const deps = await createContainer(config, { logger: createLogger(config.logLevel, sink), comfyPollIntervalMs: 200, ...options });
+  const sink = new Writable({
+    write(chunk, _e, done) {
+      logLines.push(String(chunk));
+      done();
+    },
+  });
+  const deps = await createContainer(config, {
+    logger: createLogger(config.logLevel, sink),
+    comfyPollIntervalMs: 200,
+    ...options,
+  });
   const app = await buildApp(deps);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as AddressInfo).port;
   return {
-    app, deps, url: `http://127.0.0.1:${port}`, dataDir, logLines,
+    app,
+    deps,
+    url: `http://127.0.0.1:${port}`,
+    dataDir,
+    logLines,
     async close() {
       await app.close();
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -54,7 +77,10 @@ export function useSimulatedService(env: Record<string, string> = {}): { sim: Co
     ctx.sim = await startComfySimulator();
     ctx.svc = await startService({ COMFYUI_URL: ctx.sim.url, ...env });
   });
-  afterAll(async () => { await ctx.svc.close(); await ctx.sim.close(); });
+  afterAll(async () => {
+    await ctx.svc.close();
+    await ctx.sim.close();
+  });
   afterEach(() => ctx.sim.resetFaults());
   return ctx;
 }

@@ -1,9 +1,17 @@
 import http from 'node:http';
 
-export interface SseEvent { id?: string; event: string; data: any }
+export interface SseEvent {
+  id?: string;
+  event: string;
+  data: any;
+}
 
 /** Read a whole SSE stream until the server closes it (or timeout). */
-export function readSse(url: string, headers: Record<string, string> = {}, timeoutMs = 20_000): Promise<{ status: number; events: SseEvent[]; contentType: string | undefined }> {
+export function readSse(
+  url: string,
+  headers: Record<string, string> = {},
+  timeoutMs = 20_000,
+): Promise<{ status: number; events: SseEvent[]; contentType: string | undefined }> {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { headers }, (res) => {
       const events: SseEvent[] = [];
@@ -22,12 +30,18 @@ export function readSse(url: string, headers: Record<string, string> = {}, timeo
             else if (line.startsWith('event: ')) ev.event = line.slice(7);
             else if (line.startsWith('data: ')) data += line.slice(6);
           }
-          if (ev.event) events.push({ ...ev, event: ev.event, data: data ? JSON.parse(data) : null } as SseEvent);
+          if (ev.event) events.push({ ...ev, event: ev.event, data: data ? JSON.parse(data) : null });
         }
       });
-      res.on('end', () => { clearTimeout(timer); resolve({ status: res.statusCode ?? 0, events, contentType: res.headers['content-type'] }); });
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, events, contentType: res.headers['content-type'] });
+      });
     });
-    const timer = setTimeout(() => { req.destroy(); reject(new Error('SSE stream did not end in time')); }, timeoutMs);
+    const timer = setTimeout(() => {
+      req.destroy();
+      reject(new Error('SSE stream did not end in time'));
+    }, timeoutMs);
     req.on('error', reject);
   });
 }

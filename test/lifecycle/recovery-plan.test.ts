@@ -24,10 +24,32 @@ function record(fields: Partial<JobHistory> = {}): JobHistory {
   const id = randomUUID();
   const at = new Date((clock += 1000)).toISOString();
   return {
-    schema_version: 1, job_id: id, preset_id: 'photoreal_portrait_v1', user_id: null, status: 'queued', created_at: at, started_at: null, finished_at: null,
-    inputs: { prompt: 'recovery', quality_level: 'low' }, outputs: [], engine_used: null, quality_level: 'low', credit_cost: 1, error: null, error_code: null, remediation: [],
-    logs: `jobs/${id}/logs.jsonl`, progress: 0, seed: 1, consent: { given: false, required: false, recorded_at: at }, engine_prompt_id: randomUUID(),
-    error_detail: null, provenance: null, idempotency_key: null, submit_attempts: 0, ...fields,
+    schema_version: 1,
+    job_id: id,
+    preset_id: 'photoreal_portrait_v1',
+    user_id: null,
+    status: 'queued',
+    created_at: at,
+    started_at: null,
+    finished_at: null,
+    inputs: { prompt: 'recovery', quality_level: 'low' },
+    outputs: [],
+    engine_used: null,
+    quality_level: 'low',
+    credit_cost: 1,
+    error: null,
+    error_code: null,
+    remediation: [],
+    logs: `jobs/${id}/logs.jsonl`,
+    progress: 0,
+    seed: 1,
+    consent: { given: false, required: false, recorded_at: at },
+    engine_prompt_id: randomUUID(),
+    error_detail: null,
+    provenance: null,
+    idempotency_key: null,
+    submit_attempts: 0,
+    ...fields,
   };
 }
 
@@ -42,13 +64,28 @@ async function folderWith(jobs: JobHistory[], write: (dataDir: string) => void =
   const target: RecoveryTarget<never> = {
     index: fresh.index,
     deps: {
-      jobs: fresh.records, jobLogger: fresh.log, presets, artifacts: new ArtifactStore(path.join(dataDir, 'artifacts'), dataDir),
-      logger: createLogger('info', new Writable({ write(c, _e, done) { logs.push(String(c)); done(); } })),
+      jobs: fresh.records,
+      jobLogger: fresh.log,
+      presets,
+      artifacts: new ArtifactStore(path.join(dataDir, 'artifacts'), dataDir),
+      logger: createLogger(
+        'info',
+        new Writable({
+          write(c, _e, done) {
+            logs.push(String(c));
+            done();
+          },
+        }),
+      ),
       config: { limits: { outputMaxBytes: 1 << 30 } as never },
     },
     enqueueRecovered: () => Promise.reject(new Error('planning must not enqueue')),
-    track: () => { throw new Error('planning must not take a job over'); },
-    reattach: () => { throw new Error('planning must not start a job'); },
+    track: () => {
+      throw new Error('planning must not take a job over');
+    },
+    reattach: () => {
+      throw new Error('planning must not start a job');
+    },
   };
   return { dataDir, target, logs };
 }
@@ -56,11 +93,18 @@ async function folderWith(jobs: JobHistory[], write: (dataDir: string) => void =
 describe('the recovery plan', () => {
   it('queued → requeue; running (leased) → reattach by prompt id; finished → nothing', async () => {
     const queued = record();
-    const running = record({ status: 'running', started_at: new Date(clock).toISOString(), engine_used: 'local_comfy' });
+    const running = record({
+      status: 'running',
+      started_at: new Date(clock).toISOString(),
+      engine_used: 'local_comfy',
+    });
     const done = record({ status: 'completed', finished_at: new Date(clock).toISOString(), progress: 1 });
     const { target } = await folderWith([queued, running, done]);
     const plan = await planRecovery(target);
-    expect(plan.jobs.map((p) => [p.job.job_id, p.action])).toEqual([[queued.job_id, 'requeue'], [running.job_id, 'reattach']]);
+    expect(plan.jobs.map((p) => [p.job.job_id, p.action])).toEqual([
+      [queued.job_id, 'requeue'],
+      [running.job_id, 'reattach'],
+    ]);
     expect(plan.jobs[1]!.job.engine_prompt_id).toBe(running.engine_prompt_id);
     expect(plan.corrupt).toEqual([]);
   });
@@ -75,8 +119,11 @@ describe('the recovery plan', () => {
     const away = record({ status: 'running', started_at: started(), engine_used: 'gpu_gone', submit_attempts: 1 });
     const queued = record();
     const upstream = new Map<string, 'running' | 'queued' | 'finished' | 'unknown'>([
-      [still.engine_prompt_id!, 'running'], [waiting.engine_prompt_id!, 'queued'], [finished.engine_prompt_id!, 'finished'],
-      [lost.engine_prompt_id!, 'unknown'], [lostTwice.engine_prompt_id!, 'unknown'],
+      [still.engine_prompt_id!, 'running'],
+      [waiting.engine_prompt_id!, 'queued'],
+      [finished.engine_prompt_id!, 'finished'],
+      [lost.engine_prompt_id!, 'unknown'],
+      [lostTwice.engine_prompt_id!, 'unknown'],
     ]);
     const asked: string[] = [];
     const { target } = await folderWith([still, waiting, finished, lost, lostTwice, away, queued]);
@@ -88,12 +135,18 @@ describe('the recovery plan', () => {
       },
     });
     expect(plan.jobs.map((p) => [p.job.job_id, p.action, p.upstream ?? null])).toEqual([
-      [still.job_id, 'reattach', 'running'], [waiting.job_id, 'reattach', 'queued'], [finished.job_id, 'collect', 'finished'],
-      [lost.job_id, 'resubmit', 'unknown'], [lostTwice.job_id, 'fail_lost', 'unknown'], [away.job_id, 'reattach', 'unreachable'],
+      [still.job_id, 'reattach', 'running'],
+      [waiting.job_id, 'reattach', 'queued'],
+      [finished.job_id, 'collect', 'finished'],
+      [lost.job_id, 'resubmit', 'unknown'],
+      [lostTwice.job_id, 'fail_lost', 'unknown'],
+      [away.job_id, 'reattach', 'unreachable'],
       [queued.job_id, 'requeue', null],
     ]);
     // Each asked on its own backend; a queued job is not asked (its worker asks when it takes it).
-    expect(asked.sort()).toEqual([still, waiting, finished, lost, lostTwice, away].map((j) => `${j.engine_used}:${j.job_id}`).sort());
+    expect(asked.sort()).toEqual(
+      [still, waiting, finished, lost, lostTwice, away].map((j) => `${j.engine_used}:${j.job_id}`).sort(),
+    );
   });
 
   it('a job whose preset is gone is planned to fail', async () => {
@@ -108,7 +161,10 @@ describe('the recovery plan', () => {
     const ranOn = record();
     const { target, logs } = await folderWith([queued, ranOn], (dataDir) => {
       // The journal says queued, the file says running (a crash between the two writes), and a torn line follows.
-      writeFileSync(path.join(dataDir, 'jobs', `${ranOn.job_id}.json`), JSON.stringify({ ...ranOn, status: 'running', started_at: new Date(clock).toISOString() }));
+      writeFileSync(
+        path.join(dataDir, 'jobs', `${ranOn.job_id}.json`),
+        JSON.stringify({ ...ranOn, status: 'running', started_at: new Date(clock).toISOString() }),
+      );
       appendFileSync(path.join(dataDir, 'jobs', 'index.jsonl'), `${JSON.stringify(summarize(queued)).slice(0, 40)}`);
     });
     const plan = await planRecovery(target);

@@ -10,9 +10,18 @@ import { encodePng } from '../../src/util/png.js';
  * folder here, S3-compatible storage next. `make()` gives an empty store.
  */
 export function artifactStoreConformance(name: string, make: () => Promise<ArtifactStorePort>): void {
-  const read = async (stream: Readable) => { const parts: Buffer[] = []; for await (const c of stream) parts.push(c as Buffer); return Buffer.concat(parts); };
+  const read = async (stream: Readable) => {
+    const parts: Buffer[] = [];
+    for await (const c of stream) parts.push(c as Buffer);
+    return Buffer.concat(parts);
+  };
   /** A stream in small uneven chunks, as a socket delivers them. */
-  const chunked = (bytes: Buffer) => Readable.from((function* () { for (let i = 0; i < bytes.length; i += 1000 + (i % 7) * 333) yield bytes.subarray(i, i + 1000 + (i % 7) * 333); })());
+  const chunked = (bytes: Buffer) =>
+    Readable.from(
+      (function* () {
+        for (let i = 0; i < bytes.length; i += 1000 + (i % 7) * 333) yield bytes.subarray(i, i + 1000 + (i % 7) * 333);
+      })(),
+    );
   const png = encodePng(solid(48, 32, 0x2288cc));
 
   describe(`ArtifactStore conformance: ${name}`, () => {
@@ -20,7 +29,15 @@ export function artifactStoreConformance(name: string, make: () => Promise<Artif
       const store = await make();
       const job = randomUUID();
       const stored = await store.put(job, chunked(png), { maxBytes: 1 << 20, index: 1 });
-      expect(stored).toEqual({ type: 'image', filename: 'image_001.png', size_bytes: png.length, sha256: createHash('sha256').update(png).digest('hex'), content_type: 'image/png', width: 48, height: 32 });
+      expect(stored).toEqual({
+        type: 'image',
+        filename: 'image_001.png',
+        size_bytes: png.length,
+        sha256: createHash('sha256').update(png).digest('hex'),
+        content_type: 'image/png',
+        width: 48,
+        height: 32,
+      });
       const got = (await store.get(job, stored))!;
       expect(got.size).toBe(png.length);
       expect((await read(got.stream)).equals(png)).toBe(true);
@@ -29,8 +46,17 @@ export function artifactStoreConformance(name: string, make: () => Promise<Artif
 
     it('names what it cannot recognise an opaque file', async () => {
       const store = await make();
-      const stored = await store.put(randomUUID(), Readable.from([Buffer.from('just some text')]), { maxBytes: 1 << 20, index: 2 });
-      expect(stored).toMatchObject({ type: 'file', filename: 'file_002.bin', content_type: 'application/octet-stream', width: null, height: null });
+      const stored = await store.put(randomUUID(), Readable.from([Buffer.from('just some text')]), {
+        maxBytes: 1 << 20,
+        index: 2,
+      });
+      expect(stored).toMatchObject({
+        type: 'file',
+        filename: 'file_002.bin',
+        content_type: 'application/octet-stream',
+        width: null,
+        height: null,
+      });
     });
 
     it('serves byte ranges, clamped to the end', async () => {
@@ -48,7 +74,9 @@ export function artifactStoreConformance(name: string, make: () => Promise<Artif
     it('refuses past maxBytes and keeps nothing of it', async () => {
       const store = await make();
       const job = randomUUID();
-      await expect(store.put(job, chunked(Buffer.alloc(50_000, 7)), { maxBytes: 10_000, index: 1 })).rejects.toBeInstanceOf(ArtifactTooLarge);
+      await expect(
+        store.put(job, chunked(Buffer.alloc(50_000, 7)), { maxBytes: 10_000, index: 1 }),
+      ).rejects.toBeInstanceOf(ArtifactTooLarge);
       expect(await store.list(job)).toEqual([]);
     });
 
@@ -58,12 +86,13 @@ export function artifactStoreConformance(name: string, make: () => Promise<Artif
       const stored = await store.put(job, chunked(png), { maxBytes: 1 << 20, index: 1 });
       expect(await store.get(job, { type: 'image', filename: 'image_009.png' })).toBeNull();
       expect(await store.get(randomUUID(), stored)).toBeNull();
-      for (const filename of ['../image/image_001.png', '..', '/etc/passwd', 'image\\..\\x']) expect(await store.get(job, { type: 'image', filename })).toBeNull();
+      for (const filename of ['../image/image_001.png', '..', '/etc/passwd', 'image\\..\\x'])
+        expect(await store.get(job, { type: 'image', filename })).toBeNull();
       expect(await store.get('../../etc', stored)).toBeNull();
       expect(await store.head('not-a-job', stored)).toBeNull();
     });
 
-    it('lists a job\'s files with sizes and deletes them all (twice is fine)', async () => {
+    it("lists a job's files with sizes and deletes them all (twice is fine)", async () => {
       const store = await make();
       const job = randomUUID();
       await store.put(job, chunked(png), { maxBytes: 1 << 20, index: 1 });
@@ -81,7 +110,15 @@ export function artifactStoreConformance(name: string, make: () => Promise<Artif
       const store = await make();
       const job = randomUUID();
       const chunk = Buffer.alloc(64 * 1024, 3);
-      const stored = await store.put(job, Readable.from((function* () { for (let i = 0; i < 320; i++) yield chunk; })()), { maxBytes: 64 << 20, index: 1 });
+      const stored = await store.put(
+        job,
+        Readable.from(
+          (function* () {
+            for (let i = 0; i < 320; i++) yield chunk;
+          })(),
+        ),
+        { maxBytes: 64 << 20, index: 1 },
+      );
       expect(stored.size_bytes).toBe(320 * 64 * 1024);
       const hash = createHash('sha256');
       for (let i = 0; i < 320; i++) hash.update(chunk);

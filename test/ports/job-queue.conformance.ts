@@ -8,15 +8,34 @@ import { QueueFullError, type JobQueue, type QueueEntry } from '../../src/ports/
 export function jobQueueConformance(name: string, make: (bound: number) => Promise<JobQueue>): void {
   describe(`JobQueue conformance: ${name}`, () => {
     const open: JobQueue[] = [];
-    const fresh = async (bound = 100) => { const q = await make(bound); open.push(q); return q; };
-    afterEach(async () => { for (const q of open.splice(0)) await q.close(); });
+    const fresh = async (bound = 100) => {
+      const q = await make(bound);
+      open.push(q);
+      return q;
+    };
+    afterEach(async () => {
+      for (const q of open.splice(0)) await q.close();
+    });
     const entry = (jobId: string, extra: Partial<QueueEntry> = {}): QueueEntry => ({ jobId, ...extra });
     const any = () => true;
-    const available = (q: JobQueue) => new Promise<void>((resolve) => { const off = q.onAvailable(() => { off(); resolve(); }); });
+    const available = (q: JobQueue) =>
+      new Promise<void>((resolve) => {
+        const off = q.onAvailable(() => {
+          off();
+          resolve();
+        });
+      });
 
     it('hands jobs out by priority, then in the order they came', async () => {
       const q = await fresh();
-      for (const [id, priority] of [['a', 0], ['b', 0], ['c', 5], ['d', 0], ['e', 5]] as const) await q.enqueue(entry(id, { priority }));
+      for (const [id, priority] of [
+        ['a', 0],
+        ['b', 0],
+        ['c', 5],
+        ['d', 0],
+        ['e', 5],
+      ] as const)
+        await q.enqueue(entry(id, { priority }));
       expect(await q.waiting()).toEqual(['c', 'e', 'a', 'b', 'd']);
       const order: string[] = [];
       for (let lease = await q.reserve('w', any, 10_000); lease; lease = await q.reserve('w', any, 10_000)) {
@@ -34,7 +53,9 @@ export function jobQueueConformance(name: string, make: (bound: number) => Promi
       expect(refused).toBeInstanceOf(QueueFullError);
       expect(refused).toMatchObject({ depth: 10, bound: 10 });
       expect(await q.depth()).toBe(10);
-      const places = results.filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<JobQueue['hold']>>> => r.status === 'fulfilled').map((r) => r.value);
+      const places = results
+        .filter((r): r is PromiseFulfilledResult<Awaited<ReturnType<JobQueue['hold']>>> => r.status === 'fulfilled')
+        .map((r) => r.value);
       places[0]!.release();
       places[0]!.release(); // twice is once
       expect(await q.depth()).toBe(9);
@@ -68,7 +89,7 @@ export function jobQueueConformance(name: string, make: (bound: number) => Promi
       expect(await q.reserve('full', any, 10_000)).toMatchObject({ jobId: 'needs-pack' });
     });
 
-    it('a leased job is nobody else\'s until it ends; cancel leaves it to its worker', async () => {
+    it("a leased job is nobody else's until it ends; cancel leaves it to its worker", async () => {
       const q = await fresh();
       await q.enqueue(entry('a'));
       await q.enqueue(entry('b'));
@@ -111,14 +132,20 @@ export function jobQueueConformance(name: string, make: (bound: number) => Promi
       await q.enqueue(entry('next'));
       const kept = (await q.reserve('alive', any, 150))!;
       const dropped = (await q.reserve('dead', any, 150))!;
-      const beat = setInterval(() => { void q.heartbeat(kept, 150); }, 40);
+      const beat = setInterval(() => {
+        void q.heartbeat(kept, 150);
+      }, 40);
       try {
         await available(q); // the dead worker's lease ran out
         expect(await q.waiting()).toEqual(['dropped', 'next']);
         expect(await q.heartbeat(dropped, 150)).toBe(false); // no longer its lease
         await q.finish(dropped); // a late finish from the dead worker changes nothing
         expect(await q.waiting()).toEqual(['dropped', 'next']);
-        expect(await q.reserve('other', any, 10_000)).toMatchObject({ jobId: 'dropped', attempt: 2, workerId: 'other' });
+        expect(await q.reserve('other', any, 10_000)).toMatchObject({
+          jobId: 'dropped',
+          attempt: 2,
+          workerId: 'other',
+        });
         expect(await q.heartbeat(kept, 150)).toBe(true);
       } finally {
         clearInterval(beat);

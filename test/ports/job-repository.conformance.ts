@@ -9,24 +9,54 @@ import type { JobEvent } from '../../src/store/event-line.js';
  * folder's files here, PostgreSQL next. `make()` gives an empty repository; `reopen(repo)` gives a
  * new one over the same storage once `repo` is closed (what a restart sees).
  */
-export function jobRepositoryConformance(name: string, make: () => Promise<JobRepository>, reopen: (closed: JobRepository) => Promise<JobRepository>): void {
+export function jobRepositoryConformance(
+  name: string,
+  make: () => Promise<JobRepository>,
+  reopen: (closed: JobRepository) => Promise<JobRepository>,
+): void {
   const KEY = 'sk-proj-AbCdEfGhIjKlMnOpQrStUv1234';
   let clock = Date.parse('2026-01-01T00:00:00Z');
   const job = (fields: Partial<JobHistory> = {}): JobHistory => {
     const id = randomUUID();
     const at = new Date((clock += 1000)).toISOString();
     return {
-      schema_version: 1, job_id: id, preset_id: 'photoreal_portrait_v1', user_id: null, status: 'queued', created_at: at, started_at: null, finished_at: null,
-      inputs: { prompt: 'a lighthouse at dusk' }, outputs: [], engine_used: null, quality_level: 'low', credit_cost: 1, error: null, error_code: null, remediation: [],
-      logs: `jobs/${id}/logs.jsonl`, progress: 0, seed: 1, consent: { given: false, required: false, recorded_at: at }, engine_prompt_id: randomUUID(),
-      error_detail: null, provenance: null, idempotency_key: null, submit_attempts: 0, ...fields,
+      schema_version: 1,
+      job_id: id,
+      preset_id: 'photoreal_portrait_v1',
+      user_id: null,
+      status: 'queued',
+      created_at: at,
+      started_at: null,
+      finished_at: null,
+      inputs: { prompt: 'a lighthouse at dusk' },
+      outputs: [],
+      engine_used: null,
+      quality_level: 'low',
+      credit_cost: 1,
+      error: null,
+      error_code: null,
+      remediation: [],
+      logs: `jobs/${id}/logs.jsonl`,
+      progress: 0,
+      seed: 1,
+      consent: { given: false, required: false, recorded_at: at },
+      engine_prompt_id: randomUUID(),
+      error_detail: null,
+      provenance: null,
+      idempotency_key: null,
+      submit_attempts: 0,
+      ...fields,
     };
   };
 
   /** A fresh repository for one test, closed after it whatever happens. */
   const withRepo = async (test: (repo: JobRepository) => Promise<void>) => {
     const repo = await make();
-    try { await test(repo); } finally { await repo.close(); }
+    try {
+      await test(repo);
+    } finally {
+      await repo.close();
+    }
   };
 
   describe(`JobRepository conformance: ${name}`, () => {
@@ -37,7 +67,11 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
         const back = (await repo.get(j.job_id))!;
         expect(back.inputs.prompt).toBe('a basic black-and-white portrait, key [REDACTED]');
         expect({ ...back, inputs: j.inputs }).toEqual(j);
-        expect(await repo.summary(j.job_id)).toMatchObject({ job_id: j.job_id, status: 'queued', preset_id: 'photoreal_portrait_v1' });
+        expect(await repo.summary(j.job_id)).toMatchObject({
+          job_id: j.job_id,
+          status: 'queued',
+          preset_id: 'photoreal_portrait_v1',
+        });
         expect(await repo.get(randomUUID())).toBeNull();
         expect(await repo.get('../../etc/passwd')).toBeNull();
       });
@@ -46,7 +80,11 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
     it('applies saves of one job in call order: an earlier state never overwrites a later one', async () => {
       await withRepo(async (repo) => {
         const j = job();
-        await Promise.all([repo.save(j), repo.save({ ...j, status: 'running' }), repo.save({ ...j, status: 'failed', error_code: 'ENGINE_TIMEOUT' })]);
+        await Promise.all([
+          repo.save(j),
+          repo.save({ ...j, status: 'running' }),
+          repo.save({ ...j, status: 'failed', error_code: 'ENGINE_TIMEOUT' }),
+        ]);
         expect((await repo.get(j.job_id))!.status).toBe('failed');
         expect((await repo.summary(j.job_id))!.status).toBe('failed');
       });
@@ -56,10 +94,14 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
       await withRepo(async (repo) => {
         const j = job();
         await repo.save(j);
-        await expect(repo.save({ ...j, status: 'completed' }, { after: Promise.reject(new Error('artifacts not durable')) })).rejects.toThrow('artifacts not durable');
+        await expect(
+          repo.save({ ...j, status: 'completed' }, { after: Promise.reject(new Error('artifacts not durable')) }),
+        ).rejects.toThrow('artifacts not durable');
         expect((await repo.get(j.job_id))!.status).toBe('queued');
         let release!: () => void;
-        const gate = new Promise<void>((r) => { release = r; });
+        const gate = new Promise<void>((r) => {
+          release = r;
+        });
         const saving = repo.save({ ...j, status: 'completed' }, { after: gate });
         expect((await repo.get(j.job_id))!.status).toBe('queued');
         release();
@@ -70,17 +112,28 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
 
     it('lists newest first, filtered, paged by cursor', async () => {
       await withRepo(async (repo) => {
-        const jobs = [job({ status: 'completed' }), job({ status: 'failed' }), job({ status: 'completed', preset_id: 'cinematic_portrait_v1' }), job({ status: 'completed' }), job({ status: 'queued' })];
+        const jobs = [
+          job({ status: 'completed' }),
+          job({ status: 'failed' }),
+          job({ status: 'completed', preset_id: 'cinematic_portrait_v1' }),
+          job({ status: 'completed' }),
+          job({ status: 'queued' }),
+        ];
         for (const j of jobs) await repo.save(j);
         const all = await repo.list({ limit: 10 });
         expect(all.jobs.map((s) => s.job_id)).toEqual([...jobs].reverse().map((j) => j.job_id));
         expect(all.next).toBeNull();
         const completed = (await repo.list({ limit: 10, status: 'completed' })).jobs.map((s) => s.job_id);
         expect(completed).toEqual([jobs[3]!, jobs[2]!, jobs[0]!].map((j) => j.job_id));
-        expect((await repo.list({ limit: 10, preset_id: 'cinematic_portrait_v1' })).jobs.map((s) => s.job_id)).toEqual([jobs[2]!.job_id]);
+        expect((await repo.list({ limit: 10, preset_id: 'cinematic_portrait_v1' })).jobs.map((s) => s.job_id)).toEqual([
+          jobs[2]!.job_id,
+        ]);
         const page1 = await repo.list({ limit: 2 });
         expect(page1.jobs.map((s) => s.job_id)).toEqual([jobs[4]!, jobs[3]!].map((j) => j.job_id));
-        const page2 = await repo.list({ limit: 2, cursor: { created_ms: page1.next!.created_ms, job_id: page1.next!.job_id } });
+        const page2 = await repo.list({
+          limit: 2,
+          cursor: { created_ms: page1.next!.created_ms, job_id: page1.next!.job_id },
+        });
         expect(page2.jobs.map((s) => s.job_id)).toEqual([jobs[2]!, jobs[1]!].map((j) => j.job_id));
       });
     });
@@ -91,11 +144,21 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
         await repo.save(j);
         const heard: JobEvent[] = [];
         const off = repo.subscribe(j.job_id, (e) => heard.push(e));
-        await Promise.all(['queued', 'started', 'progress', 'completed'].map((e, i) => repo.appendEvent(j.job_id, e, { i, note: `token ${KEY}` })));
+        await Promise.all(
+          ['queued', 'started', 'progress', 'completed'].map((e, i) =>
+            repo.appendEvent(j.job_id, e, { i, note: `token ${KEY}` }),
+          ),
+        );
         off();
         await repo.appendEvent(j.job_id, 'after-unsubscribe');
         const events = await repo.events(j.job_id);
-        expect(events.map((e) => [e.seq, e.event])).toEqual([[1, 'queued'], [2, 'started'], [3, 'progress'], [4, 'completed'], [5, 'after-unsubscribe']]);
+        expect(events.map((e) => [e.seq, e.event])).toEqual([
+          [1, 'queued'],
+          [2, 'started'],
+          [3, 'progress'],
+          [4, 'completed'],
+          [5, 'after-unsubscribe'],
+        ]);
         expect(JSON.stringify(events)).not.toContain(KEY);
         expect((await repo.events(j.job_id, 3)).map((e) => e.seq)).toEqual([4, 5]);
         expect(heard.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
@@ -126,12 +189,19 @@ export function jobRepositoryConformance(name: string, make: () => Promise<JobRe
       try {
         expect((await again.get(jobs[0]!.job_id))!.status).toBe('failed');
         expect((await again.list({ limit: 10 })).jobs.map((s) => [s.job_id, s.status])).toEqual([
-          [jobs[2]!.job_id, 'completed'], [jobs[1]!.job_id, 'running'], [jobs[0]!.job_id, 'failed'],
+          [jobs[2]!.job_id, 'completed'],
+          [jobs[1]!.job_id, 'running'],
+          [jobs[0]!.job_id, 'failed'],
         ]);
-        expect((await again.events(jobs[1]!.job_id)).map((e) => [e.seq, e.event])).toEqual([[1, 'queued'], [2, 'started']]);
+        expect((await again.events(jobs[1]!.job_id)).map((e) => [e.seq, e.event])).toEqual([
+          [1, 'queued'],
+          [2, 'started'],
+        ]);
         // Numbering goes on where it stopped.
         expect((await again.appendEvent(jobs[1]!.job_id, 'completed')).seq).toBe(3);
-      } finally { await again.close(); }
+      } finally {
+        await again.close();
+      }
     });
 
     it('deletes a job with its summary, events and re-run inputs (twice is fine)', async () => {

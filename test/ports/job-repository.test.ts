@@ -5,9 +5,13 @@ import { jobRepositoryConformance } from './job-repository.conformance.js';
 
 const folders = new WeakMap<JobRepository, string>();
 
-jobRepositoryConformance('data folder files (embedded)', async () => {
-  const dir = tempDir('job-repo');
-  const repo = await FileJobRepository.open(dir);
-  folders.set(repo, dir);
-  return repo;
-}, async (closed) => FileJobRepository.open(folders.get(closed)!));
+jobRepositoryConformance(
+  'data folder files (embedded)',
+  async () => {
+    const dir = tempDir('job-repo');
+    const repo = await FileJobRepository.open(dir);
+    folders.set(repo, dir);
+    return repo;
+  },
+  async (closed) => FileJobRepository.open(folders.get(closed)!),
+);

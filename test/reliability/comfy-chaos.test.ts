@@ -13,14 +13,23 @@ const DEADLINE_S = 4;
 let sim: ComfySimulator;
 let svc: TestService;
 const unhandled: unknown[] = [];
-const onUnhandled = (reason: unknown) => { unhandled.push(reason); };
+const onUnhandled = (reason: unknown) => {
+  unhandled.push(reason);
+};
 let seed = 1;
 
 beforeAll(async () => {
   process.on('unhandledRejection', onUnhandled);
   sim = await startComfySimulator();
   // Several jobs in flight at once, so faults hit jobs that are queued in ComfyUI as well as running ones.
-  svc = await startService({ COMFYUI_URL: sim.url, AINFLUENCER_PRESETS_DIR: tinyPresetsDir(), JOB_DEADLINE_SECONDS: String(DEADLINE_S), QUEUE_MAX_DEPTH: '10000', COMFYUI_HTTP_TIMEOUT_MS: '2000', JOB_CONCURRENCY: '4' });
+  svc = await startService({
+    COMFYUI_URL: sim.url,
+    AINFLUENCER_PRESETS_DIR: tinyPresetsDir(),
+    JOB_DEADLINE_SECONDS: String(DEADLINE_S),
+    QUEUE_MAX_DEPTH: '10000',
+    COMFYUI_HTTP_TIMEOUT_MS: '2000',
+    JOB_CONCURRENCY: '4',
+  });
 });
 afterAll(async () => {
   await svc.close();
@@ -30,20 +39,36 @@ afterAll(async () => {
 afterEach(() => sim.resetFaults());
 
 /** Run n jobs synchronously under the faults; every one must end as `expected` within the deadline. */
-async function underFaults(faults: Partial<SimFaults>, expected: { status: number; code?: string }, n = N, quiet = false) {
+async function underFaults(
+  faults: Partial<SimFaults>,
+  expected: { status: number; code?: string },
+  n = N,
+  quiet = false,
+) {
   const label = JSON.stringify(faults);
   sim.setFaults(structuredClone(faults));
   const started = Date.now();
-  const results = await Promise.all(Array.from({ length: n }, () => call(svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'chaos', quality_level: 'low', seed: seed++ } })));
+  const results = await Promise.all(
+    Array.from({ length: n }, () =>
+      call(svc.url, 'POST', '/api/pipeline/generate/image', {
+        json: { preset_id: 'photoreal_portrait_v1', prompt: 'chaos', quality_level: 'low', seed: seed++ },
+      }),
+    ),
+  );
   const elapsed = (Date.now() - started) / 1000;
-  if (!quiet) console.log(`[figures] chaos ${label}: ${n} jobs, ${results.filter((r) => r.status === expected.status).length} ended ${expected.status}${expected.code ? ` ${expected.code}` : ''} in ${elapsed.toFixed(1)} s`);
+  if (!quiet)
+    console.log(
+      `[figures] chaos ${label}: ${n} jobs, ${results.filter((r) => r.status === expected.status).length} ended ${expected.status}${expected.code ? ` ${expected.code}` : ''} in ${elapsed.toFixed(1)} s`,
+    );
   for (const r of results) {
     expect(r.status, r.text).toBe(expected.status);
     if (expected.code) expect(r.json.error_code).toBe(expected.code);
     const job = await call(svc.url, 'GET', `/api/pipeline/jobs/${r.json.job_id}`);
     expect(['completed', 'failed', 'cancelled']).toContain(job.json.status);
     // Each job ended within its deadline (plus the time to free ComfyUI).
-    expect(Date.parse(job.json.finished_at) - (await workStartedMs(svc.url, job.json))).toBeLessThan(DEADLINE_S * 1000 + 3000);
+    expect(Date.parse(job.json.finished_at) - (await workStartedMs(svc.url, job.json))).toBeLessThan(
+      DEADLINE_S * 1000 + 3000,
+    );
   }
   return { results, elapsed };
 }
@@ -96,7 +121,11 @@ describe(`ComfyUI chaos (${N} jobs per fault)`, () => {
 
   it('ComfyUI restarting and losing its queue: jobs are resubmitted and complete', async () => {
     sim.setFaults({ stepMs: 20 });
-    const pending = Array.from({ length: Math.min(N, 4) }, () => call(svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'restart', quality_level: 'low', seed: seed++ } }));
+    const pending = Array.from({ length: Math.min(N, 4) }, () =>
+      call(svc.url, 'POST', '/api/pipeline/generate/image', {
+        json: { preset_id: 'photoreal_portrait_v1', prompt: 'restart', quality_level: 'low', seed: seed++ },
+      }),
+    );
     const end = Date.now() + 5000;
     while (!sim.executor.running && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
     sim.restart();
@@ -104,9 +133,18 @@ describe(`ComfyUI chaos (${N} jobs per fault)`, () => {
   });
 
   it('connection refused: ENGINE_OFFLINE', async () => {
-    const offline = await startService({ COMFYUI_URL: 'http://127.0.0.1:9', AINFLUENCER_PRESETS_DIR: tinyPresetsDir() });
+    const offline = await startService({
+      COMFYUI_URL: 'http://127.0.0.1:9',
+      AINFLUENCER_PRESETS_DIR: tinyPresetsDir(),
+    });
     try {
-      const results = await Promise.all(Array.from({ length: N }, () => call(offline.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low' } })));
+      const results = await Promise.all(
+        Array.from({ length: N }, () =>
+          call(offline.url, 'POST', '/api/pipeline/generate/image', {
+            json: { preset_id: 'photoreal_portrait_v1', prompt: 'x', quality_level: 'low' },
+          }),
+        ),
+      );
       for (const r of results) expect(r.json.error_code).toBe('ENGINE_OFFLINE');
     } finally {
       await offline.close();

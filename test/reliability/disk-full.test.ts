@@ -22,21 +22,37 @@ function tinyDisk(dir: string, bytes: number): void {
 /** Fill a disk to the last byte. */
 function fill(dir: string): string {
   const file = path.join(dir, 'filler');
-  try { writeFileSync(file, Buffer.alloc(64 * 1024 * 1024)); } catch (err) { expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC'); }
+  try {
+    writeFileSync(file, Buffer.alloc(64 * 1024 * 1024));
+  } catch (err) {
+    expect((err as NodeJS.ErrnoException).code).toBe('ENOSPC');
+  }
   return file;
 }
-const fresh = () => { const d = tempDir('disk-full'); dirs.push(d); return d; };
+const fresh = () => {
+  const d = tempDir('disk-full');
+  dirs.push(d);
+  return d;
+};
 const filesUnder = (dir: string): string[] => readdirSync(dir, { recursive: true }).map(String);
 
 let sim: ComfySimulator;
-beforeAll(async () => { sim = await startComfySimulator(); });
+beforeAll(async () => {
+  sim = await startComfySimulator();
+});
 afterAll(async () => {
   await sim.close();
-  for (const m of mounts.reverse()) { try { execFileSync('umount', ['-l', m]); } catch { /* already gone */ } }
+  for (const m of mounts.reverse()) {
+    try {
+      execFileSync('umount', ['-l', m]);
+    } catch {
+      /* already gone */
+    }
+  }
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-describe('a full disk is the disk\'s fault', () => {
+describe("a full disk is the disk's fault", () => {
   it('ENOSPC while an output downloads: DISK_FULL at once, not retried, not blamed on ComfyUI, nothing left behind', async () => {
     const dataDir = fresh();
     tinyDisk(dataDir, 1024 * 1024);
@@ -45,7 +61,9 @@ describe('a full disk is the disk\'s fault', () => {
     const svc = await startService({ COMFYUI_URL: sim.url, AINFLUENCER_PRESETS_DIR: tinyPresetsDir() }, { dataDir });
     try {
       const before = sim.requestCounts.get('GET /view') ?? 0;
-      const res = await call(svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'too big', quality_level: 'low' } });
+      const res = await call(svc.url, 'POST', '/api/pipeline/generate/image', {
+        json: { preset_id: 'photoreal_portrait_v1', prompt: 'too big', quality_level: 'low' },
+      });
       const env = expectEnvelope(res, 507, 'DISK_FULL');
       expect(env.retryable).toBe(false);
       expect((sim.requestCounts.get('GET /view') ?? 0) - before).toBe(1);
@@ -65,16 +83,25 @@ describe('a full disk is the disk\'s fault', () => {
     tinyDisk(path.join(dataDir, 'jobs'), 256 * 1024);
     sim.resetFaults();
     sim.setFaults({ stepMs: 60 });
-    const svc = await startService({ COMFYUI_URL: sim.url, AINFLUENCER_PRESETS_DIR: tinyPresetsDir(), LOG_LEVEL: 'warn' }, { dataDir });
+    const svc = await startService(
+      { COMFYUI_URL: sim.url, AINFLUENCER_PRESETS_DIR: tinyPresetsDir(), LOG_LEVEL: 'warn' },
+      { dataDir },
+    );
     try {
-      const accepted = await call(svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'no room', quality_level: 'low' }, headers: { prefer: 'respond-async' } });
+      const accepted = await call(svc.url, 'POST', '/api/pipeline/generate/image', {
+        json: { preset_id: 'photoreal_portrait_v1', prompt: 'no room', quality_level: 'low' },
+        headers: { prefer: 'respond-async' },
+      });
       const id = accepted.json.job_id as string;
       const file = path.join(dataDir, 'jobs', `${id}.json`);
       const onDisk = () => JSON.parse(readFileSync(file, 'utf8')).status as string;
       const end = Date.now() + 5_000;
       // Running, with every write before the end landed (the submission count follows the running
       // state): a write still in flight would free its predecessor's page when renamed, and make room.
-      const settled = () => { const j = JSON.parse(readFileSync(file, 'utf8')); return j.status === 'running' && j.submit_attempts === 1; };
+      const settled = () => {
+        const j = JSON.parse(readFileSync(file, 'utf8'));
+        return j.status === 'running' && j.submit_attempts === 1;
+      };
       while (!settled() && Date.now() < end) await new Promise((r) => setTimeout(r, 5));
       expect(onDisk()).toBe('running');
       const filler = fill(path.join(dataDir, 'jobs'));

@@ -16,7 +16,14 @@ import { tinyPresetsDir } from '../helpers/tiny-presets.js';
  * answers each with the taxonomy envelope, stores nothing it should not, serves nothing a browser
  * would run, and no slow or endless request holds it.
  */
-const ctx = useSimulatedService({ AINFLUENCER_PRESETS_DIR: tinyPresetsDir(), REQUEST_TIMEOUT_MS: '1500', SSE_MAX_STREAMS: '4', SSE_MAX_STREAMS_PER_JOB: '2', UPLOAD_MAX_PIXELS: '1000000', HEALTH_CACHE_MS: '1500' });
+const ctx = useSimulatedService({
+  AINFLUENCER_PRESETS_DIR: tinyPresetsDir(),
+  REQUEST_TIMEOUT_MS: '1500',
+  SSE_MAX_STREAMS: '4',
+  SSE_MAX_STREAMS_PER_JOB: '2',
+  UPLOAD_MAX_PIXELS: '1000000',
+  HEALTH_CACHE_MS: '1500',
+});
 
 /** Raw HTTP/1.1 on a socket: what a client that does not play by the rules sends. */
 function rawSocket(base: string): Promise<Socket> {
@@ -31,22 +38,38 @@ function readAll(s: Socket, ms: number): Promise<{ text: string; closed: boolean
   return new Promise((resolve) => {
     let text = '';
     const timer = setTimeout(() => resolve({ text, closed: false, afterMs: Date.now() - started }), ms);
-    s.on('data', (c) => { text += String(c); });
-    s.on('close', () => { clearTimeout(timer); resolve({ text, closed: true, afterMs: Date.now() - started }); });
+    s.on('data', (c) => {
+      text += String(c);
+    });
+    s.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text, closed: true, afterMs: Date.now() - started });
+    });
     s.on('error', () => undefined);
   });
 }
 const envelopeOf = (raw: string) => JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
 const statusOf = (raw: string) => Number(/^HTTP\/1\.1 (\d{3})/.exec(raw)?.[1]);
 
-function send(base: string, method: string, p: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
+function send(
+  base: string,
+  method: string,
+  p: string,
+  headers: Record<string, string> = {},
+  body?: string | Buffer,
+): Promise<{ status: number; text: string; headers: Record<string, unknown> }> {
   const u = new URL(base);
   return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: u.hostname, port: u.port, method, path: p, headers: { connection: 'close', ...headers } }, (res) => {
-      let text = '';
-      res.on('data', (c) => { text += String(c); });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
-    });
+    const req = httpRequest(
+      { host: u.hostname, port: u.port, method, path: p, headers: { connection: 'close', ...headers } },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += String(c);
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     if (body !== undefined) req.write(body);
     req.end();
@@ -64,21 +87,36 @@ function craftedPng(width: number, height: number, rawBytes: number): Buffer {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; ihdr[9] = 2;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', deflateSync(Buffer.alloc(rawBytes))), pngChunk('IEND', Buffer.alloc(0))]);
+  ihdr[8] = 8;
+  ihdr[9] = 2;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    pngChunk('IDAT', deflateSync(Buffer.alloc(rawBytes))),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 const upload = (bytes: Buffer, headers: Record<string, string> = {}) => {
   const form = new FormData();
   form.append('image', new Blob([bytes], { type: 'image/png' }), 'face.png');
-  return fetch(`${ctx.svc.url}/api/pipeline/uploads`, { method: 'POST', body: form, headers }).then(async (r) => ({ status: r.status, text: await r.text(), json: await Promise.resolve(null) }))
+  return fetch(`${ctx.svc.url}/api/pipeline/uploads`, { method: 'POST', body: form, headers })
+    .then(async (r) => ({ status: r.status, text: await r.text(), json: await Promise.resolve(null) }))
     .then((r) => ({ ...r, json: r.text ? JSON.parse(r.text) : null, headers: new Headers() }));
 };
-const uploadsOnDisk = () => { try { return readdirSync(path.join(ctx.svc.dataDir, 'uploads')); } catch { return []; } };
+const uploadsOnDisk = () => {
+  try {
+    return readdirSync(path.join(ctx.svc.dataDir, 'uploads'));
+  } catch {
+    return [];
+  }
+};
 
 describe('stored XSS: artifacts are served by what their bytes are', () => {
   it('an output that claims to be a PNG but is HTML is stored as .bin and served as an attachment under a sandbox CSP', async () => {
     ctx.sim.setFaults({ hostile: { '/view': { kind: 'wrong-shape' } } });
-    const res = await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'xss', quality_level: 'low' } });
+    const res = await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', {
+      json: { preset_id: 'photoreal_portrait_v1', prompt: 'xss', quality_level: 'low' },
+    });
     expect(res.status, res.text).toBe(200);
     const arts = await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${res.json.job_id}/artifacts`);
     const art = arts.json.artifacts[0];
@@ -92,7 +130,9 @@ describe('stored XSS: artifacts are served by what their bytes are', () => {
   });
 
   it('a real PNG is served inline, with the same CSP', async () => {
-    const res = await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'png', quality_level: 'low' } });
+    const res = await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', {
+      json: { preset_id: 'photoreal_portrait_v1', prompt: 'png', quality_level: 'low' },
+    });
     const arts = await call(ctx.svc.url, 'GET', `/api/pipeline/jobs/${res.json.job_id}/artifacts`);
     const dl = await fetch(`${ctx.svc.url}${arts.json.artifacts[0].url}`);
     expect(dl.headers.get('content-type')).toBe('image/png');
@@ -104,8 +144,12 @@ describe('stored XSS: artifacts are served by what their bytes are', () => {
 describe('slow and endless requests are bounded', () => {
   it('a body that trickles is cut at REQUEST_TIMEOUT_MS with a 408 envelope', async () => {
     const s = await rawSocket(ctx.svc.url);
-    s.write('POST /api/pipeline/generate/image HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{');
-    const timer = setInterval(() => { if (!s.destroyed) s.write(' '); }, 200);
+    s.write(
+      'POST /api/pipeline/generate/image HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{',
+    );
+    const timer = setInterval(() => {
+      if (!s.destroyed) s.write(' ');
+    }, 200);
     const got = await readAll(s, 8_000);
     clearInterval(timer);
     expect(got.closed).toBe(true);
@@ -117,7 +161,9 @@ describe('slow and endless requests are bounded', () => {
   it('headers that never finish are cut too', async () => {
     const s = await rawSocket(ctx.svc.url);
     s.write('GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n');
-    const timer = setInterval(() => { if (!s.destroyed) s.write('X-Slow: 1\r\n'); }, 200);
+    const timer = setInterval(() => {
+      if (!s.destroyed) s.write('X-Slow: 1\r\n');
+    }, 200);
     const got = await readAll(s, 8_000);
     clearInterval(timer);
     expect(got.closed).toBe(true);
@@ -126,8 +172,11 @@ describe('slow and endless requests are bounded', () => {
 
   it('an endless chunked upload gets 413 at the limit and its connection is closed', async () => {
     const s = await rawSocket(ctx.svc.url);
-    s.write('POST /api/pipeline/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=XX\r\nTransfer-Encoding: chunked\r\n\r\n');
-    const head = '--XX\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n';
+    s.write(
+      'POST /api/pipeline/uploads HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=XX\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
+    const head =
+      '--XX\r\nContent-Disposition: form-data; name="image"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n';
     s.write(`${Buffer.byteLength(head).toString(16)}\r\n${head}\r\n`);
     const chunk = Buffer.alloc(256 * 1024, 7);
     let sent = 0;
@@ -135,7 +184,8 @@ describe('slow and endless requests are bounded', () => {
     const pump = () => {
       while (!stop && !s.destroyed) {
         sent += chunk.length;
-        if (!s.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')]))) return void s.once('drain', pump);
+        if (!s.write(Buffer.concat([Buffer.from(`${chunk.length.toString(16)}\r\n`), chunk, Buffer.from('\r\n')])))
+          return void s.once('drain', pump);
       }
     };
     pump();
@@ -145,15 +195,23 @@ describe('slow and endless requests are bounded', () => {
     expect(envelopeOf(got.text)).toMatchObject({ error_code: 'PAYLOAD_TOO_LARGE' });
     expect(got.closed).toBe(true);
     expect(got.afterMs).toBeLessThan(5_000); // cut off, not read for ever
-    console.log(`[figures] endless upload: 413 and closed after ${got.afterMs} ms, ${(sent / 1048576).toFixed(0)} MiB sent`);
+    console.log(
+      `[figures] endless upload: 413 and closed after ${got.afterMs} ms, ${(sent / 1048576).toFixed(0)} MiB sent`,
+    );
   });
 
   it('an endless chunked JSON body gets 413 at BODY_LIMIT_BYTES and the connection closes', async () => {
     const s = await rawSocket(ctx.svc.url);
-    s.write('POST /api/pipeline/generate/image HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+    s.write(
+      'POST /api/pipeline/generate/image HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n',
+    );
     const piece = Buffer.alloc(64 * 1024, 0x20);
     let stop = false;
-    const pump = () => { while (!stop && !s.destroyed) if (!s.write(Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')]))) return void s.once('drain', pump); };
+    const pump = () => {
+      while (!stop && !s.destroyed)
+        if (!s.write(Buffer.concat([Buffer.from(`${piece.length.toString(16)}\r\n`), piece, Buffer.from('\r\n')])))
+          return void s.once('drain', pump);
+    };
     pump();
     const got = await readAll(s, 10_000);
     stop = true;
@@ -162,7 +220,9 @@ describe('slow and endless requests are bounded', () => {
   });
 
   it('event streams are capped per job and in total with a 503 envelope', async () => {
-    const job = await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'sse', quality_level: 'low' } });
+    const job = await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', {
+      json: { preset_id: 'photoreal_portrait_v1', prompt: 'sse', quality_level: 'low' },
+    });
     const id = job.json.job_id as string;
     ctx.sim.setFaults({ hangExecution: true });
     const open: AbortController[] = [];
@@ -173,7 +233,10 @@ describe('slow and endless requests are bounded', () => {
       return res;
     };
     // A running job keeps its streams open.
-    const running = await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'held', quality_level: 'low' }, headers: { prefer: 'respond-async' } });
+    const running = await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', {
+      json: { preset_id: 'photoreal_portrait_v1', prompt: 'held', quality_level: 'low' },
+      headers: { prefer: 'respond-async' },
+    });
     const rid = running.json.job_id as string;
     try {
       expect((await openStream(rid)).status).toBe(200);
@@ -204,11 +267,19 @@ describe('slow and endless requests are bounded', () => {
 
 describe('unauthenticated bodies are not waited for', () => {
   it('a slow body without a token gets its 401 at once and its connection closed', async () => {
-    const svc = await startService({ COMFYUI_URL: ctx.sim.url, AINFLUENCER_API_TOKEN: 'a-long-enough-test-token-0123456789', REQUEST_TIMEOUT_MS: '20000' });
+    const svc = await startService({
+      COMFYUI_URL: ctx.sim.url,
+      AINFLUENCER_API_TOKEN: 'a-long-enough-test-token-0123456789',
+      REQUEST_TIMEOUT_MS: '20000',
+    });
     try {
       const s = await rawSocket(svc.url);
-      s.write('POST /api/pipeline/generate/image HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{');
-      const timer = setInterval(() => { if (!s.destroyed) s.write(' '); }, 100);
+      s.write(
+        'POST /api/pipeline/generate/image HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{',
+      );
+      const timer = setInterval(() => {
+        if (!s.destroyed) s.write(' ');
+      }, 100);
       const got = await readAll(s, 10_000);
       clearInterval(timer);
       expect(statusOf(got.text)).toBe(401);
@@ -229,7 +300,8 @@ describe('connections are capped', () => {
       for (let i = 0; i < 4; i++) held.push(await rawSocket(svc.url));
       // The server has taken all four before the fifth arrives.
       const connections = () => new Promise<number>((resolve) => svc.app.server.getConnections((_e, n) => resolve(n)));
-      for (const end = Date.now() + 5_000; (await connections()) < 4 && Date.now() < end;) await new Promise((r) => setTimeout(r, 5));
+      for (const end = Date.now() + 5_000; (await connections()) < 4 && Date.now() < end;)
+        await new Promise((r) => setTimeout(r, 5));
       const extra = await rawSocket(svc.url);
       const got = await readAll(extra, 3_000);
       expect(got.closed).toBe(true);
@@ -260,12 +332,21 @@ describe('loopback means loopback', () => {
     expect(res.status, res.text).toBe(403);
     expect(res.json.error_code).toBe('ORIGIN_NOT_ALLOWED');
     expect(uploadsOnDisk().length).toBe(before);
-    expectEnvelope(await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'x' }, headers: { origin: 'null' } }), 403, 'ORIGIN_NOT_ALLOWED');
+    expectEnvelope(
+      await call(ctx.svc.url, 'POST', '/api/pipeline/generate/image', {
+        json: { preset_id: 'photoreal_portrait_v1', prompt: 'x' },
+        headers: { origin: 'null' },
+      }),
+      403,
+      'ORIGIN_NOT_ALLOWED',
+    );
     // The configured frontend and the service's own pages (the /docs "try it out") may.
     expect((await upload(referencePng(), { origin: 'http://localhost:3000' })).status).toBe(201);
     expect((await upload(referencePng(), { origin: ctx.svc.url })).status).toBe(201);
     // Reads are CORS's business, not refused.
-    expect((await call(ctx.svc.url, 'GET', '/api/pipeline/presets', { headers: { origin: 'http://evil.example' } })).status).toBe(200);
+    expect(
+      (await call(ctx.svc.url, 'GET', '/api/pipeline/presets', { headers: { origin: 'http://evil.example' } })).status,
+    ).toBe(200);
   });
 });
 
@@ -304,9 +385,27 @@ describe('uploads are real images', () => {
 describe('every malformed request gets the envelope', () => {
   it('bad URLs, over-long parameters, multipart without a boundary and static traversal', async () => {
     expectRawEnvelope(await send(ctx.svc.url, 'GET', '/api/pipeline/jobs/%E0%A4%A'), 400, 'VALIDATION_ERROR');
-    expectRawEnvelope(await send(ctx.svc.url, 'GET', `/api/pipeline/jobs/${'a'.repeat(5000)}`), 414, 'VALIDATION_ERROR');
-    expectRawEnvelope(await send(ctx.svc.url, 'POST', '/api/pipeline/uploads', { 'content-type': 'multipart/form-data', 'content-length': '5' }, 'hello'), 400, 'VALIDATION_ERROR');
-    for (const p of ['/docs/static/../../package.json', '/docs/static/%2e%2e/%2e%2e/package.json', '/docs/static/..%2f..%2fpackage.json']) {
+    expectRawEnvelope(
+      await send(ctx.svc.url, 'GET', `/api/pipeline/jobs/${'a'.repeat(5000)}`),
+      414,
+      'VALIDATION_ERROR',
+    );
+    expectRawEnvelope(
+      await send(
+        ctx.svc.url,
+        'POST',
+        '/api/pipeline/uploads',
+        { 'content-type': 'multipart/form-data', 'content-length': '5' },
+        'hello',
+      ),
+      400,
+      'VALIDATION_ERROR',
+    );
+    for (const p of [
+      '/docs/static/../../package.json',
+      '/docs/static/%2e%2e/%2e%2e/package.json',
+      '/docs/static/..%2f..%2fpackage.json',
+    ]) {
       const res = await send(ctx.svc.url, 'GET', p);
       expect(res.status, p).toBeGreaterThanOrEqual(400);
       expect(res.status, p).toBeLessThan(500);
@@ -332,14 +431,26 @@ describe('every malformed request gets the envelope', () => {
 
 describe('secrets stay secret', () => {
   it('credential-named query values are redacted in request logs', async () => {
-    await call(ctx.svc.url, 'GET', '/api/health?token=s3cr3t-query-token-1&api_token=s3cr3t-query-token-2&access_token=s3cr3t-query-token-3&key=s3cr3t-query-token-4&preset=photoreal');
+    await call(
+      ctx.svc.url,
+      'GET',
+      '/api/health?token=s3cr3t-query-token-1&api_token=s3cr3t-query-token-2&access_token=s3cr3t-query-token-3&key=s3cr3t-query-token-4&preset=photoreal',
+    );
     const lines = ctx.svc.logLines.join('\n');
     expect(lines).not.toContain('s3cr3t-query-token');
     expect(lines).toContain('preset=photoreal');
   });
 
   it('a refused configuration never echoes a credential', () => {
-    const refused = (env: Record<string, string>) => { try { loadConfig(env); return ''; } catch (err) { expect(err).toBeInstanceOf(ConfigError); return (err as Error).message; } };
+    const refused = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+        return '';
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+      }
+    };
     const url = refused({ COMFYUI_URL: 'http://admin:hunter2-password@comfy.internal:8188' });
     expect(url).toContain('COMFYUI_URL');
     expect(url).not.toContain('hunter2');

@@ -45,12 +45,15 @@ const SOCKETS: HostileSocket[] = ['garbage', 'oversized', 'refuse-upgrade', 'han
 /** Peak resident memory of this process (service and simulator together) while the suite runs. */
 let peakRss = 0;
 const baseRss = process.memoryUsage().rss;
-const sampler = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 50);
+const sampler = setInterval(() => {
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+}, 50);
 sampler.unref();
 
 /** Bytes and temp files under a data folder. */
 function diskUse(dir: string): { bytes: number; temps: number } {
-  let bytes = 0, temps = 0;
+  let bytes = 0,
+    temps = 0;
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     bytes += statSync(path.join(entry.parentPath, entry.name)).size;
@@ -60,7 +63,9 @@ function diskUse(dir: string): { bytes: number; temps: number } {
 }
 
 const unexpected: unknown[] = [];
-const onUnexpected = (err: unknown) => { unexpected.push(err); };
+const onUnexpected = (err: unknown) => {
+  unexpected.push(err);
+};
 beforeAll(() => {
   process.on('uncaughtException', onUnexpected);
   process.on('unhandledRejection', onUnexpected);
@@ -73,9 +78,15 @@ afterAll(() => {
 async function withPair<T>(fn: (sim: ComfySimulator, svc: TestService) => Promise<T>): Promise<T> {
   const sim = await startComfySimulator();
   const svc = await startService({
-    COMFYUI_URL: sim.url, AINFLUENCER_PRESETS_DIR: tinyPresetsDir(), JOB_DEADLINE_SECONDS: String(DEADLINE_S),
-    COMFYUI_HTTP_TIMEOUT_MS: '1000', COMFYUI_HEALTH_TIMEOUT_MS: '500', HEALTH_CACHE_MS: '0',
-    COMFYUI_MAX_JSON_BYTES: String(2 * 1024 * 1024), OUTPUT_MAX_BYTES: String(4 * 1024 * 1024), LOG_LEVEL: 'warn',
+    COMFYUI_URL: sim.url,
+    AINFLUENCER_PRESETS_DIR: tinyPresetsDir(),
+    JOB_DEADLINE_SECONDS: String(DEADLINE_S),
+    COMFYUI_HTTP_TIMEOUT_MS: '1000',
+    COMFYUI_HEALTH_TIMEOUT_MS: '500',
+    HEALTH_CACHE_MS: '0',
+    COMFYUI_MAX_JSON_BYTES: String(2 * 1024 * 1024),
+    OUTPUT_MAX_BYTES: String(4 * 1024 * 1024),
+    LOG_LEVEL: 'warn',
   });
   try {
     const result = await fn(sim, svc);
@@ -91,10 +102,18 @@ async function withPair<T>(fn: (sim: ComfySimulator, svc: TestService) => Promis
 }
 
 let seed = 1;
-const generate = (svc: TestService, extra: Record<string, unknown> = {}) => call(svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'hostile', quality_level: 'low', seed: seed++, ...extra } });
+const generate = (svc: TestService, extra: Record<string, unknown> = {}) =>
+  call(svc.url, 'POST', '/api/pipeline/generate/image', {
+    json: { preset_id: 'photoreal_portrait_v1', prompt: 'hostile', quality_level: 'low', seed: seed++, ...extra },
+  });
 
 /** A generate call ends in 200 or a classified envelope, its job terminal within the deadline. */
-async function expectClassified(svc: TestService, res: Awaited<ReturnType<typeof call>>, label: string, started: number): Promise<string> {
+async function expectClassified(
+  svc: TestService,
+  res: Awaited<ReturnType<typeof call>>,
+  label: string,
+  started: number,
+): Promise<string> {
   const elapsed = Date.now() - started;
   jobsRun++;
   slowest = Math.max(slowest, elapsed);
@@ -117,118 +136,148 @@ let slowest = 0;
 
 describe('hostile ComfyUI: every broken answer on every route is classified, never a crash', () => {
   const jobRoutes = ['/view', '/history/*', '/prompt', '/object_info'];
-  it.concurrent.each(jobRoutes)('%s: jobs end in success or a taxonomy error within the deadline', async (route) => {
-    await withPair(async (sim, svc) => {
-      const outcomes: Record<string, string> = {};
-      for (const [label, answer] of Object.entries(ANSWERS)) {
-        for (let i = 0; i < REPEAT; i++) {
-          sim.resetFaults();
-          sim.setFaults({ hostile: { [route]: answer } });
-          const started = Date.now();
-          const outcome = await expectClassified(svc, await generate(svc), `${route} ${label}`, started);
-          if (i > 0) expect(outcome, `${route} ${label} is classified the same each time`).toBe(outcomes[label]);
-          outcomes[label] = outcome;
+  it.concurrent.each(jobRoutes)(
+    '%s: jobs end in success or a taxonomy error within the deadline',
+    async (route) => {
+      await withPair(async (sim, svc) => {
+        const outcomes: Record<string, string> = {};
+        for (const [label, answer] of Object.entries(ANSWERS)) {
+          for (let i = 0; i < REPEAT; i++) {
+            sim.resetFaults();
+            sim.setFaults({ hostile: { [route]: answer } });
+            const started = Date.now();
+            const outcome = await expectClassified(svc, await generate(svc), `${route} ${label}`, started);
+            if (i > 0) expect(outcome, `${route} ${label} is classified the same each time`).toBe(outcomes[label]);
+            outcomes[label] = outcome;
+          }
         }
-      }
-      figures.push(`${route}: ${JSON.stringify(outcomes)}`);
-      if (route === '/view') {
-        expect(outcomes['status 404']).toBe('ENGINE_OUTPUT_MISSING');
-        expect(outcomes['status 500']).toBe('DOWNLOAD_FAILED');
-        expect(outcomes['status 503 empty']).toBe('DOWNLOAD_FAILED');
-        expect(outcomes['oversized (200 MB)']).toBe('OUTPUT_TOO_LARGE');
-        expect(outcomes.endless).toBe('OUTPUT_TOO_LARGE');
-        expect(['DOWNLOAD_TIMEOUT', 'ENGINE_TIMEOUT']).toContain(outcomes.trickle);
-      }
-      if (route === '/history/*') {
-        expect(outcomes['wrong shape']).toBe('ENGINE_PROTOCOL_ERROR');
-        expect(outcomes['oversized (200 MB)']).toBe('ENGINE_PROTOCOL_ERROR');
-        expect(outcomes.endless).toBe('ENGINE_PROTOCOL_ERROR');
-      }
-      if (route === '/object_info') {
-        expect(outcomes['oversized (200 MB)']).toBe('ENGINE_PROTOCOL_ERROR');
-        expect(outcomes['wrong shape']).toBe('ENGINE_PROTOCOL_ERROR');
-      }
-      // The service still works once ComfyUI behaves.
-      sim.resetFaults();
-      expect((await generate(svc)).status).toBe(200);
-    });
-  }, 240_000);
-
-  it.concurrent('/upload/image: identity jobs end classified', async () => {
-    await withPair(async (sim, svc) => {
-      const form = new FormData();
-      form.append('image', new Blob([referencePng()], { type: 'image/png' }), 'face.png');
-      const upload = await call(svc.url, 'POST', '/api/pipeline/uploads', { body: form });
-      expect(upload.status, upload.text).toBe(201);
-      const outcomes: Record<string, string> = {};
-      for (const [label, answer] of Object.entries(ANSWERS)) {
+        figures.push(`${route}: ${JSON.stringify(outcomes)}`);
+        if (route === '/view') {
+          expect(outcomes['status 404']).toBe('ENGINE_OUTPUT_MISSING');
+          expect(outcomes['status 500']).toBe('DOWNLOAD_FAILED');
+          expect(outcomes['status 503 empty']).toBe('DOWNLOAD_FAILED');
+          expect(outcomes['oversized (200 MB)']).toBe('OUTPUT_TOO_LARGE');
+          expect(outcomes.endless).toBe('OUTPUT_TOO_LARGE');
+          expect(['DOWNLOAD_TIMEOUT', 'ENGINE_TIMEOUT']).toContain(outcomes.trickle);
+        }
+        if (route === '/history/*') {
+          expect(outcomes['wrong shape']).toBe('ENGINE_PROTOCOL_ERROR');
+          expect(outcomes['oversized (200 MB)']).toBe('ENGINE_PROTOCOL_ERROR');
+          expect(outcomes.endless).toBe('ENGINE_PROTOCOL_ERROR');
+        }
+        if (route === '/object_info') {
+          expect(outcomes['oversized (200 MB)']).toBe('ENGINE_PROTOCOL_ERROR');
+          expect(outcomes['wrong shape']).toBe('ENGINE_PROTOCOL_ERROR');
+        }
+        // The service still works once ComfyUI behaves.
         sim.resetFaults();
-        sim.setFaults({ hostile: { '/upload/image': answer } });
-        const started = Date.now();
-        const res = await generate(svc, { preset_id: 'identity_lock_portrait_v1', identity_reference: [upload.json.upload.upload_id], consent_given: true });
-        outcomes[label] = await expectClassified(svc, res, `/upload/image ${label}`, started);
-      }
-      figures.push(`/upload/image: ${JSON.stringify(outcomes)}`);
-    });
-  }, 240_000);
+        expect((await generate(svc)).status).toBe(200);
+      });
+    },
+    240_000,
+  );
 
-  it.concurrent('/system_stats: health answers 200 at once and says why the engine is unhealthy', async () => {
-    await withPair(async (sim, svc) => {
-      const outcomes: Record<string, string> = {};
-      for (const [label, answer] of Object.entries(ANSWERS)) {
-        sim.resetFaults();
-        sim.setFaults({ hostile: { '/system_stats': answer } });
-        const started = Date.now();
-        const res = await call(svc.url, 'GET', '/api/health');
-        expect(Date.now() - started, label).toBeLessThan(2_000);
-        expect(res.status, res.text).toBe(200);
-        const engine = res.json.engines[0];
-        outcomes[label] = engine.status === 'healthy' ? 'healthy' : engine.error_code;
-        if (engine.status !== 'healthy') expect(ERROR_CODES).toContain(engine.error_code);
-      }
-      figures.push(`/system_stats: ${JSON.stringify(outcomes)}`);
-      for (const label of ['status 500', 'reset', 'trickle', 'endless', 'oversized (200 MB)', 'garbage']) expect(outcomes[label], label).not.toBe('healthy');
-    });
-  }, 120_000);
+  it.concurrent(
+    '/upload/image: identity jobs end classified',
+    async () => {
+      await withPair(async (sim, svc) => {
+        const form = new FormData();
+        form.append('image', new Blob([referencePng()], { type: 'image/png' }), 'face.png');
+        const upload = await call(svc.url, 'POST', '/api/pipeline/uploads', { body: form });
+        expect(upload.status, upload.text).toBe(201);
+        const outcomes: Record<string, string> = {};
+        for (const [label, answer] of Object.entries(ANSWERS)) {
+          sim.resetFaults();
+          sim.setFaults({ hostile: { '/upload/image': answer } });
+          const started = Date.now();
+          const res = await generate(svc, {
+            preset_id: 'identity_lock_portrait_v1',
+            identity_reference: [upload.json.upload.upload_id],
+            consent_given: true,
+          });
+          outcomes[label] = await expectClassified(svc, res, `/upload/image ${label}`, started);
+        }
+        figures.push(`/upload/image: ${JSON.stringify(outcomes)}`);
+      });
+    },
+    240_000,
+  );
 
-  it.concurrent('/queue: cancel answers at once and the job ends, whatever /queue answers', async () => {
-    await withPair(async (sim, svc) => {
-      const outcomes: Record<string, string> = {};
-      for (const [label, answer] of Object.entries(ANSWERS)) {
-        sim.resetFaults();
-        sim.setFaults({ hangExecution: true, hostile: { '/queue': answer } });
-        const accepted = await call(svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'queue', quality_level: 'low', seed: seed++ }, headers: { prefer: 'respond-async' } });
-        expect(accepted.status, accepted.text).toBe(202);
-        const id = accepted.json.job_id as string;
-        const end = Date.now() + 3_000;
-        while (sim.executor.running === null && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
-        const started = Date.now();
-        const cancelled = await call(svc.url, 'POST', `/api/pipeline/jobs/${id}/cancel`);
-        const took = Date.now() - started;
-        expect(took, `${label}: cancel took ${took} ms`).toBeLessThan(1_500);
-        expect(cancelled.status, cancelled.text).toBe(200);
-        expect(cancelled.json.status).toBe('cancelled');
-        outcomes[label] = `${cancelled.json.status} in ${took} ms`;
-        sim.executor.interrupt(undefined); // free the simulator for the next case whatever /queue did
-      }
-      figures.push(`/queue (cancel): ${JSON.stringify(outcomes)}`);
-    });
-  }, 240_000);
+  it.concurrent(
+    '/system_stats: health answers 200 at once and says why the engine is unhealthy',
+    async () => {
+      await withPair(async (sim, svc) => {
+        const outcomes: Record<string, string> = {};
+        for (const [label, answer] of Object.entries(ANSWERS)) {
+          sim.resetFaults();
+          sim.setFaults({ hostile: { '/system_stats': answer } });
+          const started = Date.now();
+          const res = await call(svc.url, 'GET', '/api/health');
+          expect(Date.now() - started, label).toBeLessThan(2_000);
+          expect(res.status, res.text).toBe(200);
+          const engine = res.json.engines[0];
+          outcomes[label] = engine.status === 'healthy' ? 'healthy' : engine.error_code;
+          if (engine.status !== 'healthy') expect(ERROR_CODES).toContain(engine.error_code);
+        }
+        figures.push(`/system_stats: ${JSON.stringify(outcomes)}`);
+        for (const label of ['status 500', 'reset', 'trickle', 'endless', 'oversized (200 MB)', 'garbage'])
+          expect(outcomes[label], label).not.toBe('healthy');
+      });
+    },
+    120_000,
+  );
 
-  it.concurrent.each(SOCKETS)('a %s WebSocket: jobs still complete from /history', async (fault) => {
-    await withPair(async (sim, svc) => {
-      sim.setFaults({ hostileSocket: fault });
-      const results = await Promise.all([generate(svc), generate(svc)]);
-      for (const r of results) expect(r.status, r.text).toBe(200);
-      figures.push(`socket ${fault}: 2 of 2 completed`);
-    });
-  }, 60_000);
+  it.concurrent(
+    '/queue: cancel answers at once and the job ends, whatever /queue answers',
+    async () => {
+      await withPair(async (sim, svc) => {
+        const outcomes: Record<string, string> = {};
+        for (const [label, answer] of Object.entries(ANSWERS)) {
+          sim.resetFaults();
+          sim.setFaults({ hangExecution: true, hostile: { '/queue': answer } });
+          const accepted = await call(svc.url, 'POST', '/api/pipeline/generate/image', {
+            json: { preset_id: 'photoreal_portrait_v1', prompt: 'queue', quality_level: 'low', seed: seed++ },
+            headers: { prefer: 'respond-async' },
+          });
+          expect(accepted.status, accepted.text).toBe(202);
+          const id = accepted.json.job_id as string;
+          const end = Date.now() + 3_000;
+          while (sim.executor.running === null && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+          const started = Date.now();
+          const cancelled = await call(svc.url, 'POST', `/api/pipeline/jobs/${id}/cancel`);
+          const took = Date.now() - started;
+          expect(took, `${label}: cancel took ${took} ms`).toBeLessThan(1_500);
+          expect(cancelled.status, cancelled.text).toBe(200);
+          expect(cancelled.json.status).toBe('cancelled');
+          outcomes[label] = `${cancelled.json.status} in ${took} ms`;
+          sim.executor.interrupt(undefined); // free the simulator for the next case whatever /queue did
+        }
+        figures.push(`/queue (cancel): ${JSON.stringify(outcomes)}`);
+      });
+    },
+    240_000,
+  );
+
+  it.concurrent.each(SOCKETS)(
+    'a %s WebSocket: jobs still complete from /history',
+    async (fault) => {
+      await withPair(async (sim, svc) => {
+        sim.setFaults({ hostileSocket: fault });
+        const results = await Promise.all([generate(svc), generate(svc)]);
+        for (const r of results) expect(r.status, r.text).toBe(200);
+        figures.push(`socket ${fault}: 2 of 2 completed`);
+      });
+    },
+    60_000,
+  );
 
   it('nothing escaped as an uncaught error or unhandled rejection; memory and disk stayed bounded', () => {
     clearInterval(sampler);
     for (const line of figures) console.log(`[figures] hostile ${line}`);
     const growthMb = (peakRss - baseRss) / 1048576;
-    console.log(`[figures] hostile summary: ${jobsRun} jobs under ${Object.keys(ANSWERS).length} answers × ${REPEAT}, 0 uncaught (${unexpected.length}), slowest end ${(slowest / 1000).toFixed(1)} s (deadline ${DEADLINE_S} s), peak RSS ${(peakRss / 1048576).toFixed(0)} MB (+${growthMb.toFixed(0)} MB) with 200 MB answers refused, data folders ${disk.map((b) => `${(b / 1024).toFixed(0)} KB`).join(' / ')}`);
+    console.log(
+      `[figures] hostile summary: ${jobsRun} jobs under ${Object.keys(ANSWERS).length} answers × ${REPEAT}, 0 uncaught (${unexpected.length}), slowest end ${(slowest / 1000).toFixed(1)} s (deadline ${DEADLINE_S} s), peak RSS ${(peakRss / 1048576).toFixed(0)} MB (+${growthMb.toFixed(0)} MB) with 200 MB answers refused, data folders ${disk.map((b) => `${(b / 1024).toFixed(0)} KB`).join(' / ')}`,
+    );
     expect(unexpected).toEqual([]);
     // Ten services and simulators share this process; 200 MB answers and endless bodies are refused
     // at 2 MiB (JSON) and 4 MiB (outputs), never buffered (one buffered 200 MB answer alone is +400 MB).

@@ -14,7 +14,9 @@ const SECRET_OUTSIDE = 'outside-the-data-folder-4f1c';
 beforeAll(async () => {
   sim = await startComfySimulator();
   svc = await startService({ COMFYUI_URL: sim.url, AINFLUENCER_PRESETS_DIR: tinyPresetsDir() });
-  const res = await call(svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'traversal', quality_level: 'low' } });
+  const res = await call(svc.url, 'POST', '/api/pipeline/generate/image', {
+    json: { preset_id: 'photoreal_portrait_v1', prompt: 'traversal', quality_level: 'low' },
+  });
   jobId = res.json.job_id;
   // A file outside the data folder, and a symlink planted in the job's artifact folder pointing at it.
   const outside = path.join(tempDir('outside'), 'secret.png');
@@ -22,20 +24,46 @@ beforeAll(async () => {
   symlinkSync(outside, path.join(svc.dataDir, 'artifacts', jobId, 'image', 'image_002.png'));
   symlinkSync('/etc', path.join(svc.dataDir, 'artifacts', jobId, 'etc'));
 });
-afterAll(async () => { await svc?.close(); await sim?.close(); });
+afterAll(async () => {
+  await svc?.close();
+  await sim?.close();
+});
 
 /** ≥ 200 traversal payloads: dot segments in every encoding, NUL, absolute and Windows paths, full-width dots. */
 function payloads(): string[] {
-  const dots = ['..', '%2e%2e', '%2E%2E', '%252e%252e', '.%2e', '%2e.', '．．', '%EF%BC%8E%EF%BC%8E', '..%00', '..%c0%af', '....'];
+  const dots = [
+    '..',
+    '%2e%2e',
+    '%2E%2E',
+    '%252e%252e',
+    '.%2e',
+    '%2e.',
+    '．．',
+    '%EF%BC%8E%EF%BC%8E',
+    '..%00',
+    '..%c0%af',
+    '....',
+  ];
   const seps = ['/', '%2f', '%2F', '%252f', '\\', '%5c', '%255c', '／', '%EF%BC%8F'];
   const targets = ['etc/passwd', 'jobs/' + 'x.json', 'index.jsonl', 'windows/win.ini', 'proc/self/environ'];
   const out = new Set<string>();
   for (const d of dots) for (const s of seps) for (const t of targets.slice(0, 3)) out.add(`${d}${s}${d}${s}${t}`);
   for (const t of targets) {
-    out.add(`/${t}`); out.add(`%2f${t}`); out.add(`C:\\${t.replace(/\//g, '\\')}`); out.add(`C:%5c${t}`); out.add(`\\\\server\\share\\${t}`);
-    out.add(`${t}%00.png`); out.add(`image_001.png%00/../../${t}`); out.add(`file:///${t}`);
+    out.add(`/${t}`);
+    out.add(`%2f${t}`);
+    out.add(`C:\\${t.replace(/\//g, '\\')}`);
+    out.add(`C:%5c${t}`);
+    out.add(`\\\\server\\share\\${t}`);
+    out.add(`${t}%00.png`);
+    out.add(`image_001.png%00/../../${t}`);
+    out.add(`file:///${t}`);
   }
-  out.add('etc'); out.add('etc/passwd'); out.add('image_002.png'); out.add('metadata.json'); out.add('.'); out.add('%2e');
+  out.add('etc');
+  out.add('etc/passwd');
+  out.add('image_002.png');
+  out.add('metadata.json');
+  out.add('.');
+  out.add('%2e');
   return [...out];
 }
 
@@ -54,18 +82,36 @@ describe('path traversal', () => {
       expect(res.text).not.toMatch(/root:x:0:0|\[fonts\]/);
     };
     for (const p of list) {
-      for (const route of [`/api/pipeline/jobs/${p}`, `/api/pipeline/jobs/${p}/artifacts`, `/api/pipeline/jobs/${p}/logs`, `/api/pipeline/jobs/${p}/events`,
-        `/api/pipeline/jobs/${jobId}/artifacts/${p}`, `/api/pipeline/jobs/${p}/artifacts/image_001.png`,
-        `/content/images/${p}`, `/content/images//api/pipeline/jobs/${jobId}/artifacts/${p}`, `/content/images/${jobId}/image/${p}`, `/content/images/${p}/image/image_001.png`]) {
+      for (const route of [
+        `/api/pipeline/jobs/${p}`,
+        `/api/pipeline/jobs/${p}/artifacts`,
+        `/api/pipeline/jobs/${p}/logs`,
+        `/api/pipeline/jobs/${p}/events`,
+        `/api/pipeline/jobs/${jobId}/artifacts/${p}`,
+        `/api/pipeline/jobs/${p}/artifacts/image_001.png`,
+        `/content/images/${p}`,
+        `/content/images//api/pipeline/jobs/${jobId}/artifacts/${p}`,
+        `/content/images/${jobId}/image/${p}`,
+        `/content/images/${p}/image/image_001.png`,
+      ]) {
         check(await rawRequest(svc.url, 'GET', toRawPath(route)));
       }
       check(await rawRequest(svc.url, 'POST', toRawPath(`/api/pipeline/jobs/${p}/cancel`)));
-      const gen = await call(svc.url, 'POST', '/api/pipeline/generate/image', { json: { preset_id: 'photoreal_portrait_v1', prompt: 'x', identity_reference: [decodeURIComponent(safeDecode(p))], consent_given: true } });
+      const gen = await call(svc.url, 'POST', '/api/pipeline/generate/image', {
+        json: {
+          preset_id: 'photoreal_portrait_v1',
+          prompt: 'x',
+          identity_reference: [decodeURIComponent(safeDecode(p))],
+          consent_given: true,
+        },
+      });
       expect([400, 422]).toContain(gen.status);
       expect(gen.text).not.toContain(SECRET_OUTSIDE);
     }
     expect([...statuses.keys()].every((s) => s === 400 || s === 404)).toBe(true);
-    console.log(`[figures] traversal: ${list.length} payloads × 12 routes, statuses ${JSON.stringify(Object.fromEntries(statuses))}`);
+    console.log(
+      `[figures] traversal: ${list.length} payloads × 12 routes, statuses ${JSON.stringify(Object.fromEntries(statuses))}`,
+    );
   });
 
   it('a planted symlink inside an artifact folder is never followed', async () => {
@@ -90,5 +136,9 @@ function toRawPath(p: string): string {
 }
 
 function safeDecode(s: string): string {
-  try { return encodeURIComponent(decodeURIComponent(s)); } catch { return encodeURIComponent(s); }
+  try {
+    return encodeURIComponent(decodeURIComponent(s));
+  } catch {
+    return encodeURIComponent(s);
+  }
 }

@@ -7,21 +7,36 @@ import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.j
 import { decodePng } from '../../src/util/png.js';
 import { invertGraph, txt2imgGraph } from '../helpers/graphs.js';
 import { waitUntil } from '../helpers/wait.js';
+import { socketText } from '../../src/util/text-of.js';
 
 let sim: ComfySimulator;
-beforeAll(async () => { sim = await startComfySimulator(); });
-afterAll(async () => { await sim.close(); });
+beforeAll(async () => {
+  sim = await startComfySimulator();
+});
+afterAll(async () => {
+  await sim.close();
+});
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (r: Response | Promise<Response>): Promise<any> => (await r).json();
-const post = (p: string, body: unknown) => fetch(`${sim.url}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = (p: string, body: unknown) =>
+  fetch(`${sim.url}${p}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
-interface Msg { type: string; data: Record<string, unknown> }
+interface Msg {
+  type: string;
+  data: Record<string, unknown>;
+}
 async function openSocket(clientId: string): Promise<{ ws: WebSocket; messages: Msg[]; binary: Buffer[] }> {
   const ws = new WebSocket(`${sim.url.replace('http', 'ws')}/ws?clientId=${clientId}`);
   const messages: Msg[] = [];
   const binary: Buffer[] = [];
-  ws.on('message', (data, isBinary) => { if (isBinary) binary.push(data as Buffer); else messages.push(JSON.parse(String(data))); });
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) binary.push(data as Buffer);
+    else messages.push(JSON.parse(socketText(data)));
+  });
   await new Promise((r) => ws.once('open', r));
   await waitUntil('the condition', () => messages.length > 0);
   return { ws, messages, binary };
@@ -30,27 +45,51 @@ describe('simulator protocol fidelity', () => {
   it('sends status with sid first, then the documented order for a run, targeted to the client', async () => {
     const mine = await openSocket('c1');
     const other = await openSocket('c2');
-    expect(mine.messages[0]).toEqual({ type: 'status', data: { status: { exec_info: { queue_remaining: 0 } }, sid: 'c1' } });
+    expect(mine.messages[0]).toEqual({
+      type: 'status',
+      data: { status: { exec_info: { queue_remaining: 0 } }, sid: 'c1' },
+    });
     const id = randomUUID();
     const res = await post('/prompt', { prompt: invertGraph(`order/${id}`, 0x010203), client_id: 'c1', prompt_id: id });
     expect(await res.json()).toEqual({ prompt_id: id, number: expect.any(Number), node_errors: {} });
     await waitUntil('the condition', () => mine.messages.some((m) => m.type === 'executing' && m.data.node === null));
-    const seq = mine.messages.slice(1).filter((m) => m.type !== 'progress_state').map((m) => (m.type === 'executing' ? `executing:${m.data.node}` : m.type));
-    expect(seq).toEqual(['status', 'status', 'execution_start', 'execution_cached', 'executing:1', 'executing:2', 'executing:3', 'executed', 'execution_success', 'status', 'executing:null']);
+    const seq = mine.messages
+      .slice(1)
+      .filter((m) => m.type !== 'progress_state')
+      .map((m) => (m.type === 'executing' ? `executing:${String(m.data.node)}` : m.type));
+    expect(seq).toEqual([
+      'status',
+      'status',
+      'execution_start',
+      'execution_cached',
+      'executing:1',
+      'executing:2',
+      'executing:3',
+      'executed',
+      'execution_success',
+      'status',
+      'executing:null',
+    ]);
     // The other client sees broadcasts only.
     const otherTypes = new Set(other.messages.slice(1).map((m) => m.type));
     expect([...otherTypes].sort()).toEqual(['progress_state', 'status']);
-    mine.ws.close(); other.ws.close();
+    mine.ws.close();
+    other.ws.close();
   });
 
   it('replays a cached run: all nodes cached, executed replay with the same filenames, no new file', async () => {
     const s = await openSocket('cache-client');
     const graph = invertGraph(`cached/${randomUUID()}`, 0x0a0b0c);
-    const a = randomUUID(), b = randomUUID();
+    const a = randomUUID(),
+      b = randomUUID();
     await post('/prompt', { prompt: graph, client_id: 'cache-client', prompt_id: a });
-    await waitUntil('the condition', () => s.messages.some((m) => m.type === 'executing' && m.data.node === null && m.data.prompt_id === a));
+    await waitUntil('the condition', () =>
+      s.messages.some((m) => m.type === 'executing' && m.data.node === null && m.data.prompt_id === a),
+    );
     await post('/prompt', { prompt: graph, client_id: 'cache-client', prompt_id: b });
-    await waitUntil('the condition', () => s.messages.some((m) => m.type === 'executing' && m.data.node === null && m.data.prompt_id === b));
+    await waitUntil('the condition', () =>
+      s.messages.some((m) => m.type === 'executing' && m.data.node === null && m.data.prompt_id === b),
+    );
     const ofB = s.messages.filter((m) => m.data.prompt_id === b);
     expect(ofB.find((m) => m.type === 'execution_cached')!.data.nodes).toEqual(['1', '2', '3']);
     expect(ofB.filter((m) => m.type === 'executing' && m.data.node !== null)).toEqual([]);
@@ -66,7 +105,10 @@ describe('simulator protocol fidelity', () => {
       await post('/prompt', { prompt: invertGraph(`${sub}/pic`, color, 16), prompt_id: id });
       await waitUntil('the condition', () => sim.executor.history.has(id));
     }
-    const hist = (await json(fetch(`${sim.url}/history?max_items=2`))) as Record<string, { outputs: Record<string, { images: { filename: string; subfolder: string }[] }> }>;
+    const hist = (await json(fetch(`${sim.url}/history?max_items=2`))) as Record<
+      string,
+      { outputs: Record<string, { images: { filename: string; subfolder: string }[] }> }
+    >;
     const files = Object.values(hist).map((h) => h.outputs['3']!.images[0]!);
     expect(files.map((f) => f.filename)).toEqual(['pic_00001_.png', 'pic_00002_.png']);
     expect(files[0]!.subfolder).toBe(sub);
@@ -74,20 +116,30 @@ describe('simulator protocol fidelity', () => {
     expect([...img.data.subarray(0, 3)]).toEqual([0, 255, 255]); // red inverted
   });
 
-  it('rejects bad prompts with ComfyUI\'s shapes', async () => {
+  it("rejects bad prompts with ComfyUI's shapes", async () => {
     const r1 = await post('/prompt', { nothing: true });
     expect(r1.status).toBe(400);
     expect((await json(r1)).error.type).toBe('no_prompt');
     const r2 = await post('/prompt', { prompt: invertGraph('x'), prompt_id: 'not-a-uuid' });
     expect((await json(r2)).error.type).toBe('invalid_prompt_id');
     const r3 = await post('/prompt', { prompt: { '1': { class_type: 'NoSuchNode', inputs: {} } } });
-    expect(await json(r3)).toMatchObject({ error: { type: 'missing_node_type', extra_info: { node_id: '1', class_type: 'NoSuchNode' } }, node_errors: {} });
-    const r4 = await post('/prompt', { prompt: { '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } } } });
+    expect(await json(r3)).toMatchObject({
+      error: { type: 'missing_node_type', extra_info: { node_id: '1', class_type: 'NoSuchNode' } },
+      node_errors: {},
+    });
+    const r4 = await post('/prompt', {
+      prompt: { '1': { class_type: 'EmptyImage', inputs: { width: 8, height: 8, batch_size: 1, color: 0 } } },
+    });
     expect((await json(r4)).error.type).toBe('prompt_no_outputs');
     const r5 = await post('/prompt', { prompt: txt2imgGraph('x', { sampler: 'eulr', ckpt: 'nope.safetensors' }) });
     const body = await json(r5);
     expect(body.error.type).toBe('prompt_outputs_failed_validation');
-    const types = Object.values(body.node_errors as Record<string, { errors: { type: string; extra_info: { input_name: string } }[]; dependent_outputs: string[] }>).flatMap((n) => n.errors.map((e) => `${e.type}:${e.extra_info.input_name}`));
+    const types = Object.values(
+      body.node_errors as Record<
+        string,
+        { errors: { type: string; extra_info: { input_name: string } }[]; dependent_outputs: string[] }
+      >,
+    ).flatMap((n) => n.errors.map((e) => `${e.type}:${e.extra_info.input_name}`));
     expect(types.sort()).toEqual(['value_not_in_list:ckpt_name', 'value_not_in_list:sampler_name']);
     expect(body.node_errors['3'].dependent_outputs).toEqual(['9']);
     const r6 = await fetch(`${sim.url}/prompt`, { method: 'POST', body: '{bad json' });
@@ -109,7 +161,9 @@ describe('simulator protocol fidelity', () => {
     expect((await fetch(`${sim.url}/view?filename=a.png&type=secret`)).status).toBe(400);
     expect((await fetch(`${sim.url}/view?filename=passwd&subfolder=../../../../etc`)).status).toBe(403);
     expect((await fetch(`${sim.url}/view`)).status).toBe(404);
-    const annotated = await fetch(`${sim.url}/api/view?filename=${encodeURIComponent(`${id}_00001_.png [output]`)}&subfolder=view&type=input`);
+    const annotated = await fetch(
+      `${sim.url}/api/view?filename=${encodeURIComponent(`${id}_00001_.png [output]`)}&subfolder=view&type=input`,
+    );
     expect(annotated.status).toBe(200);
   });
 
@@ -137,7 +191,8 @@ describe('simulator protocol fidelity', () => {
     // insightface is never registered (the packs read it directly).
     expect(await json(fetch(`${sim.url}/models/luts`))).toContain('reinhard_tonemap.cube');
     sim.setFaults({ packs: [] });
-    for (const folder of ['luts', 'ipadapter', 'instantid', 'facerestore_models', 'insightface']) expect((await fetch(`${sim.url}/models/${folder}`)).status, folder).toBe(404);
+    for (const folder of ['luts', 'ipadapter', 'instantid', 'facerestore_models', 'insightface'])
+      expect((await fetch(`${sim.url}/models/${folder}`)).status, folder).toBe(404);
     expect(await json(fetch(`${sim.url}/models/clip_vision`))).toContain('CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors');
     sim.resetFaults();
     expect((await fetch(`${sim.url}/nope`)).status).toBe(404);
@@ -154,12 +209,19 @@ describe('simulator protocol fidelity', () => {
     const ws = new WebSocket(`${sim.url.replace('http', 'ws')}/ws?clientId=flags`);
     const msgs: Msg[] = [];
     const bins: Buffer[] = [];
-    ws.on('message', (d, isBinary) => { if (isBinary) bins.push(d as Buffer); else msgs.push(JSON.parse(String(d))); });
+    ws.on('message', (d, isBinary) => {
+      if (isBinary) bins.push(d as Buffer);
+      else msgs.push(JSON.parse(socketText(d)));
+    });
     await new Promise((r) => ws.once('open', r));
     ws.send(JSON.stringify({ type: 'feature_flags', data: { supports_preview_metadata: true } }));
     await waitUntil('the condition', () => msgs.some((m) => m.type === 'feature_flags'));
     const id = randomUUID();
-    await post('/prompt', { prompt: txt2imgGraph(`p/${id}`, { steps: 3, seed: 99, size: 64 }), client_id: 'flags', prompt_id: id });
+    await post('/prompt', {
+      prompt: txt2imgGraph(`p/${id}`, { steps: 3, seed: 99, size: 64 }),
+      client_id: 'flags',
+      prompt_id: id,
+    });
     await waitUntil('the condition', () => msgs.some((m) => m.type === 'executing' && m.data.node === null));
     expect(bins.length).toBe(3);
     expect(bins[0]!.readUInt32BE(0)).toBe(4);
@@ -172,7 +234,8 @@ describe('simulator protocol fidelity', () => {
   it('runs one prompt at a time in FIFO order and reports the queue', async () => {
     sim.setFaults({ stepMs: 20 });
     const ids = [randomUUID(), randomUUID(), randomUUID()];
-    for (const [i, id] of ids.entries()) await post('/prompt', { prompt: txt2imgGraph(`q/${id}`, { steps: 5, seed: 1000 + i, size: 32 }), prompt_id: id });
+    for (const [i, id] of ids.entries())
+      await post('/prompt', { prompt: txt2imgGraph(`q/${id}`, { steps: 5, seed: 1000 + i, size: 32 }), prompt_id: id });
     const queue = await json(fetch(`${sim.url}/queue`));
     expect(queue.queue_running).toHaveLength(1);
     expect(queue.queue_pending.map((q: unknown[]) => q[1])).toEqual(ids.slice(1));

@@ -9,7 +9,9 @@ import { tempDir } from '../helpers/temp-dirs.js';
 import { seededRandom } from '../helpers/random.js';
 
 let dir: string;
-beforeEach(() => { dir = tempDir('sink'); });
+beforeEach(() => {
+  dir = tempDir('sink');
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const sizes = seededRandom('artifact sink chunk sizes');

@@ -4,7 +4,11 @@ import { ordinaryPrompts } from '../helpers/ordinary-prompts.js';
 
 /** Deterministic fake secrets of each kind (shapes only; none is real). */
 function corpus(n: number) {
-  const alnum = (i: number, len: number) => Array.from({ length: len }, (_, k) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[(i * 7 + k * 13) % 62]).join('');
+  const alnum = (i: number, len: number) =>
+    Array.from(
+      { length: len },
+      (_, k) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'[(i * 7 + k * 13) % 62],
+    ).join('');
   const out: Record<string, string[]> = { bearer: [], sk: [], hf: [], ghp: [], jwt: [], aws: [], url: [], pem: [] };
   for (let i = 0; i < n; i++) {
     out.bearer!.push(`Bearer ${alnum(i, 20)}9x`);
@@ -12,19 +16,40 @@ function corpus(n: number) {
     out.hf!.push(`hf_${alnum(i + 1, 34)}`);
     out.ghp!.push(`ghp_${alnum(i + 2, 36)}`);
     out.jwt!.push(`eyJ${alnum(i, 18)}.eyJ${alnum(i + 3, 24)}.${alnum(i + 5, 30)}`);
-    out.aws!.push(`AKIA${alnum(i, 16).toUpperCase().replace(/[^A-Z0-9]/g, 'Q')}`);
+    out.aws!.push(
+      `AKIA${alnum(i, 16)
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, 'Q')}`,
+    );
     out.url!.push(`https://user${i}:p4ss${alnum(i, 10)}@example.test/path`);
-    out.pem!.push(`-----BEGIN RSA PRIVATE KEY-----\nMIIE${alnum(i, 40)}\n${alnum(i + 9, 40)}\n-----END RSA PRIVATE KEY-----`);
+    out.pem!.push(
+      `-----BEGIN RSA PRIVATE KEY-----\nMIIE${alnum(i, 40)}\n${alnum(i + 9, 40)}\n-----END RSA PRIVATE KEY-----`,
+    );
   }
   return out;
 }
 
 const ORDINARY = [
-  'a monkey with a golden key', 'a secret garden at dawn', 'a token of love carved in wood', 'a keynote speaker on stage',
-  'roast turkey on a table', 'portrait of an author with a quill', 'Token appreciation gift', 'a bearer of good news',
-  'the password is love, says the poster', 'basic portrait, soft light', 'a key: the answer to everything', 'a keyboard and a mouse',
-  'ratio 16:9 cinematic frame', 'time 10:30 on the clock', 'https://example.com/reference-style', 'skin texture, sk-level detail',
-  'hf_style typography', 'the monkey holds a skeleton key', 'A Secret-Keeper in a cloak', 'tokens, coins and keys on velvet',
+  'a monkey with a golden key',
+  'a secret garden at dawn',
+  'a token of love carved in wood',
+  'a keynote speaker on stage',
+  'roast turkey on a table',
+  'portrait of an author with a quill',
+  'Token appreciation gift',
+  'a bearer of good news',
+  'the password is love, says the poster',
+  'basic portrait, soft light',
+  'a key: the answer to everything',
+  'a keyboard and a mouse',
+  'ratio 16:9 cinematic frame',
+  'time 10:30 on the clock',
+  'https://example.com/reference-style',
+  'skin texture, sk-level detail',
+  'hf_style typography',
+  'the monkey holds a skeleton key',
+  'A Secret-Keeper in a cloak',
+  'tokens, coins and keys on velvet',
 ];
 
 describe('redaction', () => {
@@ -32,7 +57,11 @@ describe('redaction', () => {
   it.each(Object.keys(secrets))('removes every %s secret placed in prompts, nested inputs and error texts', (kind) => {
     for (const secret of secrets[kind]!) {
       const prompt = `a portrait, ${secret}, studio light`;
-      const out = redact({ prompt, nested: { list: [secret, { deeper: `x ${secret} y` }] }, upstream_error: `ComfyUI said: ${secret}` });
+      const out = redact({
+        prompt,
+        nested: { list: [secret, { deeper: `x ${secret} y` }] },
+        upstream_error: `ComfyUI said: ${secret}`,
+      });
       const text = JSON.stringify(out);
       // The secret's distinctive body is gone.
       const body = secret.replace(/^(Bearer |-----BEGIN RSA PRIVATE KEY-----\n)/, '').slice(0, 24);
@@ -42,12 +71,41 @@ describe('redaction', () => {
   });
 
   it('removes values under credential-named keys whatever they hold', () => {
-    const out = redact({ api_key: 'abc', token: 'short', password: 'hunter2', authorization: 'Basic x', headers: { cookie: 'a=b', 'x-api-key': 'k' }, openai_api_key: 'z', preset_id: 'photoreal_portrait_v1', key_light: 'warm' });
-    expect(out).toEqual({ api_key: REDACTED, token: REDACTED, password: REDACTED, authorization: REDACTED, headers: { cookie: REDACTED, 'x-api-key': REDACTED }, openai_api_key: REDACTED, preset_id: 'photoreal_portrait_v1', key_light: 'warm' });
+    const out = redact({
+      api_key: 'abc',
+      token: 'short',
+      password: 'hunter2',
+      authorization: 'Basic x',
+      headers: { cookie: 'a=b', 'x-api-key': 'k' },
+      openai_api_key: 'z',
+      preset_id: 'photoreal_portrait_v1',
+      key_light: 'warm',
+    });
+    expect(out).toEqual({
+      api_key: REDACTED,
+      token: REDACTED,
+      password: REDACTED,
+      authorization: REDACTED,
+      headers: { cookie: REDACTED, 'x-api-key': REDACTED },
+      openai_api_key: REDACTED,
+      preset_id: 'photoreal_portrait_v1',
+      key_light: 'warm',
+    });
   });
 
   it('leaves 500 ordinary prompts byte-identical', () => {
-    const subjects = ['monkey', 'turkey', 'keynote', 'secret garden', 'token of love', 'author', 'keyholder', 'passport photo', 'skier', 'ghost'];
+    const subjects = [
+      'monkey',
+      'turkey',
+      'keynote',
+      'secret garden',
+      'token of love',
+      'author',
+      'keyholder',
+      'passport photo',
+      'skier',
+      'ghost',
+    ];
     let count = 0;
     for (let i = 0; i < 500; i++) {
       const base = ORDINARY[i % ORDINARY.length]!;
@@ -71,14 +129,18 @@ describe('redaction', () => {
 
   it('in a prompt, a keyword followed by a word is left alone; credential shapes are still removed', () => {
     expect(redact({ prompt: 'a lighthouse, password: hunter2xyz' }).prompt).toBe('a lighthouse, password: hunter2xyz');
-    expect(redact({ prompt: 'a lighthouse, sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234' }).prompt).toBe(`a lighthouse, ${REDACTED}`);
+    expect(redact({ prompt: 'a lighthouse, sk-proj-AbCdEfGhIjKlMnOpQrStUvWx1234' }).prompt).toBe(
+      `a lighthouse, ${REDACTED}`,
+    );
     expect(redact({ prompt: 'see Basic dXNlcjpodW50ZXIy please' }).prompt).toBe(`see Basic ${REDACTED} please`);
     // Machine text (logs, upstream errors) still loses key=value credentials.
     expect(redactString('connect failed: password=hunter2xyz')).toBe(`connect failed: password=${REDACTED}`);
   });
 
   it('does not walk class instances (sockets, requests)', () => {
-    class Big { self = this; }
+    class Big {
+      self = this;
+    }
     const b = new Big();
     expect(redact({ b }).b).toBe(b);
   });
@@ -86,9 +148,32 @@ describe('redaction', () => {
   // Fragments that each rule starts on or fails late on; repeated to a megabyte, each would make a
   // backtracking or rescanning pattern quadratic (the URL rule took 3.6 s on 128 KB before).
   const ADVERSARIAL = [
-    'a.', 'a-', 'x://', 'a://a:', 'http://a:a', '://a:b', 'sk-', 'eyJ-', 'eyJaaaaa.', 'eyJaaaaa.eyJaaaaa.', 'hf_',
-    'ghp_', 'xoxb-', 'AIza', 'AKIA', 'Bearer ', 'Token a', 'password ', 'password=', 'api_key:"', '-----BEGIN PRIVATE KEY-----',
-    '-----BEGIN RSA PRIVATE KEY-----\nMIIE', '----', 'a:', '=', ' ',
+    'a.',
+    'a-',
+    'x://',
+    'a://a:',
+    'http://a:a',
+    '://a:b',
+    'sk-',
+    'eyJ-',
+    'eyJaaaaa.',
+    'eyJaaaaa.eyJaaaaa.',
+    'hf_',
+    'ghp_',
+    'xoxb-',
+    'AIza',
+    'AKIA',
+    'Bearer ',
+    'Token a',
+    'password ',
+    'password=',
+    'api_key:"',
+    '-----BEGIN PRIVATE KEY-----',
+    '-----BEGIN RSA PRIVATE KEY-----\nMIIE',
+    '----',
+    'a:',
+    '=',
+    ' ',
   ];
   const MB = 1 << 20;
   const fastest = (text: string) => {
@@ -110,7 +195,10 @@ describe('redaction', () => {
     const seed = 20261201;
     console.log(`[seed] redaction mix seed ${seed}`);
     let state = seed;
-    const next = () => { state = (state * 1103515245 + 12345) & 0x7fffffff; return state; };
+    const next = () => {
+      state = (state * 1103515245 + 12345) & 0x7fffffff;
+      return state;
+    };
     const parts: string[] = [];
     let size = 0;
     while (size < MB) {
@@ -131,4 +219,3 @@ describe('redaction', () => {
     expect(redactClipped(pem, 300)).not.toContain('MIIE');
   });
 });
-

@@ -4,14 +4,24 @@ import { chooseBackend, fitness, type BackendView, type JobView } from '../../sr
 import { lacking } from '../../src/workers/requirements.js';
 
 const catalogue = (classes: string[], ckpts = ['base.safetensors', 'other.safetensors']): EngineCapabilities => ({
-  node_classes: classes, choices: { CheckpointLoaderSimple: { ckpt_name: ckpts } },
+  node_classes: classes,
+  choices: { CheckpointLoaderSimple: { ckpt_name: ckpts } },
 });
 const core = ['CheckpointLoaderSimple', 'KSampler', 'SaveImage'];
 const backend = (id: string, over: Partial<BackendView> = {}): BackendView => ({
-  id, engineKind: 'local_comfy', accepting: true, free: 1, load: 0, catalogue: catalogue(core), lastCheckpoint: null, ...over,
+  id,
+  engineKind: 'local_comfy',
+  accepting: true,
+  free: 1,
+  load: 0,
+  catalogue: catalogue(core),
+  lastCheckpoint: null,
+  ...over,
 });
 const job = (over: Partial<JobView> = {}): JobView => ({
-  engines: ['local_comfy'], checkpoint: 'base.safetensors', excluded: new Set(),
+  engines: ['local_comfy'],
+  checkpoint: 'base.safetensors',
+  excluded: new Set(),
   graph: {
     1: { class_type: 'CheckpointLoaderSimple', inputs: { ckpt_name: 'base.safetensors' } },
     2: { class_type: 'KSampler', inputs: { model: ['1', 0] } },
@@ -21,7 +31,7 @@ const job = (over: Partial<JobView> = {}): JobView => ({
 });
 
 describe('dispatch: which backend takes a job', () => {
-  it('prefers the backend whose last checkpoint is the job\'s, then the idlest, then configuration order', () => {
+  it("prefers the backend whose last checkpoint is the job's, then the idlest, then configuration order", () => {
     const a = backend('a', { load: 0 });
     const b = backend('b', { load: 0.5, lastCheckpoint: 'base.safetensors' });
     const c = backend('c', { load: 0 });
@@ -32,7 +42,13 @@ describe('dispatch: which backend takes a job', () => {
 
   it('skips backends that are paused, full, of another kind or refused the job', () => {
     const jobView = job({ excluded: new Set(['c']) });
-    const list = [backend('a', { accepting: false }), backend('b', { free: 0 }), backend('c'), backend('d', { engineKind: 'remote_x' }), backend('e', { load: 0.9 })];
+    const list = [
+      backend('a', { accepting: false }),
+      backend('b', { free: 0 }),
+      backend('c'),
+      backend('d', { engineKind: 'remote_x' }),
+      backend('e', { load: 0.9 }),
+    ];
     expect(chooseBackend(list, jobView)?.id).toBe('e');
     expect(chooseBackend(list.slice(0, 4), jobView)).toBeNull();
   });
@@ -40,13 +56,17 @@ describe('dispatch: which backend takes a job', () => {
   it('sends a job only where the catalogue has its nodes and models; unknown catalogues count as able', () => {
     const withPack = backend('pack', { catalogue: catalogue([...core, 'ProPostFilmGrain']), load: 0.5 });
     const plain = backend('plain');
-    const grainJob = job({ graph: { ...job().graph, 4: { class_type: 'ProPostFilmGrain', inputs: { image: ['3', 0] } } } });
+    const grainJob = job({
+      graph: { ...job().graph, 4: { class_type: 'ProPostFilmGrain', inputs: { image: ['3', 0] } } },
+    });
     expect(fitness(plain, grainJob)).toBe('lacks');
     expect(chooseBackend([plain, withPack], grainJob)?.id).toBe('pack');
     expect(chooseBackend([plain, backend('unknown', { catalogue: null, load: 0.9 })], grainJob)?.id).toBe('unknown');
     // The pack's backend is busy: the job waits for it rather than going where it cannot run.
     expect(chooseBackend([plain, { ...withPack, free: 0 }], grainJob)).toBeNull();
-    expect(lacking(catalogue(core, ['other.safetensors']), job().graph)).toEqual(['CheckpointLoaderSimple.ckpt_name = base.safetensors']);
+    expect(lacking(catalogue(core, ['other.safetensors']), job().graph)).toEqual([
+      'CheckpointLoaderSimple.ckpt_name = base.safetensors',
+    ]);
   });
 
   it('when no backend anywhere offers everything, one that lacks it gets the job (its preflight names what to install)', () => {

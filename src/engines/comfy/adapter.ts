@@ -6,17 +6,24 @@ import { msUntil, withTimeLimit } from '../../util/deadline.js';
 import { Semaphore } from '../../util/semaphore.js';
 import { DETACH } from '../engine.js';
 import type {
-  CancelOutcome, DownloadOptions, DownloadResult, EngineAdapter, EngineCapabilities, EngineHealth, EngineOutput, Graph, RunRequest, RunResult,
+  CancelOutcome,
+  DownloadOptions,
+  DownloadResult,
+  EngineAdapter,
+  EngineCapabilities,
+  EngineHealth,
+  EngineOutput,
+  Graph,
+  RunRequest,
+  RunResult,
 } from '../engine.js';
 import { ComfyHttpClient } from './client.js';
+import { ComfyCatalogue } from './catalogue-cache.js';
 import { ComfyPrompts } from './prompts.js';
 import { RunTracker, type TrackOutcome } from './run-tracker.js';
 import { probeSystemStats } from './health-probe.js';
 import { downloadOutput, uploadInputImage } from './transfers.js';
 import { ComfySocket } from './socket.js';
-import { comboOptions, findMissing, type ObjectInfo } from './preflight.js';
-import { findMissingModels } from './model-needs.js';
-import { dependencyError, type MissingDependency } from './dependencies.js';
 
 export interface LocalComfyOptions {
   /** This backend's stable id (default `local_comfy`); several ComfyUI backends each get their own. */
@@ -50,7 +57,6 @@ export interface LocalComfyOptions {
   cancelTimeoutMs?: number;
 }
 
-
 /**
  * ComfyUI over HTTP (undici) + WebSocket (ws), as `local_comfy`. Submission carries our own prompt
  * id so nothing runs twice; completion is detected from the socket and confirmed from /history,
@@ -66,8 +72,7 @@ export class LocalComfyAdapter implements EngineAdapter {
   readonly clientId: string;
   private readonly http: ComfyHttpClient;
   private readonly socket: ComfySocket;
-  private objectInfo: { at: number; value: ObjectInfo } | null = null;
-  private objectInfoLoading: Promise<ObjectInfo> | null = null;
+  private readonly catalogue: ComfyCatalogue;
   private lastHealth: EngineHealth | null = null;
   private healthAt = 0;
   private healthProbe: Promise<EngineHealth> | null = null;
@@ -78,10 +83,24 @@ export class LocalComfyAdapter implements EngineAdapter {
     this.engineId = options.engineId ?? 'local_comfy';
     this.clientId = options.clientId ?? randomUUID().replace(/-/g, '');
     const downloadConcurrency = options.downloadConcurrency ?? 4;
-    this.http = new ComfyHttpClient({ baseUrl: options.baseUrl, timeoutMs: options.httpTimeoutMs, maxJsonBytes: options.maxJsonBytes, transferConnections: downloadConcurrency });
-    this.socket = new ComfySocket({ baseUrl: options.baseUrl, clientId: this.clientId, heartbeatMs: options.heartbeatMs, maxPayloadBytes: options.wsMaxPayloadBytes, onLog: options.onLog });
+    this.http = new ComfyHttpClient({
+      baseUrl: options.baseUrl,
+      timeoutMs: options.httpTimeoutMs,
+      maxJsonBytes: options.maxJsonBytes,
+      transferConnections: downloadConcurrency,
+    });
+    this.socket = new ComfySocket({
+      baseUrl: options.baseUrl,
+      clientId: this.clientId,
+      heartbeatMs: options.heartbeatMs,
+      maxPayloadBytes: options.wsMaxPayloadBytes,
+      onLog: options.onLog,
+    });
     this.downloads = new Semaphore(downloadConcurrency);
-    this.prompts = new ComfyPrompts(this.http, this.clientId, options.cancelTimeoutMs ?? 5_000, (err, what) => this.engineError(err, what));
+    this.catalogue = new ComfyCatalogue(this.http, options.objectInfoTtlMs ?? 60_000);
+    this.prompts = new ComfyPrompts(this.http, this.clientId, options.cancelTimeoutMs ?? 5_000, (err, what) =>
+      this.engineError(err, what),
+    );
   }
 
   lookup(promptId: string, signal?: AbortSignal): Promise<'queued' | 'running' | 'finished' | 'unknown'> {
@@ -96,7 +115,12 @@ export class LocalComfyAdapter implements EngineAdapter {
   /** POST /free: ComfyUI unloads its models and frees VRAM and caches once the current prompt is done. */
   async free(signal?: AbortSignal): Promise<void> {
     try {
-      await this.http.json('POST', '/free', { json: { unload_models: true, free_memory: true }, signal, expectEmpty: true, safe: true });
+      await this.http.json('POST', '/free', {
+        json: { unload_models: true, free_memory: true },
+        signal,
+        expectEmpty: true,
+        safe: true,
+      });
     } catch (err) {
       throw this.engineError(err, 'freeing its memory');
     }
@@ -110,83 +134,38 @@ export class LocalComfyAdapter implements EngineAdapter {
   health(): Promise<EngineHealth> {
     const ttl = this.options.healthCacheMs ?? 1_500;
     if (this.lastHealth && Date.now() - this.healthAt < ttl) return Promise.resolve(this.lastHealth);
-    this.healthProbe ??= this.probe().finally(() => { this.healthProbe = null; });
+    this.healthProbe ??= this.probe().finally(() => {
+      this.healthProbe = null;
+    });
     return this.healthProbe;
   }
 
   private async probe(): Promise<EngineHealth> {
-    const health = await probeSystemStats(this.http, { engineId: this.engineId, engineType: this.engineType, timeoutMs: this.options.healthTimeoutMs, websocketOpen: () => this.socket.isOpen });
+    const health = await probeSystemStats(this.http, {
+      engineId: this.engineId,
+      engineType: this.engineType,
+      timeoutMs: this.options.healthTimeoutMs,
+      websocketOpen: () => this.socket.isOpen,
+    });
     this.lastHealth = health;
     this.healthAt = Date.now();
     return health;
   }
 
-  private async loadObjectInfo(refresh = false): Promise<ObjectInfo> {
-    const ttl = this.options.objectInfoTtlMs ?? 60_000;
-    if (!refresh && this.objectInfo && Date.now() - this.objectInfo.at < ttl) return this.objectInfo.value;
-    this.objectInfoLoading ??= this.http.json<ObjectInfo>('GET', '/object_info').then(({ data }) => {
-      if (!data || typeof data !== 'object' || Array.isArray(data)) throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI /object_info is not an object');
-      for (const [cls, entry] of Object.entries(data)) if (!entry || typeof entry !== 'object') delete data[cls];
-      this.objectInfo = { at: Date.now(), value: data };
-      return data;
-    }).finally(() => { this.objectInfoLoading = null; });
-    return this.objectInfoLoading;
-  }
-
   async capabilities(options: { refresh?: boolean } = {}): Promise<EngineCapabilities> {
-    const info = await this.loadObjectInfo(options.refresh).catch((err: unknown) => { throw this.engineError(err, 'reading its node catalogue'); });
-    const choices: EngineCapabilities['choices'] = {};
-    for (const [cls, entry] of Object.entries(info)) {
-      for (const group of [entry.input?.required ?? {}, entry.input?.optional ?? {}]) {
-        for (const [input, spec] of Object.entries(group)) {
-          const options = comboOptions(spec);
-          if (options) (choices[cls] ??= {})[input] = options;
-        }
-      }
-    }
-    return { node_classes: Object.keys(info).sort(), choices };
-  }
-
-  async preflight(graph: Graph): Promise<void> {
     try {
-      await this.checkDependencies(graph);
+      return await this.catalogue.capabilities(options.refresh);
     } catch (err) {
       throw this.engineError(err, 'reading its node catalogue');
     }
   }
 
-  private async checkDependencies(graph: Graph): Promise<void> {
-    let missing = await this.findAllMissing(graph, false);
-    // Models may have been installed since the catalogue was cached: re-read once before failing.
-    if (missing.length > 0) missing = await this.findAllMissing(graph, true);
-    if (missing.length > 0) throw dependencyError(missing);
-  }
-
-  /** Everything the graph needs that ComfyUI lacks: classes, choices, and model files by folder. */
-  private async findAllMissing(graph: Graph, refresh: boolean): Promise<MissingDependency[]> {
-    const info = await this.loadObjectInfo(refresh);
-    if (refresh) this.modelLists.clear();
-    return [...findMissing(graph, info), ...(await findMissingModels(graph, info, (folder) => this.listModelFolder(folder)))];
-  }
-
-  /** Folder listings (GET /models/{folder}), cached like the catalogue; null when ComfyUI has no such folder. */
-  private readonly modelLists = new Map<string, { at: number; value: Promise<string[] | null> }>();
-
-  private listModelFolder(folder: string): Promise<string[] | null> {
-    const ttl = this.options.objectInfoTtlMs ?? 60_000;
-    const cached = this.modelLists.get(folder);
-    if (cached && Date.now() - cached.at < ttl) return cached.value;
-    const value = this.http.json<unknown>('GET', `/models/${encodeURIComponent(folder)}`).then(({ data }) => {
-      if (!Array.isArray(data)) throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI /models/${folder} is not a list`);
-      return data.filter((e): e is string => typeof e === 'string');
-    }, (err: unknown) => {
-      // 404: no such folder (a pack that registers it is missing); 405 or 404 on servers older than /models.
-      if (err instanceof PipelineError && (err.detail?.status === 404 || err.detail?.status === 405)) return null;
-      throw err;
-    });
-    value.catch(() => this.modelLists.delete(folder));
-    this.modelLists.set(folder, { at: Date.now(), value });
-    return value;
+  async preflight(graph: Graph): Promise<void> {
+    try {
+      await this.catalogue.check(graph);
+    } catch (err) {
+      throw this.engineError(err, 'reading its node catalogue');
+    }
   }
 
   async run(request: RunRequest): Promise<RunResult> {
@@ -194,14 +173,9 @@ export class LocalComfyAdapter implements EngineAdapter {
       return await this.runOnce(request);
     } catch (err) {
       // Something was missing after all: the next preflight must read catalogue and folders afresh.
-      if (err instanceof PipelineError && err.code === 'DEPENDENCY_MISSING') this.forgetCatalogue();
+      if (err instanceof PipelineError && err.code === 'DEPENDENCY_MISSING') this.catalogue.forget();
       throw this.engineError(err, 'following the run');
     }
-  }
-
-  private forgetCatalogue(): void {
-    this.objectInfo = null;
-    this.modelLists.clear();
   }
 
   /**
@@ -212,8 +186,12 @@ export class LocalComfyAdapter implements EngineAdapter {
     if (err instanceof PipelineError) return err;
     const classified = classifyError(err);
     if (classified.code !== 'UNKNOWN_ERROR') return classified;
-    this.options.onLog?.('warn', `unreadable ComfyUI answer while ${what}`, { error: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200) });
-    return new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI sent an answer this service cannot read while ${what}`, { cause: err });
+    this.options.onLog?.('warn', `unreadable ComfyUI answer while ${what}`, {
+      error: err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200),
+    });
+    return new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI sent an answer this service cannot read while ${what}`, {
+      cause: err,
+    });
   }
 
   private async runOnce(request: RunRequest): Promise<RunResult> {
@@ -222,12 +200,19 @@ export class LocalComfyAdapter implements EngineAdapter {
     let resume = Boolean(request.resume);
     if (resume) {
       // A run submitted by an earlier process: follow it if ComfyUI knows it, else submit it now.
-      const state = await withTimeLimit([request.signal], Math.min(10_000, msUntil(request.deadlineAt)), (s) => this.lookup(promptId, s)).catch((err: unknown) => {
+      const state = await withTimeLimit([request.signal], Math.min(10_000, msUntil(request.deadlineAt)), (s) =>
+        this.lookup(promptId, s),
+      ).catch((err: unknown) => {
         if (err instanceof PipelineError && err.code === 'ENGINE_OFFLINE') throw err;
         return 'running' as const; // unsure: follow it; the tracker finds out
       });
       if (state === 'unknown') {
-        if (request.allowResubmit === false) throw new PipelineError('ENGINE_EXECUTION_FAILED', 'ComfyUI lost the prompt and it was already submitted twice', { detail: { prompt_id: promptId, lost: true } });
+        if (request.allowResubmit === false)
+          throw new PipelineError(
+            'ENGINE_EXECUTION_FAILED',
+            'ComfyUI lost the prompt and it was already submitted twice',
+            { detail: { prompt_id: promptId, lost: true } },
+          );
         resume = false;
       }
     }
@@ -235,7 +220,11 @@ export class LocalComfyAdapter implements EngineAdapter {
       const outcome = await this.submitAndTrack({ ...request, promptId, resume: attempt === 0 && resume });
       if (outcome.kind === 'done') return outcome.result;
       if (attempt >= maxResubmits) {
-        throw new PipelineError('ENGINE_EXECUTION_FAILED', 'ComfyUI lost the prompt (it probably restarted) and a resubmission was lost too', { detail: { prompt_id: promptId, lost: true } });
+        throw new PipelineError(
+          'ENGINE_EXECUTION_FAILED',
+          'ComfyUI lost the prompt (it probably restarted) and a resubmission was lost too',
+          { detail: { prompt_id: promptId, lost: true } },
+        );
       }
       this.options.onLog?.('warn', 'ComfyUI lost the prompt; resubmitting once', { prompt_id: promptId });
       promptId = outcome.promptId;
@@ -244,20 +233,28 @@ export class LocalComfyAdapter implements EngineAdapter {
 
   /** One submission followed to its end (see RunTracker). */
   private submitAndTrack(request: RunRequest): Promise<TrackOutcome> {
-    return new RunTracker({
-      socket: this.socket,
-      prompts: this.prompts,
-      pollInterval: () => this.pollInterval(),
-      unreachableGraceMs: this.options.unreachableGraceMs ?? 30_000,
-      allMissing: (graph) => this.findAllMissing(graph, true),
-      cancelSoon: (promptId) => this.cancelSoon(promptId),
-      stopped: (signal, promptId) => this.stopped(signal, promptId),
-    }, request).track();
+    return new RunTracker(
+      {
+        socket: this.socket,
+        prompts: this.prompts,
+        pollInterval: () => this.pollInterval(),
+        unreachableGraceMs: this.options.unreachableGraceMs ?? 30_000,
+        allMissing: (graph) => this.catalogue.allMissing(graph, true),
+        cancelSoon: (promptId) => this.cancelSoon(promptId),
+        stopped: (signal, promptId) => this.stopped(signal, promptId),
+      },
+      request,
+    ).track();
   }
 
   /** The job's signal fired: a shutdown detaches (the run continues in ComfyUI), a cancel removes it upstream. */
   private stopped(signal: AbortSignal, promptId: string): PipelineError {
-    if (signal.reason === DETACH) return new PipelineError('SERVICE_UNAVAILABLE', 'The service stopped following the job (shutting down); it continues in ComfyUI', { detail: { prompt_id: promptId } });
+    if (signal.reason === DETACH)
+      return new PipelineError(
+        'SERVICE_UNAVAILABLE',
+        'The service stopped following the job (shutting down); it continues in ComfyUI',
+        { detail: { prompt_id: promptId } },
+      );
     void this.cancelSoon(promptId);
     return new PipelineError('JOB_CANCELLED', 'The job was cancelled', { detail: { prompt_id: promptId } });
   }
@@ -269,11 +266,17 @@ export class LocalComfyAdapter implements EngineAdapter {
    */
   private async cancelSoon(promptId: string): Promise<CancelOutcome | 'failed' | 'pending'> {
     const removal = this.cancel(promptId).catch((err: unknown) => {
-      this.options.onLog?.('warn', 'could not remove a prompt from ComfyUI', { prompt_id: promptId, error_code: err instanceof PipelineError ? err.code : 'UNKNOWN_ERROR' });
+      this.options.onLog?.('warn', 'could not remove a prompt from ComfyUI', {
+        prompt_id: promptId,
+        error_code: err instanceof PipelineError ? err.code : 'UNKNOWN_ERROR',
+      });
       return 'failed' as const;
     });
     let timer: NodeJS.Timeout | undefined;
-    const waited = new Promise<'pending'>((resolve) => { timer = setTimeout(() => resolve('pending'), 1_000); timer.unref(); });
+    const waited = new Promise<'pending'>((resolve) => {
+      timer = setTimeout(() => resolve('pending'), 1_000);
+      timer.unref();
+    });
     try {
       return await Promise.race([removal, waited]);
     } finally {
@@ -292,7 +295,11 @@ export class LocalComfyAdapter implements EngineAdapter {
   }
 
   uploadImage(name: string, bytes: Buffer, contentType: string, signal?: AbortSignal): Promise<string> {
-    return uploadInputImage(this.http, { name, bytes, contentType, signal, timeoutMs: this.options.httpTimeoutMs }, (err, what) => this.engineError(err, what));
+    return uploadInputImage(
+      this.http,
+      { name, bytes, contentType, signal, timeoutMs: this.options.httpTimeoutMs },
+      (err, what) => this.engineError(err, what),
+    );
   }
 
   async close(): Promise<void> {

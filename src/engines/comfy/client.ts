@@ -65,13 +65,14 @@ export class ComfyHttpClient {
   constructor(private readonly options: ComfyHttpOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.maxJsonBytes = options.maxJsonBytes ?? DEFAULT_MAX_JSON_BYTES;
-    const agent = (connections: number) => new Agent({
-      connect: { timeout: options.connectTimeoutMs ?? Math.min(5000, options.timeoutMs) },
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      keepAliveTimeout: 4_000,
-      connections,
-    });
+    const agent = (connections: number) =>
+      new Agent({
+        connect: { timeout: options.connectTimeoutMs ?? Math.min(5000, options.timeoutMs) },
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        keepAliveTimeout: 4_000,
+        connections,
+      });
     this.agents = { control: agent(16), transfer: agent(options.transferConnections ?? 4), probe: agent(2) };
     this.maxRetries = options.maxRetries ?? 2;
     this.retryBaseMs = options.retryBaseMs ?? 200;
@@ -82,7 +83,14 @@ export class ComfyHttpClient {
    * signal bounds waiting for a pooled connection, the headers and the body (pass the same signal
    * to whatever reads it).
    */
-  async raw(method: Dispatcher.HttpMethod, path: string, init: Omit<CallInit, 'timeoutMs'> & { body?: Dispatcher.DispatchOptions['body']; headers?: Record<string, string> } = {}): Promise<RawResponse> {
+  async raw(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    init: Omit<CallInit, 'timeoutMs'> & {
+      body?: Dispatcher.DispatchOptions['body'];
+      headers?: Record<string, string>;
+    } = {},
+  ): Promise<RawResponse> {
     const signal = init.signal;
     try {
       const res = await request(`${this.baseUrl}${path}`, {
@@ -103,7 +111,13 @@ export class ComfyHttpClient {
    * A whole body as text, refused past `maxBytes` (by Content-Length before reading, or as soon as
    * the bytes pass it) with ENGINE_PROTOCOL_ERROR.
    */
-  async readText(res: RawResponse, method: string, path: string, maxBytes = this.maxJsonBytes, signal?: AbortSignal): Promise<string> {
+  async readText(
+    res: RawResponse,
+    method: string,
+    path: string,
+    maxBytes = this.maxJsonBytes,
+    signal?: AbortSignal,
+  ): Promise<string> {
     const declared = Number(res.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > maxBytes) {
       discardBody(res.body);
@@ -131,43 +145,54 @@ export class ComfyHttpClient {
    * with jittered backoff; others fail at once so the caller can decide. Any status other than 2xx
    * is an ENGINE_PROTOCOL_ERROR carrying the status.
    */
-  async json<T = unknown>(method: Dispatcher.HttpMethod, path: string, init: CallInit & { json?: unknown; safe?: boolean; expectEmpty?: boolean; maxBytes?: number } = {}): Promise<{ status: number; data: T }> {
+  async json<T = unknown>(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    init: CallInit & { json?: unknown; safe?: boolean; expectEmpty?: boolean; maxBytes?: number } = {},
+  ): Promise<{ status: number; data: T }> {
     const safe = init.safe ?? method === 'GET';
     const maxBytes = Math.min(init.maxBytes ?? this.maxJsonBytes, this.maxJsonBytes);
-    return withRetries(async () => {
-      // One time limit for the whole call, body included.
-      const bounded = boundedSignal([init.signal], init.timeoutMs ?? this.options.timeoutMs);
-      try {
-        const res = await this.raw(method, path, {
-          body: init.json === undefined ? undefined : JSON.stringify(init.json),
-          headers: init.json === undefined ? undefined : { 'content-type': 'application/json' },
-          signal: bounded.signal,
-          pool: init.pool,
-        });
-        const text = await this.readText(res, method, path, maxBytes, bounded.signal);
-        if (res.status < 200 || res.status > 299) {
-          throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI answered ${res.status} to ${method} ${path}`, {
-            detail: { status: res.status, path, body: redactString(text.slice(0, 500)) },
-          });
-        }
-        if (init.expectEmpty || text.length === 0) return { status: res.status, data: undefined as T };
+    return withRetries(
+      async () => {
+        // One time limit for the whole call, body included.
+        const bounded = boundedSignal([init.signal], init.timeoutMs ?? this.options.timeoutMs);
         try {
-          return { status: res.status, data: JSON.parse(text) as T };
-        } catch {
-          throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI sent malformed JSON for ${method} ${path}`, {
-            detail: { status: res.status, path, body_start: redactString(text.slice(0, 200)) },
+          const res = await this.raw(method, path, {
+            body: init.json === undefined ? undefined : JSON.stringify(init.json),
+            headers: init.json === undefined ? undefined : { 'content-type': 'application/json' },
+            signal: bounded.signal,
+            pool: init.pool,
           });
+          const text = await this.readText(res, method, path, maxBytes, bounded.signal);
+          if (res.status < 200 || res.status > 299) {
+            throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI answered ${res.status} to ${method} ${path}`, {
+              detail: { status: res.status, path, body: redactString(text.slice(0, 500)) },
+            });
+          }
+          if (init.expectEmpty || text.length === 0) return { status: res.status, data: undefined as T };
+          try {
+            return { status: res.status, data: JSON.parse(text) as T };
+          } catch {
+            throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI sent malformed JSON for ${method} ${path}`, {
+              detail: { status: res.status, path, body_start: redactString(text.slice(0, 200)) },
+            });
+          }
+        } finally {
+          bounded.dispose();
         }
-      } finally {
-        bounded.dispose();
-      }
-    }, {
-      policy: { attempts: this.maxRetries + 1, baseMs: this.retryBaseMs },
-      signal: init.signal,
-      // Only idempotent calls, and only for a 5xx/429 or a dropped connection.
-      retryable: (err) => err instanceof PipelineError && safe
-        && (err.detail?.status !== undefined ? RETRYABLE_STATUS.has(err.detail.status as number) : err.code === 'CONNECTION_TIMEOUT' && err.detail?.phase === 'reset'),
-    });
+      },
+      {
+        policy: { attempts: this.maxRetries + 1, baseMs: this.retryBaseMs },
+        signal: init.signal,
+        // Only idempotent calls, and only for a 5xx/429 or a dropped connection.
+        retryable: (err) =>
+          err instanceof PipelineError &&
+          safe &&
+          (err.detail?.status !== undefined
+            ? RETRYABLE_STATUS.has(err.detail.status as number)
+            : err.code === 'CONNECTION_TIMEOUT' && err.detail?.phase === 'reset'),
+      },
+    );
   }
 
   /** Map undici/system errors to taxonomy codes by class and code (never by message text). */
@@ -175,31 +200,59 @@ export class ComfyHttpClient {
     if (err instanceof PipelineError) return err;
     const where = { method, path, comfyui_url: this.baseUrl };
     if (timedOut(signal)) {
-      return new PipelineError('ENGINE_TIMEOUT', `ComfyUI did not answer ${method} ${path} in time`, { detail: where, cause: err });
+      return new PipelineError('ENGINE_TIMEOUT', `ComfyUI did not answer ${method} ${path} in time`, {
+        detail: where,
+        cause: err,
+      });
     }
     if (signal?.aborted) {
       return new PipelineError('JOB_CANCELLED', 'The operation was cancelled', { detail: where, cause: err });
     }
     if (err instanceof undiciErrors.ConnectTimeoutError) {
-      return new PipelineError('CONNECTION_TIMEOUT', `Timed out connecting to ComfyUI at ${this.baseUrl}`, { detail: where, cause: err });
+      return new PipelineError('CONNECTION_TIMEOUT', `Timed out connecting to ComfyUI at ${this.baseUrl}`, {
+        detail: where,
+        cause: err,
+      });
     }
     if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError) {
-      return new PipelineError('ENGINE_TIMEOUT', `ComfyUI did not answer ${method} ${path} in time`, { detail: where, cause: err });
+      return new PipelineError('ENGINE_TIMEOUT', `ComfyUI did not answer ${method} ${path} in time`, {
+        detail: where,
+        cause: err,
+      });
     }
-    if (err instanceof undiciErrors.SocketError || err instanceof undiciErrors.RequestAbortedError || err instanceof undiciErrors.ResponseContentLengthMismatchError) {
-      return new PipelineError('CONNECTION_TIMEOUT', `ComfyUI closed the connection during ${method} ${path}`, { detail: { ...where, phase: 'reset' }, cause: err });
+    if (
+      err instanceof undiciErrors.SocketError ||
+      err instanceof undiciErrors.RequestAbortedError ||
+      err instanceof undiciErrors.ResponseContentLengthMismatchError
+    ) {
+      return new PipelineError('CONNECTION_TIMEOUT', `ComfyUI closed the connection during ${method} ${path}`, {
+        detail: { ...where, phase: 'reset' },
+        cause: err,
+      });
     }
     // System codes go through the one shared table; here they only get ComfyUI's words.
     const code = (err as { code?: string })?.code;
     const mapped = typeof code === 'string' ? SYSTEM_CODES[code] : undefined;
     if (mapped === 'CONNECTION_REFUSED') {
-      return new PipelineError('ENGINE_OFFLINE', `ComfyUI is not reachable at ${this.baseUrl} (${code})`, { detail: { ...where, code }, cause: err });
+      return new PipelineError('ENGINE_OFFLINE', `ComfyUI is not reachable at ${this.baseUrl} (${code})`, {
+        detail: { ...where, code },
+        cause: err,
+      });
     }
     if (mapped === 'CONNECTION_TIMEOUT') {
       const phase = code === 'ETIMEDOUT' ? 'timeout' : 'reset';
-      return new PipelineError('CONNECTION_TIMEOUT', phase === 'reset' ? `ComfyUI closed the connection during ${method} ${path}` : `The connection to ComfyUI timed out during ${method} ${path}`, { detail: { ...where, phase, code }, cause: err });
+      return new PipelineError(
+        'CONNECTION_TIMEOUT',
+        phase === 'reset'
+          ? `ComfyUI closed the connection during ${method} ${path}`
+          : `The connection to ComfyUI timed out during ${method} ${path}`,
+        { detail: { ...where, phase, code }, cause: err },
+      );
     }
-    return new PipelineError('ENGINE_PROTOCOL_ERROR', `Unexpected failure talking to ComfyUI (${method} ${path})`, { detail: where, cause: err });
+    return new PipelineError('ENGINE_PROTOCOL_ERROR', `Unexpected failure talking to ComfyUI (${method} ${path})`, {
+      detail: where,
+      cause: err,
+    });
   }
 
   async close(): Promise<void> {
@@ -208,7 +261,11 @@ export class ComfyHttpClient {
 }
 
 function tooLarge(method: string, path: string, maxBytes: number, declared: number | null): PipelineError {
-  return new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI's answer to ${method} ${path} is larger than ${maxBytes} bytes (COMFYUI_MAX_JSON_BYTES)`, {
-    detail: { path, max_bytes: maxBytes, declared_bytes: declared },
-  });
+  return new PipelineError(
+    'ENGINE_PROTOCOL_ERROR',
+    `ComfyUI's answer to ${method} ${path} is larger than ${maxBytes} bytes (COMFYUI_MAX_JSON_BYTES)`,
+    {
+      detail: { path, max_bytes: maxBytes, declared_bytes: declared },
+    },
+  );
 }

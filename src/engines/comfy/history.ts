@@ -2,6 +2,7 @@ import { PipelineError } from '../../errors/pipeline-error.js';
 import { redact, redactClipped } from '../../util/redact.js';
 import type { EngineOutput } from '../engine.js';
 import { missingAtRun } from './dependencies.js';
+import { textOf } from '../../util/text-of.js';
 
 export interface HistoryEntry {
   outputs?: Record<string, Record<string, unknown>>;
@@ -16,7 +17,10 @@ const isObject = (v: unknown): v is Record<string, unknown> => Boolean(v) && typ
  * object, messages not a list of [type, data] pairs) is an ENGINE_PROTOCOL_ERROR, not a crash later.
  */
 export function parseHistoryEntry(raw: unknown, promptId: string): HistoryEntry {
-  const bad = (what: string) => new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI's /history entry for the prompt is malformed: ${what}`, { detail: { prompt_id: promptId } });
+  const bad = (what: string) =>
+    new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI's /history entry for the prompt is malformed: ${what}`, {
+      detail: { prompt_id: promptId },
+    });
   if (!isObject(raw)) throw bad('it is not an object');
   const entry: HistoryEntry = {};
   if (raw.outputs !== undefined && raw.outputs !== null) {
@@ -31,7 +35,9 @@ export function parseHistoryEntry(raw: unknown, promptId: string): HistoryEntry 
     entry.status = {
       status_str: typeof status_str === 'string' ? status_str : undefined,
       completed: typeof completed === 'boolean' ? completed : undefined,
-      messages: (messages ?? []).filter((m): m is [string, Record<string, unknown>] => Array.isArray(m) && typeof m[0] === 'string' && isObject(m[1])),
+      messages: (messages ?? []).filter(
+        (m): m is [string, Record<string, unknown>] => Array.isArray(m) && typeof m[0] === 'string' && isObject(m[1]),
+      ),
     };
   }
   return entry;
@@ -50,7 +56,13 @@ export function outputsOf(entry: HistoryEntry): EngineOutput[] {
         // A name no real ComfyUI writes (empty, or absurdly long) is not fetched.
         if (typeof filename !== 'string' || filename.length === 0 || filename.length > 1024) continue;
         if (typeof subfolder === 'string' && subfolder.length > 1024) continue;
-        files.push({ node_id: nodeId, kind, filename, subfolder: typeof subfolder === 'string' ? subfolder : '', type: typeof type === 'string' ? type : 'output' });
+        files.push({
+          node_id: nodeId,
+          kind,
+          filename,
+          subfolder: typeof subfolder === 'string' ? subfolder : '',
+          type: typeof type === 'string' ? type : 'output',
+        });
       }
     }
   }
@@ -58,7 +70,7 @@ export function outputsOf(entry: HistoryEntry): EngineOutput[] {
 }
 
 /** A short upstream field as text, cut before anything else looks at it. */
-const clipped = (v: unknown): string | null => (v === undefined || v === null ? null : redactClipped(String(typeof v === 'object' ? JSON.stringify(v) : v), 200));
+const clipped = (v: unknown): string | null => (v === undefined || v === null ? null : redactClipped(textOf(v), 200));
 
 /** The outcome a finished entry records; throws the matching taxonomy error for failures. */
 export function outcomeOf(entry: HistoryEntry, promptId: string): EngineOutput[] {
@@ -69,32 +81,57 @@ export function outcomeOf(entry: HistoryEntry, promptId: string): EngineOutput[]
     const error = messages.find(([t]) => t === 'execution_error')?.[1];
     if (error) {
       const message = typeof error.exception_message === 'string' ? redactClipped(error.exception_message, 2000) : '';
-      const model = missingAtRun(String(clipped(error.node_id) ?? ''), String(clipped(error.node_type) ?? ''), String(clipped(error.exception_type) ?? ''), message);
+      const model = missingAtRun(
+        String(clipped(error.node_id) ?? ''),
+        String(clipped(error.node_type) ?? ''),
+        String(clipped(error.exception_type) ?? ''),
+        message,
+      );
       if (model) {
-        throw new PipelineError('DEPENDENCY_MISSING', `ComfyUI is missing a model file node ${model.node_id} (${model.class_type}) loads: ${redactClipped(message, 300)}`, {
-          detail: { prompt_id: promptId, missing: [model], exception_type: clipped(error.exception_type), exception_message: message },
-        });
+        throw new PipelineError(
+          'DEPENDENCY_MISSING',
+          `ComfyUI is missing a model file node ${model.node_id} (${model.class_type}) loads: ${redactClipped(message, 300)}`,
+          {
+            detail: {
+              prompt_id: promptId,
+              missing: [model],
+              exception_type: clipped(error.exception_type),
+              exception_message: message,
+            },
+          },
+        );
       }
-      throw new PipelineError('ENGINE_EXECUTION_FAILED', `ComfyUI failed in node ${clipped(error.node_id)} (${clipped(error.node_type)}): ${redactClipped(String(error.exception_message ?? ''), 500)}`, {
-        detail: redact({
-          prompt_id: promptId,
-          node_id: clipped(error.node_id),
-          node_type: clipped(error.node_type),
-          exception_type: clipped(error.exception_type),
-          exception_message: typeof error.exception_message === 'string' ? redactClipped(error.exception_message, 2000) : null,
-        }),
-      });
+      throw new PipelineError(
+        'ENGINE_EXECUTION_FAILED',
+        `ComfyUI failed in node ${clipped(error.node_id)} (${clipped(error.node_type)}): ${redactClipped(textOf(error.exception_message), 500)}`,
+        {
+          detail: redact({
+            prompt_id: promptId,
+            node_id: clipped(error.node_id),
+            node_type: clipped(error.node_type),
+            exception_type: clipped(error.exception_type),
+            exception_message:
+              typeof error.exception_message === 'string' ? redactClipped(error.exception_message, 2000) : null,
+          }),
+        },
+      );
     }
     const interrupted = messages.find(([t]) => t === 'execution_interrupted')?.[1];
-    throw new PipelineError('ENGINE_EXECUTION_FAILED', interrupted
-      ? `The run was interrupted in ComfyUI (node ${clipped(interrupted.node_id) ?? '?'}) by another client or the operator`
-      : 'ComfyUI recorded the run as failed without an error message', {
-      detail: { prompt_id: promptId, interrupted: Boolean(interrupted), node_id: clipped(interrupted?.node_id) },
-    });
+    throw new PipelineError(
+      'ENGINE_EXECUTION_FAILED',
+      interrupted
+        ? `The run was interrupted in ComfyUI (node ${clipped(interrupted.node_id) ?? '?'}) by another client or the operator`
+        : 'ComfyUI recorded the run as failed without an error message',
+      {
+        detail: { prompt_id: promptId, interrupted: Boolean(interrupted), node_id: clipped(interrupted?.node_id) },
+      },
+    );
   }
   const files = outputsOf(entry);
   if (files.length === 0) {
-    throw new PipelineError('ENGINE_EXECUTION_FAILED', 'ComfyUI reported success but produced no output files', { detail: { prompt_id: promptId } });
+    throw new PipelineError('ENGINE_EXECUTION_FAILED', 'ComfyUI reported success but produced no output files', {
+      detail: { prompt_id: promptId },
+    });
   }
   return files;
 }

@@ -3,15 +3,30 @@
  * missing dependency can be reported with what to install and where (protocol §4–§5).
  */
 export const NODE_PACKS: Record<string, { repo: string; classes: string[] }> = {
-  'ComfyUI_IPAdapter_plus': {
+  ComfyUI_IPAdapter_plus: {
     repo: 'https://github.com/cubiq/ComfyUI_IPAdapter_plus',
-    classes: ['IPAdapterUnifiedLoader', 'IPAdapterAdvanced', 'IPAdapter', 'IPAdapterModelLoader', 'IPAdapterInsightFaceLoader', 'IPAdapterFaceID', 'IPAdapterBatch', 'IPAdapterUnifiedLoaderFaceID'],
+    classes: [
+      'IPAdapterUnifiedLoader',
+      'IPAdapterAdvanced',
+      'IPAdapter',
+      'IPAdapterModelLoader',
+      'IPAdapterInsightFaceLoader',
+      'IPAdapterFaceID',
+      'IPAdapterBatch',
+      'IPAdapterUnifiedLoaderFaceID',
+    ],
   },
-  'ComfyUI_InstantID': {
+  ComfyUI_InstantID: {
     repo: 'https://github.com/cubiq/ComfyUI_InstantID',
-    classes: ['InstantIDModelLoader', 'InstantIDFaceAnalysis', 'ApplyInstantID', 'ApplyInstantIDAdvanced', 'FaceKeypointsPreprocessor'],
+    classes: [
+      'InstantIDModelLoader',
+      'InstantIDFaceAnalysis',
+      'ApplyInstantID',
+      'ApplyInstantIDAdvanced',
+      'FaceKeypointsPreprocessor',
+    ],
   },
-  'facerestore_cf': {
+  facerestore_cf: {
     repo: 'https://github.com/mav-rik/facerestore_cf',
     classes: ['FaceRestoreModelLoader', 'FaceRestoreCFWithModel'],
   },
@@ -22,7 +37,8 @@ export const NODE_PACKS: Record<string, { repo: string; classes: string[] }> = {
 };
 
 export function packForClass(classType: string): { name: string; repo: string } | null {
-  for (const [name, pack] of Object.entries(NODE_PACKS)) if (pack.classes.includes(classType)) return { name, repo: pack.repo };
+  for (const [name, pack] of Object.entries(NODE_PACKS))
+    if (pack.classes.includes(classType)) return { name, repo: pack.repo };
   return null;
 }
 

@@ -34,27 +34,63 @@ const insightfaceModel = (name: string) => (entry: string) => entry.replace(/\\/
 const CLIP_VIT_H = { file: 'CLIP-ViT-H-14-laion2B-s32B-b79K.safetensors', pattern: /ViT.H.14.*s32B.b79K/i };
 const CLIP_VIT_G = { file: 'CLIP-ViT-bigG-14-laion2B-39B-b160k.safetensors', pattern: /ViT.bigG.14.*39B.b160k/i };
 const UNIFIED_PRESETS: Record<string, { file: string; pattern: RegExp; clip: { file: string; pattern: RegExp } }> = {
-  'LIGHT - SD1.5 only (low strength)': { file: 'ip-adapter_sd15_light_v11.bin', pattern: /sd15.light/i, clip: CLIP_VIT_H },
-  'STANDARD (medium strength)': { file: 'ip-adapter_sdxl_vit-h.safetensors', pattern: /^ip.adapter.sdxl.vit.h\.(safetensors|bin)$/i, clip: CLIP_VIT_H },
-  'VIT-G (medium strength)': { file: 'ip-adapter_sdxl.safetensors', pattern: /^ip.adapter.sdxl\.(safetensors|bin)$/i, clip: CLIP_VIT_G },
-  'PLUS (high strength)': { file: 'ip-adapter-plus_sdxl_vit-h.safetensors', pattern: /plus.sdxl.vit.h\.(safetensors|bin)$/i, clip: CLIP_VIT_H },
-  'PLUS FACE (portraits)': { file: 'ip-adapter-plus-face_sdxl_vit-h.safetensors', pattern: /plus.face.sdxl.vit.h\.(safetensors|bin)$/i, clip: CLIP_VIT_H },
-  'FULL FACE - SD1.5 only (portraits stronger)': { file: 'ip-adapter-full-face_sd15.safetensors', pattern: /full.face.sd15\.(safetensors|bin)$/i, clip: CLIP_VIT_H },
+  'LIGHT - SD1.5 only (low strength)': {
+    file: 'ip-adapter_sd15_light_v11.bin',
+    pattern: /sd15.light/i,
+    clip: CLIP_VIT_H,
+  },
+  'STANDARD (medium strength)': {
+    file: 'ip-adapter_sdxl_vit-h.safetensors',
+    pattern: /^ip.adapter.sdxl.vit.h\.(safetensors|bin)$/i,
+    clip: CLIP_VIT_H,
+  },
+  'VIT-G (medium strength)': {
+    file: 'ip-adapter_sdxl.safetensors',
+    pattern: /^ip.adapter.sdxl\.(safetensors|bin)$/i,
+    clip: CLIP_VIT_G,
+  },
+  'PLUS (high strength)': {
+    file: 'ip-adapter-plus_sdxl_vit-h.safetensors',
+    pattern: /plus.sdxl.vit.h\.(safetensors|bin)$/i,
+    clip: CLIP_VIT_H,
+  },
+  'PLUS FACE (portraits)': {
+    file: 'ip-adapter-plus-face_sdxl_vit-h.safetensors',
+    pattern: /plus.face.sdxl.vit.h\.(safetensors|bin)$/i,
+    clip: CLIP_VIT_H,
+  },
+  'FULL FACE - SD1.5 only (portraits stronger)': {
+    file: 'ip-adapter-full-face_sd15.safetensors',
+    pattern: /full.face.sd15\.(safetensors|bin)$/i,
+    clip: CLIP_VIT_H,
+  },
 };
 
 /** What one node loads by itself, beyond its inputs. */
 function implicitNeeds(nodeId: string, classType: string, inputs: Record<string, unknown>): ModelNeed[] {
-  const need = (folder: string, file: string, satisfiedBy: (e: string) => boolean, input?: string): ModelNeed => ({ node_id: nodeId, class_type: classType, folder, file, satisfiedBy, ...(input ? { input } : {}) });
+  const need = (folder: string, file: string, satisfiedBy: (e: string) => boolean, input?: string): ModelNeed => ({
+    node_id: nodeId,
+    class_type: classType,
+    folder,
+    file,
+    satisfiedBy,
+    ...(input ? { input } : {}),
+  });
   switch (classType) {
     case 'IPAdapterUnifiedLoader': {
       const preset = UNIFIED_PRESETS[String(inputs.preset)];
       if (!preset) return [];
-      return [need('ipadapter', preset.file, matching(preset.pattern), 'preset'), need('clip_vision', preset.clip.file, matching(preset.clip.pattern), 'preset')];
+      return [
+        need('ipadapter', preset.file, matching(preset.pattern), 'preset'),
+        need('clip_vision', preset.clip.file, matching(preset.clip.pattern), 'preset'),
+      ];
     }
     case 'InstantIDFaceAnalysis':
       return [need('insightface', 'antelopev2', insightfaceModel('antelopev2'))];
     case 'IPAdapterInsightFaceLoader':
-      return typeof inputs.model_name === 'string' ? [need('insightface', inputs.model_name, insightfaceModel(inputs.model_name), 'model_name')] : [];
+      return typeof inputs.model_name === 'string'
+        ? [need('insightface', inputs.model_name, insightfaceModel(inputs.model_name), 'model_name')]
+        : [];
     default:
       return [];
   }
@@ -67,7 +103,15 @@ export function modelNeeds(graph: Graph, info: ObjectInfo): ModelNeed[] {
       // No option list exists for a class ComfyUI lacks: its model inputs are checked by folder.
       for (const [input, value] of Object.entries(node.inputs)) {
         const folder = modelFolderFor(node.class_type, input);
-        if (folder && folder !== 'input' && typeof value === 'string') needs.push({ node_id: nodeId, class_type: node.class_type, input, folder, file: value, satisfiedBy: exactly(value) });
+        if (folder && folder !== 'input' && typeof value === 'string')
+          needs.push({
+            node_id: nodeId,
+            class_type: node.class_type,
+            input,
+            folder,
+            file: value,
+            satisfiedBy: exactly(value),
+          });
       }
     }
     needs.push(...implicitNeeds(nodeId, node.class_type, node.inputs));
@@ -80,7 +124,11 @@ export function modelNeeds(graph: Graph, info: ObjectInfo): ModelNeed[] {
  * or ComfyUI never lists it, like insightface) proves nothing: its needs are reported, marked
  * unverified, only when the node's pack is missing too, so an install that works is never refused.
  */
-export async function findMissingModels(graph: Graph, info: ObjectInfo, listFolder: (folder: string) => Promise<string[] | null>): Promise<MissingDependency[]> {
+export async function findMissingModels(
+  graph: Graph,
+  info: ObjectInfo,
+  listFolder: (folder: string) => Promise<string[] | null>,
+): Promise<MissingDependency[]> {
   const needs = modelNeeds(graph, info);
   const lists = new Map<string, Promise<string[] | null>>();
   const missing: MissingDependency[] = [];

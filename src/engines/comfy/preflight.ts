@@ -7,8 +7,13 @@ export type ObjectInfo = Record<string, { input?: Record<string, Record<string, 
 export function comboOptions(spec: unknown): string[] | null {
   if (!Array.isArray(spec) || spec.length === 0) return null;
   if (Array.isArray(spec[0])) return spec[0].map(String);
-  if (spec[0] === 'COMBO' && spec[1] && typeof spec[1] === 'object' && Array.isArray((spec[1] as { options?: unknown }).options)) {
-    return ((spec[1] as { options: unknown[] }).options).map(String);
+  if (
+    spec[0] === 'COMBO' &&
+    spec[1] &&
+    typeof spec[1] === 'object' &&
+    Array.isArray((spec[1] as { options?: unknown }).options)
+  ) {
+    return (spec[1] as { options: unknown[] }).options.map(String);
   }
   return null;
 }

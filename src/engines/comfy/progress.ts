@@ -17,7 +17,11 @@ export class ProgressTracker {
     let total = 0;
     for (const [id, node] of Object.entries(graph)) {
       const steps = typeof node.inputs.steps === 'number' ? node.inputs.steps : 0;
-      const weight = /KSampler|Sampler/.test(node.class_type) ? Math.max(1, steps) : /Upscale.*Model|FaceRestore|InstantID|IPAdapter/.test(node.class_type) ? 5 : 1;
+      const weight = /KSampler|Sampler/.test(node.class_type)
+        ? Math.max(1, steps)
+        : /Upscale.*Model|FaceRestore|InstantID|IPAdapter/.test(node.class_type)
+          ? 5
+          : 1;
       this.weights.set(id, weight);
       total += weight;
     }
@@ -39,7 +43,8 @@ export class ProgressTracker {
       }
       case 'progress': {
         const node = str(d.node) ?? this.current?.node ?? null;
-        const value = num(d.value), max = num(d.max);
+        const value = num(d.value),
+          max = num(d.max);
         if (node && value !== null && max && max > 0) this.current = { node, fraction: Math.min(1, value / max) };
         break;
       }
@@ -62,7 +67,8 @@ export class ProgressTracker {
   private compute(): number | null {
     let done = 0;
     for (const id of this.finished) done += this.weights.get(id) ?? 0;
-    if (this.current && !this.finished.has(this.current.node)) done += (this.weights.get(this.current.node) ?? 0) * this.current.fraction;
+    if (this.current && !this.finished.has(this.current.node))
+      done += (this.weights.get(this.current.node) ?? 0) * this.current.fraction;
     const value = Math.min(0.99, done / this.total);
     if (value <= this.last) return null;
     this.last = value;

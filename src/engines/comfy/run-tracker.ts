@@ -10,13 +10,27 @@ import type { ComfySocket } from './socket.js';
 
 const TERMINAL = new Set(['execution_success', 'execution_error', 'execution_interrupted']);
 /** Messages that mean ComfyUI is executing the prompt (it left the queue). */
-const EXECUTION_MESSAGES = new Set(['execution_start', 'execution_cached', 'executing', 'progress', 'progress_state', 'executed', ...TERMINAL]);
+const EXECUTION_MESSAGES = new Set([
+  'execution_start',
+  'execution_cached',
+  'executing',
+  'progress',
+  'progress_state',
+  'executed',
+  ...TERMINAL,
+]);
 /** A prompt that has not started this long after submission is looked up in /queue (behind others?). */
 const QUEUE_CHECK_AFTER_MS = 150;
 /** ComfyUI has stopped executing the prompt: a terminal message, or the final `executing` with no node. */
 const isFinal = (m: ComfyMessage) => TERMINAL.has(m.type) || (m.type === 'executing' && m.data.node === null);
 /** Errors worth polling through: ComfyUI restarting, a reset connection, a 5xx. */
-const TRANSIENT = new Set(['ENGINE_OFFLINE', 'ENGINE_TIMEOUT', 'CONNECTION_TIMEOUT', 'CONNECTION_REFUSED', 'ENGINE_PROTOCOL_ERROR']);
+const TRANSIENT = new Set([
+  'ENGINE_OFFLINE',
+  'ENGINE_TIMEOUT',
+  'CONNECTION_TIMEOUT',
+  'CONNECTION_REFUSED',
+  'ENGINE_PROTOCOL_ERROR',
+]);
 
 /** What a tracker needs of its adapter. */
 export interface TrackerDeps {
@@ -61,7 +75,10 @@ export class RunTracker {
   private protocolFailures = 0;
   private readonly progress: ProgressTracker;
 
-  constructor(private readonly deps: TrackerDeps, private readonly request: RunRequest) {
+  constructor(
+    private readonly deps: TrackerDeps,
+    private readonly request: RunRequest,
+  ) {
     this.promptId = request.promptId;
     this.progress = new ProgressTracker(request.graph);
   }
@@ -71,7 +88,10 @@ export class RunTracker {
     if (signal?.aborted) throw new PipelineError('JOB_CANCELLED', 'The job was cancelled before submission');
     // Listen before submitting so no message of this prompt can be missed.
     let unsubscribe = this.deps.socket.subscribe(this.promptId, this.receive);
-    const offReconnect = this.deps.socket.onReconnect(() => { this.reconnected = true; this.notify(); });
+    const offReconnect = this.deps.socket.onReconnect(() => {
+      this.reconnected = true;
+      this.notify();
+    });
     const onAbort = () => this.notify();
     signal?.addEventListener('abort', onAbort);
     try {
@@ -117,7 +137,10 @@ export class RunTracker {
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const timer = setTimeout(resolve, Math.max(0, ms));
-      this.wake = () => { clearTimeout(timer); resolve(); };
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
     });
   }
 
@@ -132,10 +155,15 @@ export class RunTracker {
       }
     } catch (err) {
       if (signal?.aborted) throw this.deps.stopped(signal, this.promptId);
-      if (Date.now() >= deadlineAt || (err instanceof PipelineError && err.code === 'ENGINE_TIMEOUT' && Date.now() >= deadlineAt - 50)) {
+      if (
+        Date.now() >= deadlineAt ||
+        (err instanceof PipelineError && err.code === 'ENGINE_TIMEOUT' && Date.now() >= deadlineAt - 50)
+      ) {
         // The deadline passed while ComfyUI did not answer: make sure nothing runs later.
         const upstream = await this.deps.cancelSoon(this.promptId);
-        throw new PipelineError('ENGINE_TIMEOUT', 'ComfyUI did not accept the job before its deadline', { detail: { prompt_id: this.promptId, upstream } });
+        throw new PipelineError('ENGINE_TIMEOUT', 'ComfyUI did not accept the job before its deadline', {
+          detail: { prompt_id: this.promptId, upstream },
+        });
       }
       if (err instanceof PipelineError && err.code === 'DEPENDENCY_MISSING') {
         const all = await this.deps.allMissing(graph).catch(() => []);
@@ -157,9 +185,13 @@ export class RunTracker {
       if (signal?.aborted) throw this.deps.stopped(signal, this.promptId);
       if (Date.now() >= deadlineAt) {
         const upstream = await this.deps.cancelSoon(this.promptId);
-        throw new PipelineError('ENGINE_TIMEOUT', upstream === 'pending'
-          ? 'The job did not finish before its deadline; its removal from ComfyUI was sent'
-          : 'The job did not finish before its deadline; it was removed from ComfyUI', { detail: { prompt_id: this.promptId, upstream } });
+        throw new PipelineError(
+          'ENGINE_TIMEOUT',
+          upstream === 'pending'
+            ? 'The job did not finish before its deadline; its removal from ComfyUI was sent'
+            : 'The job did not finish before its deadline; it was removed from ComfyUI',
+          { detail: { prompt_id: this.promptId, upstream } },
+        );
       }
       this.drainInbox();
       if (!this.started && Date.now() >= this.queueCheckAt) await this.checkQueue();
@@ -179,7 +211,13 @@ export class RunTracker {
       const value = this.progress.update(message);
       if (value !== null) request.onProgress?.({ progress: value, node: null });
       // An output node reports its files when it finishes: they are complete on ComfyUI's disk.
-      if (message.type === 'executed' && request.onOutputs && typeof message.data.node === 'string' && message.data.output && typeof message.data.output === 'object') {
+      if (
+        message.type === 'executed' &&
+        request.onOutputs &&
+        typeof message.data.node === 'string' &&
+        message.data.output &&
+        typeof message.data.output === 'object'
+      ) {
         const files = outputsOf({ outputs: { [message.data.node]: message.data.output as Record<string, unknown> } });
         if (files.length > 0) request.onOutputs(files);
       }
@@ -190,7 +228,9 @@ export class RunTracker {
   /** Not started yet: is it running, or waiting in ComfyUI's queue behind other prompts? */
   private async checkQueue(): Promise<void> {
     this.queueCheckAt = Date.now() + this.deps.pollInterval();
-    const place = await this.deps.prompts.queuePlace(this.promptId, this.request.signal, this.request.deadlineAt).catch(() => null);
+    const place = await this.deps.prompts
+      .queuePlace(this.promptId, this.request.signal, this.request.deadlineAt)
+      .catch(() => null);
     if (place?.state === 'running' || place?.state === 'finished') this.markStarted();
     else if (place?.state === 'queued' && place.ahead !== this.lastAhead) {
       this.lastAhead = place.ahead;
@@ -210,7 +250,8 @@ export class RunTracker {
     let state: 'queued' | 'running' | 'finished' | 'unknown' | null = null;
     try {
       entry = await this.deps.prompts.historyEntry(this.promptId, limit.signal);
-      if (!entry && !this.terminalSeen && this.polls % 3 === 0) state = await this.deps.prompts.lookup(this.promptId, limit.signal);
+      if (!entry && !this.terminalSeen && this.polls % 3 === 0)
+        state = await this.deps.prompts.lookup(this.promptId, limit.signal);
       this.unreachableSince = 0;
       this.protocolFailures = 0;
     } catch (err) {
@@ -224,7 +265,9 @@ export class RunTracker {
       this.protocolFailures = err.code === 'ENGINE_PROTOCOL_ERROR' ? this.protocolFailures + 1 : 0;
       if (this.protocolFailures >= 5) throw err;
       if (Date.now() - this.unreachableSince > this.deps.unreachableGraceMs) {
-        throw new PipelineError('ENGINE_OFFLINE', `ComfyUI stopped answering while the job ran (${err.message})`, { detail: { prompt_id: this.promptId, last_error: err.code } });
+        throw new PipelineError('ENGINE_OFFLINE', `ComfyUI stopped answering while the job ran (${err.message})`, {
+          detail: { prompt_id: this.promptId, last_error: err.code },
+        });
       }
       this.nextPollAt = Date.now() + 500;
       await this.sleep(Math.min(this.nextPollAt, deadlineAt) - Date.now());
@@ -236,9 +279,15 @@ export class RunTracker {
       this.markStarted();
       const outputs = outcomeOf(entry, this.promptId);
       this.request.onProgress?.({ progress: 1, node: null });
-      const cachedAll = (entry.status?.messages ?? []).some(([t, d]) => t === 'execution_cached' && Array.isArray(d.nodes) && d.nodes.length >= Object.keys(graph).length);
+      const cachedAll = (entry.status?.messages ?? []).some(
+        ([t, d]) => t === 'execution_cached' && Array.isArray(d.nodes) && d.nodes.length >= Object.keys(graph).length,
+      );
       if (outputs.length > (this.request.maxOutputs ?? Infinity)) {
-        throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI listed ${outputs.length} output files; at most ${this.request.maxOutputs} are stored per job (OUTPUT_MAX_COUNT)`, { detail: { prompt_id: this.promptId, outputs: outputs.length, max: this.request.maxOutputs } });
+        throw new PipelineError(
+          'ENGINE_PROTOCOL_ERROR',
+          `ComfyUI listed ${outputs.length} output files; at most ${this.request.maxOutputs} are stored per job (OUTPUT_MAX_COUNT)`,
+          { detail: { prompt_id: this.promptId, outputs: outputs.length, max: this.request.maxOutputs } },
+        );
       }
       return { kind: 'done', result: { promptId: this.promptId, outputs, fullyCached: cachedAll } };
     }

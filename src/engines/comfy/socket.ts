@@ -1,6 +1,7 @@
 import WebSocket from 'ws';
 import { backoffMs } from '../../util/retry.js';
 import { parseComfyMessage, promptIdOf, type ComfyMessage } from './messages.js';
+import { socketText } from '../../util/text-of.js';
 
 export interface ComfySocketOptions {
   /** http(s) URL of ComfyUI; the socket URL is derived from it. */
@@ -52,12 +53,17 @@ export class ComfySocket {
   ensureOpen(waitMs?: number): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
     if (this.isOpen) return Promise.resolve(true);
-    this.opening ??= this.connect().finally(() => { this.opening = null; });
+    this.opening ??= this.connect().finally(() => {
+      this.opening = null;
+    });
     if (waitMs === undefined) return this.opening;
     let timer: NodeJS.Timeout | undefined;
     return Promise.race([
       this.opening,
-      new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), waitMs); timer.unref(); }),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), waitMs);
+        timer.unref();
+      }),
     ]).finally(() => clearTimeout(timer));
   }
 
@@ -67,8 +73,8 @@ export class ComfySocket {
     if (!set) this.listeners.set(promptId, (set = new Set()));
     set.add(listener);
     return () => {
-      set!.delete(listener);
-      if (set!.size === 0) this.listeners.delete(promptId);
+      set.delete(listener);
+      if (set.size === 0) this.listeners.delete(promptId);
     };
   }
 
@@ -91,20 +97,36 @@ export class ComfySocket {
       this.dropSocket();
       // ComfyUI's messages are small JSON events and preview frames of tens of kilobytes: the ws
       // default of 100 MiB per message would let a broken server make us buffer that much.
-      const ws = new WebSocket(this.url, { handshakeTimeout: this.options.openTimeoutMs ?? 3000, perMessageDeflate: false, maxPayload: this.options.maxPayloadBytes ?? 4 * 1024 * 1024 });
+      const ws = new WebSocket(this.url, {
+        handshakeTimeout: this.options.openTimeoutMs ?? 3000,
+        perMessageDeflate: false,
+        maxPayload: this.options.maxPayloadBytes ?? 4 * 1024 * 1024,
+      });
       this.ws = ws;
       let settled = false;
-      const settle = (ok: boolean) => { if (!settled) { settled = true; resolve(ok); } };
+      const settle = (ok: boolean) => {
+        if (!settled) {
+          settled = true;
+          resolve(ok);
+        }
+      };
       ws.on('open', () => {
         const reconnected = this.attempts > 0;
         this.attempts = 0;
         this.startHeartbeat(ws);
         settle(true);
-        if (reconnected) for (const l of this.reconnectListeners) { try { l(); } catch { /* a listener's own bug never reaches ws */ } }
+        if (reconnected)
+          for (const l of this.reconnectListeners) {
+            try {
+              l();
+            } catch {
+              /* a listener's own bug never reaches ws */
+            }
+          }
       });
       ws.on('message', (data, isBinary) => {
         if (isBinary) return; // previews and text frames carry nothing a job needs
-        const message = parseComfyMessage(data.toString());
+        const message = parseComfyMessage(socketText(data));
         if (!message) return;
         const promptId = promptIdOf(message);
         if (!promptId) return;
@@ -115,12 +137,19 @@ export class ComfySocket {
           try {
             l(message);
           } catch (err) {
-            this.options.onLog?.('warn', 'comfy socket listener failed on a message', { type: message.type.slice(0, 64), error: err instanceof Error ? err.message.slice(0, 200) : 'unknown' });
+            this.options.onLog?.('warn', 'comfy socket listener failed on a message', {
+              type: message.type.slice(0, 64),
+              error: err instanceof Error ? err.message.slice(0, 200) : 'unknown',
+            });
           }
         }
       });
-      ws.on('pong', () => { this.awaitingPong = false; });
-      ws.on('error', (err) => { this.options.onLog?.('debug', 'comfy socket error', { code: (err as NodeJS.ErrnoException).code }); });
+      ws.on('pong', () => {
+        this.awaitingPong = false;
+      });
+      ws.on('error', (err) => {
+        this.options.onLog?.('debug', 'comfy socket error', { code: (err as NodeJS.ErrnoException).code });
+      });
       ws.on('close', () => {
         settle(false);
         if (this.ws !== ws) return;
@@ -152,7 +181,11 @@ export class ComfySocket {
         return;
       }
       this.awaitingPong = true;
-      try { ws.ping(); } catch { ws.terminate(); }
+      try {
+        ws.ping();
+      } catch {
+        ws.terminate();
+      }
     }, this.options.heartbeatMs ?? 15_000);
     this.heartbeat.unref();
   }

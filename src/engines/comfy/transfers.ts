@@ -19,7 +19,8 @@ import { discardBody, type ComfyHttpClient } from './client.js';
 export type EngineErrorOf = (err: unknown, what: string) => PipelineError;
 
 const FS_SYSCALLS = new Set(['open', 'write', 'writev', 'fsync', 'fdatasync', 'close', 'mkdir', 'rename']);
-const isFileSystemError = (err: unknown) => typeof (err as { syscall?: unknown })?.syscall === 'string' && FS_SYSCALLS.has((err as { syscall: string }).syscall);
+const isFileSystemError = (err: unknown) =>
+  typeof (err as { syscall?: unknown })?.syscall === 'string' && FS_SYSCALLS.has((err as { syscall: string }).syscall);
 
 /** An upload answer is a name and a subfolder; anything bigger is not ComfyUI's. */
 const UPLOAD_ANSWER_MAX_BYTES = 1024 * 1024;
@@ -31,13 +32,25 @@ const UPLOAD_ANSWER_MAX_BYTES = 1024 * 1024;
  * sink (a full disk) keeps its own code (DISK_FULL…) and is never blamed on ComfyUI. Waits for a
  * download slot (downloadConcurrency over all jobs) under the same signal.
  */
-export async function downloadOutput(http: ComfyHttpClient, slots: Semaphore, output: EngineOutput, sink: Writable, options: DownloadOptions, engineError: EngineErrorOf): Promise<DownloadResult> {
+export async function downloadOutput(
+  http: ComfyHttpClient,
+  slots: Semaphore,
+  output: EngineOutput,
+  sink: Writable,
+  options: DownloadOptions,
+  engineError: EngineErrorOf,
+): Promise<DownloadResult> {
   const { signal } = options;
   const maxBytes = options.maxBytes ?? Infinity;
   const where = { filename: output.filename, subfolder: output.subfolder };
-  const stopped = () => (timedOut(signal)
-    ? new PipelineError('DOWNLOAD_TIMEOUT', `ComfyUI did not send output ${output.filename} before the job's deadline`, { detail: where })
-    : new PipelineError('DOWNLOAD_CANCELLED', 'The download was cancelled', { detail: where }));
+  const stopped = () =>
+    timedOut(signal)
+      ? new PipelineError(
+          'DOWNLOAD_TIMEOUT',
+          `ComfyUI did not send output ${output.filename} before the job's deadline`,
+          { detail: where },
+        )
+      : new PipelineError('DOWNLOAD_CANCELLED', 'The download was cancelled', { detail: where });
   let release: () => void;
   try {
     release = await slots.acquire(signal);
@@ -52,17 +65,38 @@ export async function downloadOutput(http: ComfyHttpClient, slots: Semaphore, ou
     } catch (err) {
       if (signal?.aborted) throw stopped();
       const e = engineError(err, 'fetching an output');
-      throw new PipelineError(e.code === 'ENGINE_TIMEOUT' ? 'DOWNLOAD_TIMEOUT' : e.code === 'ENGINE_OFFLINE' ? 'ENGINE_OFFLINE' : 'DOWNLOAD_FAILED', `Fetching ${output.filename} from ComfyUI failed (${e.message})`, { detail: { ...where, transient: true, upstream: e.code }, cause: err });
+      throw new PipelineError(
+        e.code === 'ENGINE_TIMEOUT'
+          ? 'DOWNLOAD_TIMEOUT'
+          : e.code === 'ENGINE_OFFLINE'
+            ? 'ENGINE_OFFLINE'
+            : 'DOWNLOAD_FAILED',
+        `Fetching ${output.filename} from ComfyUI failed (${e.message})`,
+        { detail: { ...where, transient: true, upstream: e.code }, cause: err },
+      );
     }
     if (res.status !== 200) {
       discardBody(res.body);
-      if (res.status === 404) throw new PipelineError('ENGINE_OUTPUT_MISSING', `ComfyUI no longer has output ${output.filename} (404)`, { detail: { ...where, status: 404 } });
+      if (res.status === 404)
+        throw new PipelineError('ENGINE_OUTPUT_MISSING', `ComfyUI no longer has output ${output.filename} (404)`, {
+          detail: { ...where, status: 404 },
+        });
       const transient = res.status >= 500 || res.status === 429;
-      throw new PipelineError('DOWNLOAD_FAILED', `ComfyUI answered ${res.status} for output ${output.filename}`, { detail: { ...where, status: res.status, transient } });
+      throw new PipelineError('DOWNLOAD_FAILED', `ComfyUI answered ${res.status} for output ${output.filename}`, {
+        detail: { ...where, status: res.status, transient },
+      });
     }
-    const contentType = String(res.headers['content-type'] ?? 'application/octet-stream').split(';')[0]!.trim().slice(0, 100);
+    const contentType = String(res.headers['content-type'] ?? 'application/octet-stream')
+      .split(';')[0]!
+      .trim()
+      .slice(0, 100);
     const expected = Number(res.headers['content-length'] ?? NaN);
-    const tooLarge = () => new PipelineError('OUTPUT_TOO_LARGE', `Output ${output.filename} is larger than ${maxBytes} bytes (OUTPUT_MAX_BYTES)`, { detail: { ...where, max_bytes: maxBytes } });
+    const tooLarge = () =>
+      new PipelineError(
+        'OUTPUT_TOO_LARGE',
+        `Output ${output.filename} is larger than ${maxBytes} bytes (OUTPUT_MAX_BYTES)`,
+        { detail: { ...where, max_bytes: maxBytes } },
+      );
     if (Number.isFinite(expected) && expected > maxBytes) {
       discardBody(res.body);
       throw tooLarge();
@@ -86,10 +120,18 @@ export async function downloadOutput(http: ComfyHttpClient, slots: Semaphore, ou
       if (isFileSystemError(err)) throw classifyError(err);
       if (isFileSystemError(sinkError)) throw classifyError(sinkError);
       const classified = http.classify(err, 'GET', '/view');
-      throw new PipelineError(classified.code === 'ENGINE_TIMEOUT' ? 'DOWNLOAD_TIMEOUT' : 'DOWNLOAD_FAILED', `Downloading ${output.filename} from ComfyUI failed`, { detail: { ...where, transient: true }, cause: err });
+      throw new PipelineError(
+        classified.code === 'ENGINE_TIMEOUT' ? 'DOWNLOAD_TIMEOUT' : 'DOWNLOAD_FAILED',
+        `Downloading ${output.filename} from ComfyUI failed`,
+        { detail: { ...where, transient: true }, cause: err },
+      );
     }
     if (Number.isFinite(expected) && expected !== size) {
-      throw new PipelineError('DOWNLOAD_FAILED', `Output ${output.filename} was truncated (${size} of ${expected} bytes)`, { detail: { ...where, expected, received: size, transient: true } });
+      throw new PipelineError(
+        'DOWNLOAD_FAILED',
+        `Output ${output.filename} was truncated (${size} of ${expected} bytes)`,
+        { detail: { ...where, expected, received: size, transient: true } },
+      );
     }
     return { contentType, sizeBytes: size };
   } finally {
@@ -97,8 +139,12 @@ export async function downloadOutput(http: ComfyHttpClient, slots: Semaphore, ou
   }
 }
 
-export async function uploadInputImage(http: ComfyHttpClient, input: { name: string; bytes: Buffer; contentType: string; signal?: AbortSignal; timeoutMs: number }, engineError: EngineErrorOf): Promise<string> {
-const { name, bytes, contentType, signal } = input;
+export async function uploadInputImage(
+  http: ComfyHttpClient,
+  input: { name: string; bytes: Buffer; contentType: string; signal?: AbortSignal; timeoutMs: number },
+  engineError: EngineErrorOf,
+): Promise<string> {
+  const { name, bytes, contentType, signal } = input;
   try {
     const form = new FormData();
     form.append('image', new Blob([bytes], { type: contentType }), name);
@@ -106,15 +152,28 @@ const { name, bytes, contentType, signal } = input;
     form.append('overwrite', 'false');
     const limit = boundedSignal([signal], input.timeoutMs);
     try {
-      const res = await http.raw('POST', '/upload/image', { body: form as never, signal: limit.signal, pool: 'transfer' });
+      const res = await http.raw('POST', '/upload/image', {
+        body: form as never,
+        signal: limit.signal,
+        pool: 'transfer',
+      });
       const text = await http.readText(res, 'POST', '/upload/image', UPLOAD_ANSWER_MAX_BYTES, limit.signal);
       if (res.status !== 200) {
-        throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI refused the upload of ${name} (${res.status})`, { detail: { status: res.status } });
+        throw new PipelineError('ENGINE_PROTOCOL_ERROR', `ComfyUI refused the upload of ${name} (${res.status})`, {
+          detail: { status: res.status },
+        });
       }
       let data: { name?: unknown; subfolder?: unknown };
-      try { data = JSON.parse(text); } catch { throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI sent malformed JSON for POST /upload/image'); }
-      if (!data || typeof data.name !== 'string' || !data.name || data.name.length > 1024) throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI upload answer has no name');
-      return typeof data.subfolder === 'string' && data.subfolder ? `${data.subfolder.slice(0, 1024)}/${data.name}` : data.name;
+      try {
+        data = JSON.parse(text) as typeof data;
+      } catch {
+        throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI sent malformed JSON for POST /upload/image');
+      }
+      if (!data || typeof data.name !== 'string' || !data.name || data.name.length > 1024)
+        throw new PipelineError('ENGINE_PROTOCOL_ERROR', 'ComfyUI upload answer has no name');
+      return typeof data.subfolder === 'string' && data.subfolder
+        ? `${data.subfolder.slice(0, 1024)}/${data.name}`
+        : data.name;
     } finally {
       limit.dispose();
     }
