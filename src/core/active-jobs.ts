@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { JobHistory } from '../contracts/job.js';
 import type { PipelineError } from '../errors/pipeline-error.js';
-import type { Metrics } from '../pipeline/metrics.js';
-import { failurePatch, isTerminal, transition } from '../pipeline/job-state.js';
+import type { Metrics } from './metrics.js';
+import { failurePatch, isTerminal, transition } from './job-state.js';
 import type { LoadedPreset } from '../presets/registry.js';
 import type { JobQueue, Lease } from '../ports/job-queue.js';
 import type { JobIndex } from '../store/job-index.js';
@@ -118,6 +118,8 @@ export class ActiveJobs {
     const written = await this.deps.jobs.saveVisible(next);
     this.adopt(active, next);
     const jobId = next.job_id;
+    // A new job's log starts at 1: no need to look for earlier events on disk.
+    this.deps.jobLogger.begin(jobId);
     this.notDurable.set(jobId, written.durable);
     void written.durable.then(
       () => this.notDurable.delete(jobId),

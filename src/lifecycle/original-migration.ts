@@ -17,7 +17,7 @@ import {
 import { redact } from '../util/redact.js';
 import { probeImage } from '../util/image-probe.js';
 import { sniffMedia } from '../util/media-type.js';
-import { artifactUrl } from '../pipeline/job-state.js';
+import { artifactUrl } from '../core/job-state.js';
 
 export interface MigrationDeps {
   jobs: JobStore;

@@ -4,7 +4,7 @@ import { JobHistory } from '../contracts/job.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import { TEMP_SUFFIX } from '../store/atomic-write.js';
 import { summarize } from '../store/job-index.js';
-import { failurePatch, isTerminal, transition } from '../pipeline/job-state.js';
+import { failurePatch, isTerminal, transition } from '../core/job-state.js';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config.js';
 import type { LoadedPreset, PresetRegistry } from '../presets/registry.js';

@@ -3,7 +3,7 @@ import type { ArtifactStore } from '../store/artifact-store.js';
 import type { JobIndex } from '../store/job-index.js';
 import type { JobLogger } from '../store/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
-import { isTerminal } from '../pipeline/job-state.js';
+import { isTerminal } from '../core/job-state.js';
 
 /** What retention needs of the core: its stores and which jobs it is running. */
 export interface RetentionTarget {

@@ -1,8 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { ArtifactRecord, JobHistory, JobStatus } from '../contracts/job.js';
 import { PipelineError } from '../errors/pipeline-error.js';
-import type { DurationEstimates } from '../pipeline/estimates.js';
-import { artifactUrl, toStatus } from '../pipeline/job-state.js';
+import type { DurationEstimates } from '../core/estimates.js';
+import { artifactUrl, toStatus } from '../core/job-state.js';
 import type { ArtifactRange } from '../ports/artifact-store.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import type { JobEvent } from '../store/event-line.js';

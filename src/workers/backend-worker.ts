@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { EngineAdapter, EngineCapabilities } from '../engines/engine.js';
 import type { ActiveJob, ActiveJobs } from '../core/active-jobs.js';
 import type { JobQueue, Lease } from '../ports/job-queue.js';
-import { isTerminal } from '../pipeline/job-state.js';
+import { isTerminal } from '../core/job-state.js';
 import { EngineGate } from './engine-gate.js';
 
 /** Abort reason of a job taken off a backend that stopped answering: it runs again elsewhere. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ActiveJob } from '../core/active-jobs.js';
-import { artifactUrl, isTerminal, transition } from '../pipeline/job-state.js';
-import { runJob } from '../pipeline/job-runner.js';
+import { artifactUrl, isTerminal, transition } from '../core/job-state.js';
+import { runJob } from './job-runner.js';
 import type { BackendWorker } from './backend-worker.js';
 import type { ExecutionDeps, ExecutionPool } from './execution-deps.js';
 import { BackendExit } from './leave-backend.js';

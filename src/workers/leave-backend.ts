@@ -4,7 +4,7 @@ import { DETACH } from '../engines/engine.js';
 import type { MissingDependency } from '../engines/comfy/dependencies.js';
 import { classifyError } from '../errors/classify.js';
 import { PipelineError } from '../errors/pipeline-error.js';
-import { transition } from '../pipeline/job-state.js';
+import { transition } from '../core/job-state.js';
 import { textOf } from '../util/text-of.js';
 import { MOVE, type BackendWorker } from './backend-worker.js';
 import type { ExecutionDeps, ExecutionPool } from './execution-deps.js';

@@ -8,7 +8,7 @@ import { LocalComfyAdapter } from '../../src/engines/comfy/adapter.js';
 import type { EngineOutput } from '../../src/engines/engine.js';
 import { twoOutputGraph } from '../helpers/graphs.js';
 import { PipelineError } from '../../src/errors/pipeline-error.js';
-import { OutputDownloads } from '../../src/pipeline/output-downloads.js';
+import { OutputDownloads } from '../../src/workers/output-downloads.js';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { ArtifactStore } from '../../src/store/artifact-store.js';
 import { tempDir } from '../helpers/temp-dirs.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalComfyAdapter } from '../../src/engines/comfy/adapter.js';
 import type { EngineOutput } from '../../src/engines/engine.js';
 import { PipelineError } from '../../src/errors/pipeline-error.js';
-import { OutputDownloads } from '../../src/pipeline/output-downloads.js';
+import { OutputDownloads } from '../../src/workers/output-downloads.js';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { ArtifactStore } from '../../src/store/artifact-store.js';
 import { call } from '../helpers/http.js';

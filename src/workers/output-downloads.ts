@@ -7,7 +7,7 @@ import { boundedSignal, msUntil, type BoundedSignal } from '../util/deadline.js'
 import { sniffMedia } from '../util/media-type.js';
 import { readPngInfo } from '../util/png.js';
 import { withRetries } from '../util/retry.js';
-import { artifactUrl } from './job-state.js';
+import { artifactUrl } from '../core/job-state.js';
 
 const KIND_TYPES: Record<string, ArtifactRecord['type']> = {
   images: 'image',
