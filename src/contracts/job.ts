@@ -29,6 +29,17 @@ export const JobStatus = z
       .describe(
         "While queued: how many jobs run before this one (in ComfyUI's queue, other clients' prompts included, once it is there; else in this service's queue); null otherwise",
       ),
+    engine_id: z
+      .string()
+      .nullable()
+      .optional()
+      .describe('The ComfyUI backend running or that ran the job (its id in COMFYUI_URLS); null while it waits'),
+    attempts: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('Backends it has run on: 2 once it moved because its first backend died or faulted'),
   })
   .describe('Current state of a job');
 export type JobStatus = z.infer<typeof JobStatus>;

@@ -55,6 +55,8 @@ export function toStatus(job: JobHistory, estimate: number | null, queuePosition
     error: job.error,
     error_code: job.error_code,
     queue_position: job.status === 'queued' ? queuePosition : null,
+    engine_id: job.engine_used,
+    attempts: job.attempts ?? 1,
   };
 }
 

@@ -105,6 +105,8 @@ export class JobQueries {
       error: s.error,
       error_code: s.error_code,
       queue_position: null,
+      engine_id: s.engine,
+      attempts: s.attempts,
     };
   }
 

@@ -19,6 +19,9 @@ export interface JobSummary {
   error_code: string | null;
   bytes: number;
   idempotency_key: string | null;
+  /** The backend that ran it (absent from journal lines older than several backends). */
+  engine: string | null;
+  attempts: number;
 }
 
 export function summarize(job: JobHistory): JobSummary {
@@ -37,6 +40,8 @@ export function summarize(job: JobHistory): JobSummary {
     error_code: job.error_code,
     bytes: job.outputs.reduce((s, o) => s + o.size_bytes, 0),
     idempotency_key: job.idempotency_key ?? null,
+    engine: job.engine_used,
+    attempts: job.attempts ?? 1,
   };
 }
 
@@ -77,6 +82,8 @@ function compact(s: JobSummary, pool: StringPool): JobSummary {
     error_code: intern(s.error_code),
     bytes: s.bytes,
     idempotency_key: s.idempotency_key,
+    engine: intern(s.engine ?? null),
+    attempts: s.attempts ?? 1,
   };
 }
 

@@ -151,6 +151,9 @@ describe('several ComfyUI backends', () => {
     expect(moved.status).toBe('completed');
     expect(moved.engine_used).not.toBe('gpu_a');
     expect(moved.attempts).toBe(2);
+    // The public status says where it ran and that it moved.
+    const status = (await call(svc.url, 'GET', `/api/pipeline/jobs/${victim}`)).json;
+    expect(status).toMatchObject({ engine_id: moved.engine_used, attempts: 2 });
     const log = await events(svc, victim);
     expect(log.filter((e) => e.event === 'backend_lost')).toHaveLength(1);
     expect(log.filter((e) => e.event === 'completed')).toHaveLength(1);
