@@ -80,6 +80,19 @@ export function artifactStoreConformance(name: string, make: () => Promise<Artif
       expect(await store.list(job)).toEqual([]);
     });
 
+    it('refuses a large stream past maxBytes mid-way (several MiB in) and keeps nothing of it', async () => {
+      const store = await make();
+      const job = randomUUID();
+      const chunk = Buffer.alloc(256 * 1024, 5);
+      const endless = Readable.from(
+        (function* () {
+          for (let i = 0; i < 64; i++) yield chunk; // 16 MiB offered
+        })(),
+      );
+      await expect(store.put(job, endless, { maxBytes: 7 << 20, index: 1 })).rejects.toBeInstanceOf(ArtifactTooLarge);
+      expect(await store.list(job)).toEqual([]);
+    });
+
     it('resolves nothing outside a job: unknown files, other jobs, traversal names, malformed ids', async () => {
       const store = await make();
       const job = randomUUID();
