@@ -349,4 +349,19 @@ describe('several ComfyUI backends', () => {
     expect((await call(svc.url, 'POST', `/api/pipeline/jobs/${first}/cancel`)).json.status).toBe('cancelled');
     await waitUntil('local_comfy freed', () => !a!.executor.running || null, 10_000, 10);
   }, 60_000);
+
+  it('a request that waits for its answer goes to another backend when the first is down, not to a 503', async () => {
+    const gone = await startComfySimulator();
+    const port = gone.port;
+    await gone.close();
+    const [b] = await sims([]);
+    const svc = await service(`down=http://127.0.0.1:${port},up=${b!.url}`);
+    const res = await call(svc.url, 'POST', '/api/pipeline/generate/image', {
+      json: { preset_id: 'photoreal_portrait_v1', prompt: 'elsewhere', quality_level: 'low', seed: 31 },
+    });
+    expect(res.status, res.text).toBe(200);
+    expect((await call(svc.url, 'GET', `/api/pipeline/jobs/${res.json.job_id}`)).json.engine_id).toBe('up');
+    const engines = (await call(svc.url, 'GET', '/api/pipeline/engines')).json.engines;
+    expect(engines[0].worker.state).toBe('paused');
+  }, 30_000);
 });
