@@ -8,6 +8,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import {
   ArtifactTooLarge,
   type ArtifactRange,
@@ -160,6 +161,24 @@ export class S3ArtifactStore implements ArtifactStorePort {
       if (isNotFound(err)) return null;
       throw err;
     }
+  }
+
+  /**
+   * A time-limited URL the S3 server itself answers for a stored file (so downloads need not pass
+   * through this service), or null when the job has no such file. `ttlSeconds` is capped at 7 days,
+   * S3's own limit for signed URLs.
+   */
+  async presignedGet(
+    jobId: string,
+    file: { type: string; filename: string },
+    ttlSeconds: number,
+  ): Promise<string | null> {
+    const key = this.keyOf(jobId, file);
+    if (!key || !(await this.head(jobId, file))) return null;
+    const expiresIn = Math.max(1, Math.min(Math.floor(ttlSeconds), 7 * 24 * 3600));
+    return getSignedUrl(this.options.client, new GetObjectCommand({ Bucket: this.options.bucket, Key: key }), {
+      expiresIn,
+    });
   }
 
   private async keys(jobId: string): Promise<{ key: string; size: number }[]> {
