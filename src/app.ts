@@ -16,6 +16,7 @@ import type { PresetRegistry } from './presets/registry.js';
 import type { EngineRegistry } from './engines/registry.js';
 import type { Lifecycle } from './lifecycle/lifecycle.js';
 import type { UploadStore } from './store/upload-store.js';
+import type { Redis } from 'ioredis';
 import { generateRoutes } from './routes/generate.js';
 import { jobRoutes } from './routes/jobs.js';
 import { uploadRoutes } from './routes/uploads.js';
@@ -46,6 +47,8 @@ export interface AppDeps {
   /** The job core: admission, queries, workers, and its start and shutdown. */
   core: Lifecycle;
   uploads: UploadStore;
+  /** Redis shared by every instance (REDIS_URL), or null: then the rate limit is per process. */
+  redis?: Redis | null;
 }
 
 /**
@@ -116,7 +119,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(presetRoutes({ presets: deps.presets }));
   await app.register(engineRoutes({ workers: deps.core.workers }));
   await app.register(
-    generateRoutes({ admission: deps.core.admission, rateLimitPerMinute: deps.config.rateLimitPerMinute }),
+    generateRoutes({
+      admission: deps.core.admission,
+      rateLimitPerMinute: deps.config.rateLimitPerMinute,
+      redis: deps.redis ?? null,
+    }),
   );
   await app.register(
     jobRoutes({
@@ -143,6 +150,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   });
   app.addHook('onClose', async () => {
     await deps.engines.close();
+    if (deps.redis) await deps.redis.quit().catch(() => deps.redis?.disconnect());
   });
 
   app.log.debug({ service: SERVICE_NAME }, 'app built');

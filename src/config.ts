@@ -38,6 +38,18 @@ export const configSchema = z.object({
   HOST: nonEmpty('127.0.0.1'),
   COMFYUI_URL: httpUrl('http://127.0.0.1:8188'),
   COMFYUI_URLS: z.string().optional(),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .refine((value) => {
+      if (value === undefined) return true;
+      try {
+        const u = new URL(value);
+        return u.protocol === 'redis:' || u.protocol === 'rediss:';
+      } catch {
+        return false;
+      }
+    }, 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0'),
   AINFLUENCER_DATA_DIR: nonEmpty(path.join(repoRoot, '.ainfluencer')),
   AINFLUENCER_PRESETS_DIR: nonEmpty(path.join(repoRoot, 'presets')),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -139,6 +151,8 @@ export interface AppConfig {
   models: ModelDefaults;
   /** When set, every route but /api/health requires `Authorization: Bearer <token>`. */
   apiToken: string | null;
+  /** Redis shared by every instance (the generate rate limit counts there); null = in process. */
+  redisUrl: string | null;
   limits: Limits;
 }
 
@@ -241,6 +255,7 @@ function fromRaw(raw: RawConfig, backends: BackendConfig[]): AppConfig {
     comfyHttpTimeoutMs: raw.COMFYUI_HTTP_TIMEOUT_MS,
     comfyHealthTimeoutMs: raw.COMFYUI_HEALTH_TIMEOUT_MS,
     apiToken: raw.AINFLUENCER_API_TOKEN ?? null,
+    redisUrl: raw.REDIS_URL ?? null,
     limits: {
       outputMaxBytes: raw.OUTPUT_MAX_BYTES,
       outputMaxCount: raw.OUTPUT_MAX_COUNT,

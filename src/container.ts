@@ -14,6 +14,7 @@ import { Lifecycle } from './lifecycle/lifecycle.js';
 import { InProcessJobQueue } from './embedded/in-process-queue.js';
 import { FileJobRepository } from './embedded/file-job-repository.js';
 import type { AppDeps } from './app.js';
+import { createRedisClient } from './distributed/redis-client.js';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -68,5 +69,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     uploads,
   });
   await core.init();
-  return { config, logger, presets, engines, core, uploads };
+  // Shared state across instances lives in Redis when it is configured (the rate limit, for now).
+  const redis = config.redisUrl ? createRedisClient(config.redisUrl, logger) : null;
+  return { config, logger, presets, engines, core, uploads, redis };
 }

@@ -90,7 +90,7 @@ export const ERROR_TAXONOMY = {
   REDIS_UNAVAILABLE: spec(
     503,
     true,
-    'This service does not need Redis; if a deployment wraps it with one, check that Redis is running.',
+    'Check that the Redis at REDIS_URL is running and reachable (redis-cli -u "$REDIS_URL" ping).',
     'Retry once the dependency is reachable again.',
   ),
   DOWNLOAD_FAILED: spec(

@@ -5,15 +5,19 @@ import { GenerateRequest, GenerateResponse } from '../contracts/generate.js';
 import { classifyError } from '../errors/classify.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import type { Admission } from '../admission/admission.js';
+import type { Redis } from 'ioredis';
+import { redisRateStore } from '../distributed/redis-rate-store.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export const generateRoutes =
-  (deps: { admission: Admission; rateLimitPerMinute: number }): FastifyPluginAsyncZod =>
+  (deps: { admission: Admission; rateLimitPerMinute: number; redis?: Redis | null }): FastifyPluginAsyncZod =>
   async (app) => {
     // Encapsulated here: only generation is rate limited, and no other route pays for the plugin.
     await app.register(rateLimit, {
       global: false,
+      // With Redis the count is shared by every instance; a Redis failure is a 503, not a pass.
+      ...(deps.redis ? { store: redisRateStore(deps.redis, 'ainfluencer-rate-'), skipOnError: false } : {}),
       errorResponseBuilder: (_request, context) =>
         new PipelineError('RATE_LIMIT_EXCEEDED', `At most ${context.max} generation requests per minute`, {
           headers: { 'retry-after': String(Math.max(1, Math.ceil(context.ttl / 1000))) },
