@@ -17,12 +17,18 @@ import type { EngineRegistry } from './engines/registry.js';
 import type { Lifecycle } from './lifecycle/lifecycle.js';
 import type { UploadStore } from './store/upload-store.js';
 import type { Redis } from 'ioredis';
+import { probeRedis, type DependencyHealth } from './distributed/redis-health.js';
 import { generateRoutes } from './routes/generate.js';
 import { jobRoutes } from './routes/jobs.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { engineRoutes } from './routes/engines.js';
 import { metricsRoutes } from './routes/metrics.js';
 import { SERVICE_NAME, SERVICE_VERSION } from './util/version.js';
+
+/** Live health of the shared services this instance uses (Redis when REDIS_URL is set). */
+function dependencyHealth(deps: AppDeps): Promise<DependencyHealth[]> {
+  return Promise.all(deps.redis ? [probeRedis(deps.redis)] : []);
+}
 
 /** An incoming X-Request-Id is echoed only when it is short and plain. */
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -115,7 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
   const startedAt = Date.now();
-  await app.register(healthRoutes({ engines: deps.engines, startedAt }));
+  await app.register(healthRoutes({ engines: deps.engines, startedAt, dependencies: () => dependencyHealth(deps) }));
   await app.register(presetRoutes({ presets: deps.presets }));
   await app.register(engineRoutes({ workers: deps.core.workers }));
   await app.register(
@@ -134,7 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       sseMaxStreamsPerJob: deps.config.limits.sseMaxStreamsPerJob,
     }),
   );
-  await app.register(metricsRoutes({ core: deps.core }));
+  await app.register(metricsRoutes({ core: deps.core, dependencies: () => dependencyHealth(deps) }));
   await app.register(
     uploadRoutes({
       uploads: deps.uploads,

@@ -44,6 +44,7 @@ export class Metrics {
       failed: number;
       moved: number;
     }[];
+    dependencies?: { name: string; healthy: boolean; latencyMs: number | null }[];
   }): string {
     const lines: string[] = [];
     const esc = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -116,6 +117,20 @@ export class Metrics {
         ['moved', e.moved],
       ] as const)
         lines.push(`ainfluencer_backend_jobs_total{engine_id="${esc(e.id)}",outcome="${outcome}"} ${n}`);
+    }
+    if (gauges.dependencies?.length) {
+      lines.push(
+        '# HELP ainfluencer_dependency_up Shared service health (1 healthy, 0 not): redis when REDIS_URL is set.',
+        '# TYPE ainfluencer_dependency_up gauge',
+      );
+      for (const d of gauges.dependencies)
+        lines.push(`ainfluencer_dependency_up{name="${esc(d.name)}"} ${d.healthy ? 1 : 0}`);
+      lines.push(
+        '# HELP ainfluencer_dependency_latency_ms Latency of the last probe of a shared service.',
+        '# TYPE ainfluencer_dependency_latency_ms gauge',
+      );
+      for (const d of gauges.dependencies)
+        if (d.latencyMs !== null) lines.push(`ainfluencer_dependency_latency_ms{name="${esc(d.name)}"} ${d.latencyMs}`);
     }
     // Event-loop delay since the previous scrape (the histogram is reset on every read).
     lines.push(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { SERVICE_NAME, SERVICE_VERSION } from '../util/version.js';
 import type { EngineRegistry } from '../engines/registry.js';
+import type { DependencyHealth } from '../distributed/redis-health.js';
 
 export const EngineHealthSchema = z.object({
   engine_id: z.string().describe('Engine id, e.g. local_comfy'),
@@ -21,6 +22,17 @@ const HealthResponse = z.object({
   version: z.string().describe('Service version'),
   uptime_seconds: z.number().describe('Seconds since start'),
   engines: z.array(EngineHealthSchema).describe('Each configured engine with its live health'),
+  dependencies: z
+    .array(
+      z.object({
+        name: z.string().describe('redis (when REDIS_URL is set)'),
+        status: z.enum(['healthy', 'unhealthy']).describe('Result of the probe'),
+        latency_ms: z.number().nullable().describe('Round trip of the probe'),
+        error_code: z.string().nullable().describe('Taxonomy code when unhealthy'),
+        message: z.string().nullable().describe('Why it is unhealthy'),
+      }),
+    )
+    .describe('Shared services this instance uses, with live health (empty when it uses none)'),
 });
 
 const ApiIndex = z.object({
@@ -31,7 +43,11 @@ const ApiIndex = z.object({
 });
 
 export const healthRoutes =
-  (deps: { engines: EngineRegistry; startedAt: number }): FastifyPluginAsyncZod =>
+  (deps: {
+    engines: EngineRegistry;
+    startedAt: number;
+    dependencies?: () => Promise<DependencyHealth[]>;
+  }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/api/health',
@@ -39,14 +55,17 @@ export const healthRoutes =
         schema: { tags: ['service'], summary: 'Liveness and engine health', response: { 200: HealthResponse } },
       },
       async () => {
-        const engines = await deps.engines.health();
+        const [engines, dependencies] = await Promise.all([deps.engines.health(), deps.dependencies?.() ?? []]);
+        const healthy =
+          engines.every((e) => e.status === 'healthy') && dependencies.every((d) => d.status === 'healthy');
         return {
           ok: true as const,
-          status: engines.every((e) => e.status === 'healthy') ? ('ok' as const) : ('degraded' as const),
+          status: healthy ? ('ok' as const) : ('degraded' as const),
           service: SERVICE_NAME,
           version: SERVICE_VERSION,
           uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),
           engines,
+          dependencies,
         };
       },
     );

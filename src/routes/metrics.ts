@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
+import type { DependencyHealth } from '../distributed/redis-health.js';
 
 export const metricsRoutes =
-  (deps: { core: Lifecycle }): FastifyPluginAsyncZod =>
+  (deps: { core: Lifecycle; dependencies?: () => Promise<DependencyHealth[]> }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
       '/metrics',
@@ -21,7 +22,7 @@ export const metricsRoutes =
           const key = `${s.status}|${s.preset_id}`;
           jobs.set(key, (jobs.get(key) ?? 0) + 1);
         }
-        const backends = await core.workers.health();
+        const [backends, dependencies] = await Promise.all([core.workers.health(), deps.dependencies?.() ?? []]);
         const text = core.metrics.render({
           jobs,
           queueDepth: await core.queueDepth(),
@@ -36,6 +37,11 @@ export const metricsRoutes =
             completed: h.worker.jobs_completed,
             failed: h.worker.jobs_failed,
             moved: h.worker.jobs_moved,
+          })),
+          dependencies: dependencies.map((d) => ({
+            name: d.name,
+            healthy: d.status === 'healthy',
+            latencyMs: d.latency_ms,
           })),
         });
         return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
