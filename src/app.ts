@@ -135,7 +135,6 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     jobRoutes({
       admission: deps.core.admission,
       queries: deps.core.queries,
-      jobLogger: deps.core.deps.jobLogger,
       sseMaxStreams: deps.config.limits.sseMaxStreams,
       sseMaxStreamsPerJob: deps.config.limits.sseMaxStreamsPerJob,
     }),

@@ -57,6 +57,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
   const artifacts = new ArtifactStore(path.join(config.dataDir, 'artifacts'), config.dataDir);
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'));
   const core = new Lifecycle({
+    repository,
     config,
     logger,
     presets,

@@ -46,7 +46,11 @@ export class FileJobRepository implements JobRepository {
   }
 
   summary(jobId: string): Promise<JobSummary | null> {
-    return Promise.resolve(this.index.get(jobId) ?? null);
+    return Promise.resolve(this.summaryNow(jobId));
+  }
+
+  summaryNow(jobId: string): JobSummary | null {
+    return this.index.get(jobId) ?? null;
   }
 
   list(query: ListQuery): Promise<{ jobs: JobSummary[]; next: JobSummary | null }> {

@@ -8,6 +8,7 @@ import { PipelineError } from '../errors/pipeline-error.js';
 import { DurationEstimates } from '../core/estimates.js';
 import { Metrics } from '../core/metrics.js';
 import type { JobQueue } from '../ports/job-queue.js';
+import type { JobRepository } from '../ports/job-repository.js';
 import type { PresetRegistry } from '../presets/registry.js';
 import { JobQueries } from '../queries/job-queries.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
@@ -20,6 +21,8 @@ import { recoverJobs } from './recovery.js';
 import { sweepRetention } from './retention.js';
 
 export interface CoreDeps {
+  /** The JobRepository port; the read side goes through it. */
+  repository: JobRepository;
   config: AppConfig;
   logger: Logger;
   presets: PresetRegistry;
@@ -74,11 +77,9 @@ export class Lifecycle {
     });
     this.queries = queries = new JobQueries({
       active: this.active.active,
-      index: deps.index,
+      repository: deps.repository,
       estimates: this.estimates,
-      jobs: deps.jobs,
       artifacts: deps.artifacts,
-      jobLogger: deps.jobLogger,
       queuePosition: (jobId) => this.queuePosition(jobId),
     });
     this.admission = new Admission({

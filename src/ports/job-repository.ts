@@ -25,6 +25,11 @@ export interface JobRepository {
   save(job: JobHistory, options?: { after?: Promise<unknown> }): Promise<void>;
   get(jobId: string): Promise<JobHistory | null>;
   summary(jobId: string): Promise<JobSummary | null>;
+  /**
+   * Optional, for implementations that hold summaries in memory (the embedded index): the same
+   * answer as `summary`, synchronously, so the hottest read route needs no promise.
+   */
+  summaryNow?(jobId: string): JobSummary | null;
   list(query: ListQuery): Promise<{ jobs: JobSummary[]; next: JobSummary | null }>;
   delete(jobId: string): Promise<void>;
   appendEvent(jobId: string, event: string, fields?: Record<string, unknown>): Promise<JobEvent>;

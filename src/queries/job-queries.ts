@@ -6,9 +6,8 @@ import { artifactUrl, toStatus } from '../core/job-state.js';
 import type { ArtifactRange } from '../ports/artifact-store.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import type { JobEvent } from '../store/event-line.js';
-import type { JobIndex, JobSummary } from '../store/job-index.js';
-import type { JobLogger } from '../store/job-logger.js';
-import type { JobStore } from '../store/job-store.js';
+import type { JobSummary } from '../store/job-index.js';
+import type { JobRepository } from '../ports/job-repository.js';
 
 export function notFound(jobId: string): PipelineError {
   return new PipelineError('FILE_NOT_FOUND', `No job with id "${jobId.slice(0, 100)}"`, {
@@ -26,19 +25,18 @@ export interface ActiveView {
 export interface QueryDeps {
   /** Jobs in flight, by id (their newest adopted state is the truth while they run). */
   active: ReadonlyMap<string, ActiveView>;
-  index: JobIndex;
+  /** Records, summaries and event logs, through the JobRepository port (embedded: the data folder). */
+  repository: Pick<JobRepository, 'get' | 'summary' | 'summaryNow' | 'list' | 'events' | 'subscribe'>;
   estimates: DurationEstimates;
-  jobs: Pick<JobStore, 'get'>;
   artifacts: Pick<ArtifactStore, 'readMetadata' | 'head' | 'get'>;
-  jobLogger: Pick<JobLogger, 'read'>;
   /** Jobs ahead of a queued one (ComfyUI's queue once it is there, else this service's). */
   queuePosition(jobId: string): number | null;
 }
 
 /**
  * The read side for routes: status, listing, artifacts, logs and live progress. It never runs or
- * changes a job: in-flight jobs are read from the owner's active view, finished ones from the
- * index (status, listing: no file read on the hot path) and the stores.
+ * changes a job: in-flight jobs are read from the owner's active view, finished ones through the
+ * JobRepository port (status and listing from summaries: no record read on the hot path).
  */
 export class JobQueries {
   constructor(private readonly deps: QueryDeps) {}
@@ -46,7 +44,7 @@ export class JobQueries {
   async getJob(jobId: string): Promise<JobHistory> {
     const active = this.deps.active.get(jobId);
     if (active) return active.record;
-    const job = await this.deps.jobs.get(jobId);
+    const job = await this.deps.repository.get(jobId);
     if (!job) throw notFound(jobId);
     return job;
   }
@@ -54,8 +52,8 @@ export class JobQueries {
   async getStatus(jobId: string): Promise<JobStatus> {
     const active = this.deps.active.get(jobId);
     if (active) return this.activeStatus(active);
-    // Finished jobs are answered from the index: no file read on the hot read path.
-    const s = this.deps.index.get(jobId);
+    // Finished jobs are answered from their summary: no record read on the hot read path.
+    const s = await this.deps.repository.summary(jobId);
     if (!s) throw notFound(jobId);
     return this.summaryStatus(s);
   }
@@ -63,11 +61,21 @@ export class JobQueries {
   /** Serialised status bodies of finished jobs (they change only with the estimate), LRU-bounded. */
   private readonly statusBodies = new Map<string, { version: number; body: string }>();
 
-  /** The JSON body of GET /jobs/{id}; finished jobs are served from a small cache. */
-  statusBody(jobId: string): string {
+  /**
+   * The JSON body of GET /jobs/{id}; finished jobs are served from a small cache. Synchronous when
+   * the repository holds summaries in memory (embedded), a promise otherwise.
+   */
+  statusBody(jobId: string): string | Promise<string> {
     const active = this.deps.active.get(jobId);
     if (active) return JSON.stringify(this.activeStatus(active));
-    const s = this.deps.index.get(jobId);
+    if (this.deps.repository.summaryNow) return this.finishedBody(jobId, this.deps.repository.summaryNow(jobId));
+    return this.deps.repository.summary(jobId).then((s) => this.finishedBody(jobId, s));
+  }
+
+  private finishedBody(jobId: string, s: JobSummary | null): string {
+    // It may have started meanwhile (an async summary read): the active view wins.
+    const active = this.deps.active.get(jobId);
+    if (active) return JSON.stringify(this.activeStatus(active));
     if (!s) throw notFound(jobId);
     const version = this.deps.estimates.version(s.preset_id, s.quality_level);
     const hit = this.statusBodies.get(jobId);
@@ -110,8 +118,13 @@ export class JobQueries {
     };
   }
 
-  list(query: { status?: string; preset_id?: string; limit: number; cursor?: { created_ms: number; job_id: string } }) {
-    const { jobs, next } = this.deps.index.list(query);
+  async list(query: {
+    status?: string;
+    preset_id?: string;
+    limit: number;
+    cursor?: { created_ms: number; job_id: string };
+  }) {
+    const { jobs, next } = await this.deps.repository.list(query);
     return { jobs: jobs.map((s) => this.summaryStatus(s)), next };
   }
 
@@ -156,8 +169,13 @@ export class JobQueries {
   }
 
   async logs(jobId: string, since: number): Promise<JobEvent[]> {
-    if (!this.deps.active.has(jobId) && !this.deps.index.has(jobId)) throw notFound(jobId);
-    return this.deps.jobLogger.read(jobId, since);
+    if (!this.deps.active.has(jobId) && !(await this.deps.repository.summary(jobId))) throw notFound(jobId);
+    return this.deps.repository.events(jobId, since);
+  }
+
+  /** Hear each event of a job once it is stored (for event streams). */
+  onEvent(jobId: string, listener: (event: JobEvent) => void): () => void {
+    return this.deps.repository.subscribe(jobId, listener);
   }
 
   /** Live progress of an active job (not journalled; for event streams). */

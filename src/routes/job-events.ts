@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { PipelineError } from '../errors/pipeline-error.js';
 import type { JobStatus } from '../contracts/job.js';
 import type { Admission } from '../admission/admission.js';
-import type { JobEvent, JobLogger } from '../store/job-logger.js';
+import type { JobEvent } from '../store/job-logger.js';
 import type { JobQueries } from '../queries/job-queries.js';
 
 const TERMINAL_EVENTS = new Set(['completed', 'failed', 'cancelled']);
@@ -62,7 +62,7 @@ export async function streamJobEvents(
   reply: FastifyReply,
   jobId: string,
   since: number,
-  deps: { admission: Admission; queries: JobQueries; jobLogger: JobLogger; streams: StreamBudget },
+  deps: { admission: Admission; queries: JobQueries; streams: StreamBudget },
 ): Promise<void> {
   const initial = await deps.queries.getStatus(jobId); // 404s before the stream starts
   const release = deps.streams.take(jobId); // 503s before the stream starts
@@ -139,7 +139,7 @@ export async function streamJobEvents(
         .then(() => deps.queries.getStatus(jobId))
         .then(end, () => close());
   };
-  const unsubscribeLog = deps.jobLogger.subscribe(jobId, onEvent);
+  const unsubscribeLog = deps.queries.onEvent(jobId, onEvent);
   let lastProgressAt = 0;
   let pendingProgress: NodeJS.Timeout | null = null;
   const unsubscribeProgress = deps.queries.onProgress(jobId, (progress) => {

@@ -6,7 +6,6 @@ import { ArtifactsResponse, JobStatus } from '../contracts/job.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import type { Admission } from '../admission/admission.js';
 import { notFound, type JobQueries } from '../queries/job-queries.js';
-import type { JobLogger } from '../store/job-logger.js';
 import { isJobId } from '../store/job-store.js';
 import { StreamBudget, streamJobEvents } from './job-events.js';
 import { resolveContentImage, sendArtifact } from './artifact-download.js';
@@ -49,7 +48,6 @@ export const jobRoutes =
   (deps: {
     admission: Admission;
     queries: JobQueries;
-    jobLogger: JobLogger;
     sseMaxStreams: number;
     sseMaxStreamsPerJob: number;
   }): FastifyPluginAsyncZod =>
@@ -78,7 +76,12 @@ export const jobRoutes =
       },
       async (request) => {
         const { status, preset_id, limit, cursor } = request.query;
-        const page = deps.queries.list({ status, preset_id, limit, cursor: cursor ? decodeCursor(cursor) : undefined });
+        const page = await deps.queries.list({
+          status,
+          preset_id,
+          limit,
+          cursor: cursor ? decodeCursor(cursor) : undefined,
+        });
         return { ok: true as const, jobs: page.jobs, next_cursor: page.next ? encodeCursor(page.next) : null };
       },
     );
@@ -94,9 +97,16 @@ export const jobRoutes =
         },
       },
       (request, reply) => {
-        // Synchronous on purpose: the hottest read route; a throw here reaches the error handler too.
-        // No id syntax check here: the status comes from in-memory maps only, never from a path.
-        reply.type('application/json; charset=utf-8').send(deps.queries.statusBody(request.params.job_id) as never);
+        // Synchronous on purpose when it can be: the hottest read route; a throw here reaches the
+        // error handler too. No id syntax check here: the status never comes from a path.
+        const body = deps.queries.statusBody(request.params.job_id);
+        if (typeof body === 'string') {
+          reply.type('application/json; charset=utf-8').send(body as never);
+          return;
+        }
+        return body.then((text) => {
+          reply.type('application/json; charset=utf-8').send(text as never);
+        });
       },
     );
 
