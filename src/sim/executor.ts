@@ -38,7 +38,7 @@ const SENSITIVE_EXTRA = ['auth_token_comfy_org', 'api_key_comfy_org'];
  * The single worker of the simulated ComfyUI: a priority queue run one prompt at a time, with the
  * message order, routing, caching and history of protocol §2.5/§3.
  *
- * One job in one file (about 550 lines once formatted), as ComfyUI's own execution.py is: queue, run, cache and
+ * One job in one file (about 560 lines once formatted), as ComfyUI's own execution.py is: queue, run, cache and
  * history are one state machine whose message order is the point; node behaviour is in nodes.ts and
  * render.ts, validation in validate.ts.
  */

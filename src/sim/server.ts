@@ -66,7 +66,7 @@ const DANGEROUS = new Set(['.html', '.htm', '.js', '.mjs', '.svg', '.xml', '.xht
 
 /**
  * The simulated ComfyUI server: its HTTP routes and WebSocket upgrade, as ComfyUI's server.py has
- * them. One job (about 600 lines once formatted): the route table with its guards and fault switches. Execution is
+ * them. One job (about 630 lines once formatted): the route table with its guards and fault switches. Execution is
  * in executor.ts, validation in validate.ts, hostile answers in hostile.ts, the node catalogue in
  * catalogue.ts.
  */

@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import { freePort } from './free-port.js';
 import { tempDir } from './temp-dirs.js';
 import { waitUntil } from './wait.js';
 
@@ -11,17 +12,6 @@ export interface TestRedis {
   /** Start it again on the same port (empty: nothing is persisted). */
   restart(): Promise<void>;
   close(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const answers = (port: number) =>
