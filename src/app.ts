@@ -17,7 +17,8 @@ import type { EngineRegistry } from './engines/registry.js';
 import type { Lifecycle } from './lifecycle/lifecycle.js';
 import type { UploadStore } from './store/upload-store.js';
 import type { Redis } from 'ioredis';
-import { probeRedis, type DependencyHealth } from './distributed/redis-health.js';
+import type { DependencyHealth } from './distributed/redis-health.js';
+import { probeDependencies, type DependencyClients } from './distributed/dependency-probes.js';
 import { generateRoutes } from './routes/generate.js';
 import { jobRoutes } from './routes/jobs.js';
 import { uploadRoutes } from './routes/uploads.js';
@@ -27,7 +28,7 @@ import { SERVICE_NAME, SERVICE_VERSION } from './util/version.js';
 
 /** Live health of the shared services this instance uses (Redis when REDIS_URL is set). */
 function dependencyHealth(deps: AppDeps): Promise<DependencyHealth[]> {
-  return Promise.all(deps.redis ? [probeRedis(deps.redis)] : []);
+  return probeDependencies(deps.dependencies ?? { redis: deps.redis });
 }
 
 /** An incoming X-Request-Id is echoed only when it is short and plain. */
@@ -55,6 +56,8 @@ export interface AppDeps {
   uploads: UploadStore;
   /** Redis shared by every instance (REDIS_URL), or null: then the rate limit is per process. */
   redis?: Redis | null;
+  /** The distributed mode's servers, probed by /api/health and /metrics. */
+  dependencies?: DependencyClients;
 }
 
 /**

@@ -50,6 +50,26 @@ export const configSchema = z.object({
         return false;
       }
     }, 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0'),
+  QUEUE: z.enum(['memory', 'bullmq'], { error: 'one of memory, bullmq' }).default('memory'),
+  JOB_STORE: z.enum(['files', 'postgres'], { error: 'one of files, postgres' }).default('files'),
+  ARTIFACT_STORE: z.enum(['local', 's3'], { error: 'one of local, s3' }).default('local'),
+  DATABASE_URL: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || /^postgres(ql)?:\/\//.test(value), 'a postgres:// URL'),
+  S3_ENDPOINT: z
+    .string()
+    .optional()
+    .refine((value) => value === undefined || /^https?:\/\//.test(value), 'an http(s) URL'),
+  S3_BUCKET: z.string().trim().min(1, 'a bucket name').optional(),
+  S3_REGION: nonEmpty('us-east-1'),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,40}$/, 'letters, digits, - and _ (at most 40)')
+    .default('ainfluencer'),
+  QUEUE_LEASE_MS: positiveInt(30_000, 'a positive integer number of milliseconds'),
+  QUEUE_STALLED_INTERVAL_MS: positiveInt(5_000, 'a positive integer number of milliseconds'),
+  QUEUE_RECONCILE_MS: positiveInt(10_000, 'a positive integer number of milliseconds'),
   AINFLUENCER_DATA_DIR: nonEmpty(path.join(repoRoot, '.ainfluencer')),
   AINFLUENCER_PRESETS_DIR: nonEmpty(path.join(repoRoot, 'presets')),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
@@ -153,6 +173,21 @@ export interface AppConfig {
   apiToken: string | null;
   /** Redis shared by every instance (the generate rate limit counts there); null = in process. */
   redisUrl: string | null;
+  /** Which implementation of each port: the embedded default, or the distributed one. */
+  stores: {
+    queue: 'memory' | 'bullmq';
+    jobs: 'files' | 'postgres';
+    artifacts: 'local' | 's3';
+    databaseUrl: string | null;
+    s3: { endpoint: string | null; bucket: string | null; region: string };
+    /** Redis key prefix of the shared queue: instances with the same prefix share it. */
+    queuePrefix: string;
+    stalledIntervalMs: number;
+    reconcileMs: number;
+  };
+  /** A shared queue's lease, kept by heartbeats (null: in process, leases outlive any run). */
+  queueLeaseMs: number | null;
+  queueReconcileMs: number;
   limits: Limits;
 }
 
@@ -215,6 +250,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `Invalid configuration: ${name} must be ${(err as Error).message} (got ${describeGiven(name, relevant[name])})`,
     );
   }
+  const needs: [boolean, string, string][] = [
+    [parsed.data.QUEUE === 'bullmq' && !parsed.data.REDIS_URL, 'REDIS_URL', 'set when QUEUE=bullmq'],
+    [parsed.data.JOB_STORE === 'postgres' && !parsed.data.DATABASE_URL, 'DATABASE_URL', 'set when JOB_STORE=postgres'],
+    [parsed.data.ARTIFACT_STORE === 's3' && !parsed.data.S3_BUCKET, 'S3_BUCKET', 'set when ARTIFACT_STORE=s3'],
+  ];
+  for (const [missing, name, rule] of needs)
+    if (missing) throw new ConfigError(`Invalid configuration: ${name} must be ${rule} (got nothing)`);
   return fromRaw(parsed.data, backends);
 }
 
@@ -256,6 +298,18 @@ function fromRaw(raw: RawConfig, backends: BackendConfig[]): AppConfig {
     comfyHealthTimeoutMs: raw.COMFYUI_HEALTH_TIMEOUT_MS,
     apiToken: raw.AINFLUENCER_API_TOKEN ?? null,
     redisUrl: raw.REDIS_URL ?? null,
+    stores: {
+      queue: raw.QUEUE,
+      jobs: raw.JOB_STORE,
+      artifacts: raw.ARTIFACT_STORE,
+      databaseUrl: raw.DATABASE_URL ?? null,
+      s3: { endpoint: raw.S3_ENDPOINT ?? null, bucket: raw.S3_BUCKET ?? null, region: raw.S3_REGION },
+      queuePrefix: raw.QUEUE_PREFIX,
+      stalledIntervalMs: raw.QUEUE_STALLED_INTERVAL_MS,
+      reconcileMs: raw.QUEUE_RECONCILE_MS,
+    },
+    queueLeaseMs: raw.QUEUE === 'bullmq' ? raw.QUEUE_LEASE_MS : null,
+    queueReconcileMs: raw.QUEUE_RECONCILE_MS,
     limits: {
       outputMaxBytes: raw.OUTPUT_MAX_BYTES,
       outputMaxCount: raw.OUTPUT_MAX_COUNT,

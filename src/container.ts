@@ -15,6 +15,12 @@ import { InProcessJobQueue } from './embedded/in-process-queue.js';
 import { FileJobRepository } from './embedded/file-job-repository.js';
 import type { AppDeps } from './app.js';
 import { createRedisClient } from './distributed/redis-client.js';
+import { BullmqJobQueue } from './distributed/bullmq-job-queue.js';
+import { PostgresJobRepository } from './distributed/postgres-job-repository.js';
+import { S3ArtifactStore } from './distributed/s3-artifact-store.js';
+import { createS3Client } from './distributed/s3-client.js';
+import { RedisJobSignals } from './distributed/redis-job-signals.js';
+import { LocalJobSignals } from './embedded/local-job-signals.js';
 
 export interface ContainerOptions {
   logger?: Logger;
@@ -51,26 +57,53 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
         ),
       )),
   );
-  // The embedded implementations of the ports: in-process queue, data-folder files, local folder.
-  const queue = new InProcessJobQueue(config.queueMaxDepth);
-  const repository = FileJobRepository.create(config.dataDir);
+  // Each port's implementation, by configuration: the embedded default (in-process queue,
+  // data-folder files, local folder) or the distributed one (BullMQ, PostgreSQL, S3). Any mix works.
+  const { stores } = config;
+  const queue =
+    stores.queue === 'bullmq'
+      ? new BullmqJobQueue({
+          redisUrl: config.redisUrl!,
+          bound: config.queueMaxDepth,
+          prefix: stores.queuePrefix,
+          stalledIntervalMs: stores.stalledIntervalMs,
+        })
+      : new InProcessJobQueue(config.queueMaxDepth);
+  const files = stores.jobs === 'files' ? FileJobRepository.create(config.dataDir) : null;
+  const postgres = files ? null : await PostgresJobRepository.open({ connectionString: stores.databaseUrl! });
+  const repository = files ?? postgres!;
+  // Downloads are staged (and, in the embedded mode, kept) in the local folder.
   const artifacts = new ArtifactStore(path.join(config.dataDir, 'artifacts'), config.dataDir);
+  const s3 =
+    stores.artifacts === 's3'
+      ? {
+          client: createS3Client({ endpoint: stores.s3.endpoint, region: stores.s3.region }),
+          bucket: stores.s3.bucket!,
+        }
+      : null;
+  const sharedArtifacts = s3 ? new S3ArtifactStore({ client: s3.client, bucket: s3.bucket }) : null;
   const uploads = new UploadStore(path.join(config.dataDir, 'uploads'));
+  const signals =
+    stores.queue === 'bullmq'
+      ? new RedisJobSignals(config.redisUrl!, stores.queuePrefix, logger)
+      : files
+        ? null
+        : new LocalJobSignals();
   const core = new Lifecycle({
     repository,
+    embedded: files ? { jobs: files.records, jobLogger: files.log, index: files.index } : null,
     config,
     logger,
     presets,
     engines,
     queue,
-    jobs: repository.records,
-    jobLogger: repository.log,
-    index: repository.index,
     artifacts,
+    sharedArtifacts,
     uploads,
+    signals,
   });
   await core.init();
-  // Shared state across instances lives in Redis when it is configured (the rate limit, for now).
+  // Shared state across instances lives in Redis when it is configured (the rate limit).
   const redis = config.redisUrl ? createRedisClient(config.redisUrl, logger) : null;
-  return { config, logger, presets, engines, core, uploads, redis };
+  return { config, logger, presets, engines, core, uploads, redis, dependencies: { redis, postgres, s3 } };
 }

@@ -10,7 +10,8 @@ import { isTerminal, toGenerateResponse } from '../core/job-state.js';
 import { QueueFullError, type JobQueue, type QueuePlace } from '../ports/job-queue.js';
 import type { PresetRegistry } from '../presets/registry.js';
 import { notFound, type JobQueries } from '../queries/job-queries.js';
-import type { JobStore } from '../store/job-store.js';
+import type { JobRepository } from '../ports/job-repository.js';
+import type { SharedQueueCoordination } from '../lifecycle/shared-queue.js';
 import type { UploadStore } from '../store/upload-store.js';
 import { redact } from '../util/redact.js';
 import { IdempotencyKeys } from './idempotency.js';
@@ -23,7 +24,7 @@ export interface AdmissionDeps {
   logger: Logger;
   presets: PresetRegistry;
   uploads: UploadStore;
-  jobs: JobStore;
+  repository: JobRepository;
   active: ActiveJobs;
   queue: JobQueue;
   queries: JobQueries;
@@ -32,7 +33,12 @@ export interface AdmissionDeps {
   anyBackendOpen(): boolean;
   /** Why none is. */
   closedReason(): string;
+  /** The coordination of a shared queue or repository (null in the embedded mode). */
+  shared(): SharedQueueCoordination | null;
 }
+
+/** How long an Idempotency-Key is honoured. */
+const KEY_TTL_MS = 24 * 3600 * 1000;
 
 /**
  * Where a request becomes a job: validation, consent, idempotency, a place in the bounded
@@ -61,6 +67,7 @@ export class Admission {
     const wait = options.waitForEngine ?? true;
     if (!options.idempotencyKey) return { job: await this.create(request, null, wait), existing: false };
     const keyHash = IdempotencyKeys.hash(options.idempotencyKey);
+    if (this.deps.repository.claimIdempotencyKey) return this.submitKeyedInRepository(request, keyHash, wait);
     const claim = this.idempotency.claim(keyHash, IdempotencyKeys.bodyHash(request), () =>
       this.create(request, keyHash, wait).then((j) => j.job_id),
     );
@@ -73,10 +80,56 @@ export class Admission {
     return { job: await this.deps.queries.getJob(jobId), existing: claim.existing };
   }
 
+  /**
+   * With a shared repository the database decides who holds a key, for every instance: the key is
+   * claimed for a new job id first, and a request that finds it held gets the holder's job.
+   */
+  private async submitKeyedInRepository(
+    request: GenerateRequest,
+    keyHash: string,
+    wait: boolean,
+  ): Promise<{ job: JobHistory; existing: boolean }> {
+    const repository = this.deps.repository;
+    const bodyHash = IdempotencyKeys.bodyHash(request);
+    for (let round = 0; round < 2; round++) {
+      const jobId = randomUUID();
+      const holder = await repository.claimIdempotencyKey!(keyHash, bodyHash, jobId, KEY_TTL_MS);
+      if (holder.jobId === jobId) {
+        try {
+          await this.create(request, keyHash, wait, jobId);
+        } catch (err) {
+          // A refused submission frees the key for a corrected retry.
+          await repository.releaseIdempotencyKey?.(keyHash, jobId).catch(() => undefined);
+          throw err;
+        }
+        return { job: await this.deps.queries.getJob(jobId), existing: false };
+      }
+      if (holder.bodyHash !== bodyHash && holder.bodyHash !== '*')
+        throw new PipelineError(
+          'IDEMPOTENCY_KEY_REUSED',
+          'This Idempotency-Key was used for a different request body',
+          {
+            detail: { job_id: holder.jobId },
+          },
+        );
+      // The holder may be a moment from writing its first record (on this instance or another).
+      for (const until = Date.now() + 10_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+        const job = await repository.get(holder.jobId);
+        if (job) return { job: await this.deps.queries.getJob(holder.jobId), existing: true };
+      }
+      // Its creator gave it up without a record (refused, or died): claim it again.
+      await repository.releaseIdempotencyKey?.(keyHash, holder.jobId).catch(() => undefined);
+    }
+    throw new PipelineError('SERVICE_UNAVAILABLE', 'The Idempotency-Key is held by a job that does not appear; retry', {
+      headers: { 'retry-after': '1' },
+    });
+  }
+
   private async create(
     request: GenerateRequest,
     idempotencyKey: string | null,
     waitForEngine: boolean,
+    jobId: string = randomUUID(),
   ): Promise<JobHistory> {
     if (!this.accepting)
       throw new PipelineError('SERVICE_UNAVAILABLE', 'The service is shutting down', {
@@ -102,7 +155,7 @@ export class Admission {
       );
     }
     try {
-      return await this.createReserved(request, idempotencyKey, waitForEngine, place);
+      return await this.createReserved(request, idempotencyKey, waitForEngine, place, jobId);
     } finally {
       place.release();
     }
@@ -113,11 +166,11 @@ export class Admission {
     idempotencyKey: string | null,
     waitForEngine: boolean,
     place: QueuePlace,
+    jobId: string,
   ): Promise<JobHistory> {
     const { active: jobs } = this.deps;
     const loaded = await validateGenerateRequest(request, this.deps.presets, this.deps.uploads);
     const now = new Date().toISOString();
-    const jobId = randomUUID();
     const seed = request.seed ?? randomInt(0, 2 ** 32);
     const consentRequired = loaded.preset.requires_consent || Boolean(request.identity_reference?.length);
     const record: JobHistory = {
@@ -151,7 +204,7 @@ export class Admission {
     // The record on disk is redacted; exact inputs that redaction changed are kept beside it until
     // the job ends, so a restart re-runs what was asked (only then: ordinary jobs write nothing more).
     if (JSON.stringify(redact(record.inputs)) !== JSON.stringify(record.inputs))
-      await this.deps.jobs.saveRerunInputs(jobId, record.inputs);
+      await this.deps.repository.saveRerunInputs(jobId, record.inputs);
     const active = jobs.track(record, loaded, false, waitForEngine);
     // The first record must be on disk before the prompt can reach ComfyUI (a restart looks the run
     // up by the prompt id in it), but it need only be fsynced before anyone is told the job exists:
@@ -180,6 +233,9 @@ export class Admission {
       return active.record;
     }
     await this.deps.queue.enqueue({ jobId, needs: { preset_id: record.preset_id } }, place);
+    // A shared queue hands the job to whichever instance's worker is free: it is read from the
+    // repository from now on, and whoever leases it (this instance too) loads it from there.
+    if (this.deps.config.stores.queue === 'bullmq') jobs.handOver(jobId);
     return active.record;
   }
 
@@ -190,6 +246,8 @@ export class Admission {
 
   async waitForEnd(jobId: string): Promise<{ job: JobHistory; error: PipelineError | null }> {
     const active = this.deps.active.get(jobId);
+    const shared = this.deps.shared();
+    if (!active && shared) return shared.waitForEnd(jobId);
     if (!active) return { job: await this.deps.queries.getJob(jobId), error: null };
     const job = await active.done;
     return { job, error: active.error };
@@ -203,8 +261,11 @@ export class Admission {
   async cancel(jobId: string): Promise<JobHistory> {
     const active = this.deps.active.get(jobId);
     if (!active || isTerminal(active.record.status)) {
-      const job = active?.record ?? (await this.deps.jobs.get(jobId));
+      const job = active?.record ?? (await this.deps.repository.get(jobId));
       if (!job) throw notFound(jobId);
+      // Held by another instance (or waiting in the shared queue): it is told, and the end awaited.
+      const shared = this.deps.shared();
+      if (!active && shared && !isTerminal(job.status)) return shared.cancel(jobId, job);
       throw new PipelineError('JOB_NOT_CANCELLABLE', `Job ${jobId} is already ${job.status}`, {
         detail: { job_id: jobId, status: job.status },
       });

@@ -5,10 +5,7 @@ import type { Metrics } from './metrics.js';
 import { failurePatch, isTerminal, transition } from './job-state.js';
 import type { LoadedPreset } from '../presets/registry.js';
 import type { JobQueue, Lease } from '../ports/job-queue.js';
-import type { JobIndex } from '../store/job-index.js';
-import { summarize } from '../store/job-index.js';
-import type { JobLogger } from '../store/job-logger.js';
-import type { JobStore } from '../store/job-store.js';
+import type { JobWrites } from './job-writes.js';
 import type { MissingDependency } from '../engines/comfy/dependencies.js';
 import { backoffMs } from '../util/retry.js';
 
@@ -52,9 +49,7 @@ export interface ActiveJob {
 const RETIRE_GRACE_MS = 2_000;
 
 export interface ActiveJobsDeps {
-  jobs: JobStore;
-  index: JobIndex;
-  jobLogger: JobLogger;
+  writes: JobWrites;
   queue: JobQueue;
   metrics: Metrics;
   logger: Logger;
@@ -115,17 +110,20 @@ export class ActiveJobs {
   /** The first record of a new job: written and visible; `durable` resolves once it is fsynced. */
   async persistNew(active: ActiveJob, next: JobHistory): Promise<{ durable: Promise<void> }> {
     active.latest = next;
-    const written = await this.deps.jobs.saveVisible(next);
+    const written = await this.deps.writes.saveNew(next);
     this.adopt(active, next);
     const jobId = next.job_id;
-    // A new job's log starts at 1: no need to look for earlier events on disk.
-    this.deps.jobLogger.begin(jobId);
     this.notDurable.set(jobId, written.durable);
     void written.durable.then(
       () => this.notDurable.delete(jobId),
       (err: unknown) => this.deps.logger.error({ err, job_id: jobId }, 'could not fsync a new job record'),
     );
     return written;
+  }
+
+  /** A new job goes to the shared queue: this instance no longer holds it in memory (whoever leases it loads it). */
+  handOver(jobId: string): void {
+    this.active.delete(jobId);
   }
 
   /** Resolves once the job's first record is durable (immediately for older jobs). */
@@ -141,7 +139,7 @@ export class ActiveJobs {
     const previous = active.latest;
     active.latest = next;
     try {
-      await this.deps.jobs.save(next, options);
+      await this.deps.writes.save(next, options);
     } catch (err) {
       // Not stored, so not the state the next one is derived from (a failed completion write
       // must leave the job able to fail, not "completed" in the store's eyes).
@@ -154,11 +152,7 @@ export class ActiveJobs {
   private adopt(active: ActiveJob, next: JobHistory): void {
     active.record = { ...next, progress: Math.max(next.progress, active.record.progress) };
     this.deps.forgetStatus(next.job_id);
-    // The journal is a cache of the job files (recovery re-reads unfinished jobs from their files),
-    // so the state need not wait for it.
-    this.deps.index
-      .put(summarize(active.record))
-      .catch((err: unknown) => this.deps.logger.warn({ err }, 'job index append failed'));
+    this.deps.writes.putSummary(active.record);
   }
 
   /** Live progress: listeners hear every rise; the log gets an event each time a quarter is passed. */
@@ -171,14 +165,14 @@ export class ActiveJobs {
     const milestone = Math.floor(value * 4) / 4;
     if (milestone > active.lastPersistedProgress && value < 1) {
       active.lastPersistedProgress = milestone;
-      void this.deps.jobLogger
+      void this.deps.writes
         .log(active.record.job_id, 'progress', { progress: value, milestone })
         .catch(() => undefined);
     }
   }
 
   log(jobId: string, event: string, fields: Record<string, unknown> = {}): Promise<void> {
-    return this.deps.jobLogger.log(jobId, event, fields).then(
+    return this.deps.writes.log(jobId, event, fields).then(
       () => undefined,
       (err: unknown) => this.deps.logger.warn({ err, job_id: jobId }, 'could not append to the job log'),
     );
@@ -213,7 +207,7 @@ export class ActiveJobs {
     const delay = backoffMs(attempt, { attempts: Infinity, baseMs: 1_000, maxDelayMs: 30_000 });
     const timer = setTimeout(() => {
       if (active.latest !== next) return; // a newer state was handed to the store meanwhile
-      this.deps.jobs.save(next).then(
+      this.deps.writes.save(next).then(
         () => {
           this.endWrites.delete(jobId);
           this.deps.logger.info({ job_id: jobId, attempts: attempt + 1 }, 'the end of the job is written now');
@@ -231,7 +225,7 @@ export class ActiveJobs {
 
   /** A finished job needs no re-run inputs: they go before anyone hears that it ended. */
   async dropRerunInputs(active: ActiveJob): Promise<void> {
-    await this.deps.jobs
+    await this.deps.writes
       .deleteRerunInputs(active.record.job_id)
       .catch((err: unknown) =>
         this.deps.logger.warn(
@@ -247,7 +241,7 @@ export class ActiveJobs {
     this.leases.delete(active.record.job_id);
     if (lease) void this.deps.queue.finish(lease);
     active.resolveDone(active.record);
-    void this.deps.jobLogger.release(active.record.job_id);
+    void this.deps.writes.release(active.record.job_id);
     active.progressListeners.clear();
     // Finished jobs are served from the index and disk from now on; keep the entry briefly for waiters
     // (and for as long as its end is not on disk yet).
@@ -284,7 +278,7 @@ export class ActiveJobs {
       clearTimeout(timer);
       const a = this.active.get(jobId);
       if (a)
-        await this.deps.jobs
+        await this.deps.writes
           .save(a.latest)
           .catch((err: unknown) =>
             this.deps.logger.error(

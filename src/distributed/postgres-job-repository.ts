@@ -5,6 +5,7 @@ import type { JobEvent } from '../store/event-line.js';
 import { summarize, type JobSummary, type ListQuery } from '../store/job-index.js';
 import { isJobId } from '../store/job-store.js';
 import { redact } from '../util/redact.js';
+import { classifyPoolErrors } from './postgres-errors.js';
 import { migrate } from './postgres-migrations.js';
 
 /** NOTIFY channel: "<job_id>:<seq>" for every stored event, so every instance's subscribers hear it. */
@@ -68,9 +69,11 @@ export class PostgresJobRepository implements JobRepository {
 
   /** Connect, migrate the schema to the newest version, and start listening for events. */
   static async open(config: pg.PoolConfig): Promise<PostgresJobRepository> {
-    const pool = new pg.Pool({ max: 10, ...config });
+    // Fail fast while PostgreSQL is away (a request gets DB_UNAVAILABLE at once, not after minutes).
+    const pool = new pg.Pool({ max: 10, connectionTimeoutMillis: 3_000, query_timeout: 10_000, ...config });
     // A dropped idle connection is reported here; the pool replaces it on the next query.
     pool.on('error', () => undefined);
+    classifyPoolErrors(pool);
     await migrate(pool);
     const repo = new PostgresJobRepository(pool);
     await repo.listen();
@@ -84,9 +87,65 @@ export class PostgresJobRepository implements JobRepository {
       const jobId = msg.payload.slice(0, msg.payload.lastIndexOf(':'));
       if (this.subscribers.has(jobId)) void this.catchUp(jobId);
     });
-    client.on('error', () => undefined);
+    // A lost listening connection (PostgreSQL restarted) is replaced; what was missed meanwhile is
+    // read from the table for every subscriber once it is back.
+    let lost = false;
+    const relisten = () => {
+      if (lost || this.closed) return;
+      lost = true;
+      client.release(true);
+      if (this.listener === client) this.listener = null;
+      const retry = (delay: number) =>
+        setTimeout(() => {
+          if (this.closed) return;
+          this.listen().then(
+            () => {
+              for (const jobId of this.subscribers.keys()) void this.catchUp(jobId);
+            },
+            () => retry(Math.min(delay * 2, 5_000)),
+          );
+        }, delay).unref();
+      retry(200);
+    };
+    client.on('error', relisten);
+    client.on('end', relisten);
     await client.query(`LISTEN ${CHANNEL}`);
     this.listener = client;
+  }
+
+  /** One round trip: is PostgreSQL answering? */
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async claimIdempotencyKey(
+    keyHash: string,
+    bodyHash: string,
+    jobId: string,
+    ttlMs: number,
+  ): Promise<{ jobId: string; bodyHash: string }> {
+    const now = Date.now();
+    // One statement: a new key is taken, an expired one is taken over, a live one stays with its holder.
+    const { rows } = await this.pool.query<{ job_id: string; body_hash: string }>(
+      `INSERT INTO idempotency_keys (key_hash, job_id, body_hash, created_ms) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (key_hash) DO UPDATE SET job_id = EXCLUDED.job_id, body_hash = EXCLUDED.body_hash, created_ms = EXCLUDED.created_ms
+         WHERE idempotency_keys.created_ms < $5
+       RETURNING job_id, body_hash`,
+      [keyHash, jobId, bodyHash, now, now - ttlMs],
+    );
+    if (rows[0]) return { jobId: rows[0].job_id, bodyHash: rows[0].body_hash };
+    const held = await this.pool.query<{ job_id: string; body_hash: string }>(
+      'SELECT job_id, body_hash FROM idempotency_keys WHERE key_hash = $1',
+      [keyHash],
+    );
+    const row = held.rows[0];
+    // Released between the two statements: claim again.
+    if (!row) return this.claimIdempotencyKey(keyHash, bodyHash, jobId, ttlMs);
+    return { jobId: row.job_id, bodyHash: row.body_hash };
+  }
+
+  async releaseIdempotencyKey(keyHash: string, jobId: string): Promise<void> {
+    await this.pool.query('DELETE FROM idempotency_keys WHERE key_hash = $1 AND job_id = $2', [keyHash, jobId]);
   }
 
   /** Run `work` after every earlier write of the same job (in this instance). */

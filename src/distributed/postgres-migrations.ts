@@ -44,6 +44,18 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 2,
+    name: 'idempotency keys',
+    sql: `
+      CREATE TABLE idempotency_keys (
+        key_hash text PRIMARY KEY,
+        job_id uuid NOT NULL,
+        body_hash text NOT NULL,
+        created_ms bigint NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Any fixed number: instances starting together take this lock, so one migrates and the others wait. */

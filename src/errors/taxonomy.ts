@@ -84,8 +84,14 @@ export const ERROR_TAXONOMY = {
   DB_UNAVAILABLE: spec(
     503,
     true,
-    'This service keeps jobs as files under AINFLUENCER_DATA_DIR; check that the folder exists and is writable.',
+    'Jobs are kept as files under AINFLUENCER_DATA_DIR, or in the PostgreSQL at DATABASE_URL when JOB_STORE=postgres: check that it is reachable (pg_isready -d "$DATABASE_URL") or that the folder is writable.',
     'Retry once the storage is reachable again.',
+  ),
+  STORAGE_UNAVAILABLE: spec(
+    503,
+    true,
+    'Artifacts are kept in the S3 bucket S3_BUCKET (ARTIFACT_STORE=s3): check that S3_ENDPOINT answers and the AWS credentials may read and write the bucket.',
+    'Retry once the object storage is reachable again.',
   ),
   REDIS_UNAVAILABLE: spec(
     503,

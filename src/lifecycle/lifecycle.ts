@@ -16,23 +16,38 @@ import type { JobIndex } from '../store/job-index.js';
 import type { JobLogger } from '../store/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
 import type { UploadStore } from '../store/upload-store.js';
+import type { ArtifactStorePort } from '../ports/artifact-store.js';
+import type { JobSignals } from '../core/job-signals.js';
+import { embeddedWrites, repositoryWrites } from '../core/job-writes.js';
+import { SharedQueueCoordination } from './shared-queue.js';
 import { Workers } from '../workers/workers.js';
 import { recoverJobs } from './recovery.js';
 import { sweepRetention } from './retention.js';
 
+/** The data folder's job files, summary journal and logs: the embedded mode's repository, read by recovery and retention. */
+export interface EmbeddedJobFiles {
+  jobs: JobStore;
+  jobLogger: JobLogger;
+  index: JobIndex;
+}
+
 export interface CoreDeps {
-  /** The JobRepository port; the read side goes through it. */
+  /** The JobRepository port; the read side goes through it, and so do writes outside the embedded mode. */
   repository: JobRepository;
+  /** Set in the embedded mode (JOB_STORE=files); null when the repository is shared (PostgreSQL). */
+  embedded: EmbeddedJobFiles | null;
   config: AppConfig;
   logger: Logger;
   presets: PresetRegistry;
   engines: EngineRegistry;
-  jobs: JobStore;
-  jobLogger: JobLogger;
-  index: JobIndex;
   queue: JobQueue;
+  /** The local artifact folder: where downloads are staged (and kept, in the embedded mode). */
   artifacts: ArtifactStore;
+  /** Where artifacts are kept when it is not the local folder (S3): read from here, copied here before a job completes. */
+  sharedArtifacts?: ArtifactStorePort | null;
   uploads: UploadStore;
+  /** Messages between instances (cancel); set when the queue is shared. */
+  signals?: JobSignals | null;
 }
 
 /**
@@ -47,18 +62,21 @@ export class Lifecycle {
   readonly workers: Workers;
   readonly estimates = new DurationEstimates();
   readonly metrics = new Metrics();
-  readonly index: JobIndex;
+  readonly index: JobIndex | null;
+  /** Set when several instances share the queue: adoption, hand-off, reconciliation, cancel messages. */
+  readonly shared: SharedQueueCoordination | null;
   /** Job files found unreadable at start and moved to jobs/corrupt/. */
   corruptFiles: string[] = [];
   private retentionTimer: NodeJS.Timeout | null = null;
 
   constructor(readonly deps: CoreDeps) {
-    this.index = deps.index;
+    this.index = deps.embedded?.index ?? null;
     let queries: JobQueries | null = null;
+    const embedded = deps.embedded;
     this.active = new ActiveJobs({
-      jobs: deps.jobs,
-      index: deps.index,
-      jobLogger: deps.jobLogger,
+      writes: embedded
+        ? embeddedWrites(embedded.jobs, embedded.index, embedded.jobLogger, deps.logger)
+        : repositoryWrites(deps.repository),
       queue: deps.queue,
       metrics: this.metrics,
       logger: deps.logger,
@@ -71,15 +89,18 @@ export class Lifecycle {
       queue: deps.queue,
       jobs: this.active,
       artifacts: deps.artifacts,
+      sharedArtifacts: deps.sharedArtifacts ?? null,
       uploads: deps.uploads,
       estimates: this.estimates,
       metrics: this.metrics,
+      presets: deps.presets,
+      adopt: (lease) => this.shared?.adopt(lease) ?? Promise.resolve('gone' as const),
     });
     this.queries = queries = new JobQueries({
       active: this.active.active,
       repository: deps.repository,
       estimates: this.estimates,
-      artifacts: deps.artifacts,
+      artifacts: deps.sharedArtifacts ?? deps.artifacts,
       queuePosition: (jobId) => this.queuePosition(jobId),
     });
     this.admission = new Admission({
@@ -87,14 +108,27 @@ export class Lifecycle {
       logger: deps.logger,
       presets: deps.presets,
       uploads: deps.uploads,
-      jobs: deps.jobs,
+      repository: deps.repository,
       active: this.active,
       queue: deps.queue,
       queries: this.queries,
       estimates: this.estimates,
       anyBackendOpen: () => this.workers.anyOpen(),
       closedReason: () => this.workers.closedReason(),
+      shared: () => this.shared,
     });
+    this.shared = deps.signals
+      ? new SharedQueueCoordination({
+          config: deps.config,
+          logger: deps.logger,
+          presets: deps.presets,
+          repository: deps.repository,
+          queue: deps.queue,
+          active: this.active,
+          workers: this.workers,
+          signals: deps.signals,
+        })
+      : null;
   }
 
   /**
@@ -110,11 +144,22 @@ export class Lifecycle {
   }
 
   async init(): Promise<void> {
-    await this.deps.jobs.init();
+    const embedded = this.deps.embedded;
+    if (!embedded) {
+      // A shared repository: no files to reconcile. Unfinished jobs the queue does not have (the
+      // in-process queue after a restart, or a Redis without persistence that restarted) are put
+      // back by the shared coordination, now and every few seconds, and adopted where they already run.
+      await this.shared?.start({ startup: this.deps.config.stores.queue === 'memory' });
+      await this.restoreFromRepository();
+      this.workers.start();
+      return;
+    }
+    await embedded.jobs.init();
+    const index = embedded.index;
     const report = await recoverJobs(
       {
-        index: this.index,
-        deps: this.deps,
+        index,
+        deps: { ...this.deps, ...embedded },
         track: (record, loaded, resume) => this.active.track(record, loaded, resume),
         reattach: (active) => this.workers.reattach(active),
         enqueueRecovered: async (jobId, presetId) => {
@@ -124,7 +169,7 @@ export class Lifecycle {
       { upstream: (job) => this.workers.lookupUpstream(job) },
     );
     this.corruptFiles = report.corrupt;
-    for (const s of [...this.index.all()].sort((a, b) => a.created_ms - b.created_ms)) {
+    for (const s of [...index.all()].sort((a, b) => a.created_ms - b.created_ms)) {
       if (s.status === 'completed' && s.started_ms && s.finished_ms)
         this.estimates.record(s.preset_id, s.quality_level, (s.finished_ms - s.started_ms) / 1000);
       if (s.idempotency_key) this.admission.idempotency.restore(s.idempotency_key, s.job_id, s.created_ms);
@@ -136,16 +181,27 @@ export class Lifecycle {
       }, 10 * 60_000);
       this.retentionTimer.unref();
     }
+    await this.shared?.start({ startup: false });
     this.workers.start();
   }
 
+  /** Estimates and idempotency keys from the newest finished jobs of a shared repository (the last 24 h matter). */
+  private async restoreFromRepository(): Promise<void> {
+    const { jobs } = await this.deps.repository.list({ status: 'completed', limit: 500 });
+    for (const s of jobs.reverse())
+      if (s.started_ms && s.finished_ms)
+        this.estimates.record(s.preset_id, s.quality_level, (s.finished_ms - s.started_ms) / 1000);
+  }
+
   async retention(): Promise<number> {
+    const embedded = this.deps.embedded;
+    if (!embedded) return 0;
     try {
       return await sweepRetention(
         {
-          index: this.index,
+          index: embedded.index,
           active: this.active.active,
-          deps: this.deps,
+          deps: { ...this.deps, ...embedded },
           forgetStatus: (id) => this.queries.forgetStatus(id),
         },
         this.deps.config.retention,
@@ -168,6 +224,7 @@ export class Lifecycle {
   async shutdown(graceMs = this.deps.config.shutdownGraceMs): Promise<void> {
     this.admission.close();
     this.workers.stop();
+    this.shared?.stop();
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     const jobs = this.active.active;
     const running = [...jobs.values()].filter((a) => a.record.status === 'running');
@@ -193,9 +250,11 @@ export class Lifecycle {
     }
     await Promise.allSettled([...jobs.values()].map((a) => a.done));
     await this.active.flushEndWrites();
-    await this.index.flush().catch((err: unknown) => this.deps.logger.warn({ err }, 'job index flush failed'));
-    await this.deps.jobLogger.closeAll();
+    await this.index?.flush().catch((err: unknown) => this.deps.logger.warn({ err }, 'job index flush failed'));
+    await this.deps.embedded?.jobLogger.closeAll();
     await this.deps.queue.close();
+    await this.deps.signals?.close();
+    if (!this.deps.embedded) await this.deps.repository.close();
     this.metrics.close();
   }
 }

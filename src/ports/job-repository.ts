@@ -38,5 +38,18 @@ export interface JobRepository {
   saveRerunInputs(jobId: string, inputs: Record<string, unknown>): Promise<void>;
   readRerunInputs(jobId: string): Promise<Record<string, unknown> | null>;
   deleteRerunInputs(jobId: string): Promise<void>;
+  /**
+   * Optional, for repositories shared by several instances: claim an idempotency key (hashed) for
+   * `jobId`, atomically for every instance; a key younger than `ttlMs` stays with its holder, whose
+   * job id and body hash are returned.
+   */
+  claimIdempotencyKey?(
+    keyHash: string,
+    bodyHash: string,
+    jobId: string,
+    ttlMs: number,
+  ): Promise<{ jobId: string; bodyHash: string }>;
+  /** Let a claimed key go (its job was never created); only if `jobId` still holds it. */
+  releaseIdempotencyKey?(keyHash: string, jobId: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -28,7 +28,8 @@ export interface QueryDeps {
   /** Records, summaries and event logs, through the JobRepository port (embedded: the data folder). */
   repository: Pick<JobRepository, 'get' | 'summary' | 'summaryNow' | 'list' | 'events' | 'subscribe'>;
   estimates: DurationEstimates;
-  artifacts: Pick<ArtifactStore, 'readMetadata' | 'head' | 'get'>;
+  /** The local folder, or the shared store (S3, without metadata files: the record lists the outputs). */
+  artifacts: Pick<ArtifactStore, 'head' | 'get'> & Partial<Pick<ArtifactStore, 'readMetadata'>>;
   /** Jobs ahead of a queued one (ComfyUI's queue once it is there, else this service's). */
   queuePosition(jobId: string): number | null;
 }
@@ -130,7 +131,7 @@ export class JobQueries {
 
   async getArtifacts(jobId: string) {
     const job = await this.getJob(jobId);
-    const meta = await this.deps.artifacts.readMetadata(jobId);
+    const meta = (await this.deps.artifacts.readMetadata?.(jobId)) ?? null;
     return {
       job,
       artifacts: (meta?.artifacts ?? job.outputs).map((a) => ({

@@ -18,7 +18,7 @@ export const metricsRoutes =
       async (_request, reply) => {
         const { core } = deps;
         const jobs = new Map<string, number>();
-        for (const s of core.index.all()) {
+        for (const s of core.index?.all() ?? []) {
           const key = `${s.status}|${s.preset_id}`;
           jobs.set(key, (jobs.get(key) ?? 0) + 1);
         }

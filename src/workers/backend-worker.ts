@@ -16,6 +16,12 @@ export interface WorkerHost {
   readonly logger: Logger;
   /** The worker that should take this job now (capabilities, checkpoint, load), or null. */
   choose(active: ActiveJob): BackendWorker | null;
+  /** The same choice for a job known only by its queue entry's needs (its preset). */
+  chooseFor(needs: Record<string, unknown> | undefined): BackendWorker | null;
+  /** A leased job not held here (created by, or taken over from, another instance): load it; see Adopted. */
+  adopt(lease: Lease): Promise<{ active: ActiveJob; on: string | null } | 'gone' | 'elsewhere'>;
+  /** The worker of a backend, by id. */
+  get(id: string): BackendWorker | undefined;
   /** Run a leased job on this worker; `release` frees the slot (as soon as ComfyUI is done). */
   run(worker: BackendWorker, active: ActiveJob, release: () => void): Promise<void>;
   /** Slots were freed or a backend came back: every worker looks at the queue again. */
@@ -180,18 +186,36 @@ export class BackendWorker {
         const lease = await this.host.queue.reserve(
           this.id,
           (entry) => {
-            const active = this.host.jobs.get(entry.jobId);
-            return !active || isTerminal(active.record.status) || this.host.choose(active) === this;
+            const active = entry.jobId ? this.host.jobs.get(entry.jobId) : undefined;
+            if (active) return isTerminal(active.record.status) || this.host.choose(active) === this;
+            // Not held here (another instance's, or a class of jobs being looked at): by its needs.
+            return this.host.chooseFor(entry.needs) === this;
           },
           this.host.leaseMs,
         );
         if (!lease) break;
-        const active = this.host.jobs.get(lease.jobId);
+        let active = this.host.jobs.get(lease.jobId);
+        let elsewhere: BackendWorker | undefined;
+        if (!active) {
+          const adopted = await this.host.adopt(lease).catch((err: unknown) => {
+            this.host.logger.warn({ err, job_id: lease.jobId }, 'could not load a leased job; it goes back in line');
+            return 'elsewhere' as const;
+          });
+          if (adopted === 'elsewhere') {
+            await this.host.queue.requeue(lease, 'back');
+            continue;
+          }
+          if (adopted !== 'gone') {
+            active = adopted.active;
+            // Its prompt is already on a backend: followed there, never submitted twice.
+            elsewhere = adopted.on && adopted.on !== this.id ? this.host.get(adopted.on) : undefined;
+          }
+        }
         if (!active || isTerminal(active.record.status)) {
           await this.host.queue.finish(lease);
           continue;
         }
-        this.startJob(active, lease);
+        (elsewhere ?? this).startJob(active, lease);
       }
     } while (this.pumpAgain);
   }

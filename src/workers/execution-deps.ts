@@ -7,6 +7,7 @@ import type { Metrics } from '../core/metrics.js';
 import type { JobQueue } from '../ports/job-queue.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import type { UploadStore } from '../store/upload-store.js';
+import type { ArtifactStorePort } from '../ports/artifact-store.js';
 import type { BackendWorker } from './backend-worker.js';
 
 export interface ExecutionDeps {
@@ -15,6 +16,7 @@ export interface ExecutionDeps {
   jobs: ActiveJobs;
   queue: JobQueue;
   artifacts: ArtifactStore;
+  sharedArtifacts?: ArtifactStorePort | null;
   uploads: UploadStore;
   estimates: DurationEstimates;
   metrics: Metrics;

@@ -79,6 +79,7 @@ export class JobExecution {
           engine,
           {
             artifacts: this.deps.artifacts,
+            sharedArtifacts: this.deps.sharedArtifacts ?? null,
             uploads: this.deps.uploads,
             models: config.models,
             outputs: { maxBytes: config.limits.outputMaxBytes, maxCount: config.limits.outputMaxCount },

@@ -8,10 +8,14 @@ import { buildGraph } from '../presets/graph.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import { UploadStore } from '../store/upload-store.js';
 import { OutputDownloads } from './output-downloads.js';
+import { copyToShared } from './copy-to-shared.js';
+import type { ArtifactStorePort } from '../ports/artifact-store.js';
 import { nextTurn } from '../util/next-turn.js';
 
 export interface RunnerDeps {
   artifacts: ArtifactStore;
+  /** Where outputs end up when not the local folder (S3): copied there before the job may complete. */
+  sharedArtifacts?: ArtifactStorePort | null;
   uploads: UploadStore;
   models: ModelDefaults;
   /** OUTPUT_MAX_BYTES and OUTPUT_MAX_COUNT. */
@@ -154,8 +158,18 @@ export async function runJob(
       await hooks.update({ engine_prompt_id: result.promptId });
     }
     await Promise.all([options.ready, described]); // the running state is on disk before any output is recorded
-    const { records, committed, settled } = await downloads.finish(result.outputs, provenance);
+    const finished = await downloads.finish(result.outputs, provenance);
     downloads.close();
+    const { records, settled } = finished;
+    let committed = finished.committed;
+    const shared = deps.sharedArtifacts;
+    if (shared) {
+      // The completion record waits for the shared copies: no instance is told of a file it cannot serve.
+      committed = Promise.all([committed, settled]).then(() =>
+        copyToShared(job.job_id, records, deps.artifacts, shared, deps.outputs.maxBytes),
+      );
+      committed.catch(() => undefined);
+    }
     return { outputs: records, provenance, committed, settled };
   } catch (err) {
     await downloads.abandon();

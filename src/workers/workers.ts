@@ -5,7 +5,9 @@ import type { EngineAdapter, EngineHealth } from '../engines/engine.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import type { DurationEstimates } from '../core/estimates.js';
 import type { Metrics } from '../core/metrics.js';
-import type { JobQueue } from '../ports/job-queue.js';
+import type { JobQueue, Lease } from '../ports/job-queue.js';
+import type { ArtifactStorePort } from '../ports/artifact-store.js';
+import type { PresetRegistry } from '../presets/registry.js';
 import type { ArtifactStore } from '../store/artifact-store.js';
 import type { UploadStore } from '../store/upload-store.js';
 import { BackendWorker, type WorkerHost } from './backend-worker.js';
@@ -20,9 +22,14 @@ export interface WorkersDeps {
   queue: JobQueue;
   jobs: ActiveJobs;
   artifacts: ArtifactStore;
+  /** Where artifacts are kept when not in the local folder (S3): outputs are copied there before a job completes. */
+  sharedArtifacts?: ArtifactStorePort | null;
   uploads: UploadStore;
   estimates: DurationEstimates;
   metrics: Metrics;
+  presets: PresetRegistry;
+  /** A leased job this instance does not hold (the shared queue's; the embedded queue never hands one out). */
+  adopt(lease: Lease): Promise<{ active: ActiveJob; on: string | null } | 'gone' | 'elsewhere'>;
 }
 
 /** One backend as the engines listing shows it. */
@@ -58,8 +65,9 @@ export class Workers implements WorkerHost {
     this.queue = deps.queue;
     this.jobs = deps.jobs;
     this.logger = deps.logger;
-    // A lease outlives any run: every job ends by its deadline, and its lease is finished then.
-    this.leaseMs = Math.max(...Object.values(deps.config.jobDeadlineMs)) + 60_000;
+    // In process, a lease outlives any run (every job ends by its deadline and its lease with it);
+    // a shared queue's lease is short and kept by heartbeats, so a dead instance's jobs move on soon.
+    this.leaseMs = deps.config.queueLeaseMs ?? Math.max(...Object.values(deps.config.jobDeadlineMs)) + 60_000;
     this.requirements = new RequirementsCache(deps.config.models);
     const settings = new Map(deps.config.backends.map((b) => [b.id, b]));
     this.list = deps.engines.map((engine) => {
@@ -111,6 +119,46 @@ export class Workers implements WorkerHost {
 
   choose(active: ActiveJob): BackendWorker | null {
     return chooseBackend(this.list, this.view(active));
+  }
+
+  chooseFor(needs: Record<string, unknown> | undefined): BackendWorker | null {
+    const loaded = typeof needs?.preset_id === 'string' ? this.deps.presets.get(needs.preset_id) : undefined;
+    // A preset this instance lacks: any worker takes the lease, and adoption hands it back.
+    if (!loaded) return this.list.find((w) => w.accepting && w.free > 0) ?? null;
+    const req = this.requirements.of(loaded, 'standard', 0);
+    return chooseBackend(this.list, {
+      engines: loaded.preset.engine_requirements,
+      graph: req.graph,
+      checkpoint: req.checkpoint,
+      excluded: new Set(),
+    });
+  }
+
+  adopt(lease: Lease): Promise<{ active: ActiveJob; on: string | null } | 'gone' | 'elsewhere'> {
+    return this.deps.adopt(lease);
+  }
+
+  /**
+   * The backend that has a job's prompt (queued, running or finished), asked within 3 s: the one
+   * its record names, else every backend (a prompt submitted just before its instance died is on
+   * one of them without the record saying which). Null when none knows it.
+   */
+  async locate(job: { engine_used: string | null; engine_prompt_id: string | null }): Promise<string | null> {
+    const promptId = job.engine_prompt_id;
+    if (!promptId) return null;
+    const named = job.engine_used ? this.byId.get(job.engine_used) : undefined;
+    const candidates = named ? [named] : this.list;
+    const answers = await Promise.all(
+      candidates.map(async (w) => {
+        try {
+          const state = await w.engine.lookup(promptId, AbortSignal.timeout(3_000));
+          return state === 'unknown' ? null : w.id;
+        } catch {
+          return null;
+        }
+      }),
+    );
+    return answers.find((id) => id !== null) ?? null;
   }
 
   run(worker: BackendWorker, active: ActiveJob, release: () => void): Promise<void> {

@@ -543,9 +543,9 @@ describe('retention', () => {
       const core = ret.deps.core;
       const removed = await sweepRetention(
         {
-          index: core.index,
+          index: core.index!,
           active: core.active.active,
-          deps: core.deps,
+          deps: { ...core.deps, ...core.deps.embedded! },
           forgetStatus: (id) => core.queries.forgetStatus(id),
         },
         { maxAgeMs: null, maxBytes: 1 },

@@ -1,0 +1,60 @@
+import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { Redis } from 'ioredis';
+import type { DependencyHealth } from './redis-health.js';
+import { probeRedis } from './redis-health.js';
+
+/** Time a probe, bounded by `timeoutMs`; never throws. */
+async function probe(
+  name: string,
+  errorCode: string,
+  timeoutMs: number,
+  check: (signal: AbortSignal) => Promise<unknown>,
+): Promise<DependencyHealth> {
+  const started = performance.now();
+  const signal = AbortSignal.timeout(timeoutMs);
+  try {
+    await Promise.race([
+      check(signal),
+      new Promise((_, reject) =>
+        signal.addEventListener('abort', () => reject(new Error(`no answer in ${timeoutMs} ms`))),
+      ),
+    ]);
+    return {
+      name,
+      status: 'healthy',
+      latency_ms: Math.round(performance.now() - started),
+      error_code: null,
+      message: null,
+    };
+  } catch (err) {
+    return {
+      name,
+      status: 'unhealthy',
+      latency_ms: null,
+      error_code: errorCode,
+      message: `${name} does not answer: ${String((err as Error).message).slice(0, 200)}`,
+    };
+  }
+}
+
+export interface DependencyClients {
+  redis?: Redis | null;
+  postgres?: { ping(): Promise<void> } | null;
+  s3?: { client: S3Client; bucket: string } | null;
+}
+
+/** Every configured dependency's health, probed side by side (nothing listed in the embedded mode). */
+export function probeDependencies(clients: DependencyClients): Promise<DependencyHealth[]> {
+  const probes: Promise<DependencyHealth>[] = [];
+  if (clients.redis) probes.push(probeRedis(clients.redis));
+  const pg = clients.postgres;
+  if (pg) probes.push(probe('postgres', 'DB_UNAVAILABLE', 2_000, () => pg.ping()));
+  const s3 = clients.s3;
+  if (s3)
+    probes.push(
+      probe('s3', 'STORAGE_UNAVAILABLE', 3_000, (signal) =>
+        s3.client.send(new HeadBucketCommand({ Bucket: s3.bucket }), { abortSignal: signal }),
+      ),
+    );
+  return Promise.all(probes);
+}
