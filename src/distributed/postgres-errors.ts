@@ -29,14 +29,15 @@ export function classifyDatabaseError(err: unknown): unknown {
 
 /** Every query and checkout of the pool fails as DB_UNAVAILABLE while PostgreSQL is away (one place, not each call). */
 export function classifyPoolErrors(pool: pg.Pool): void {
-  const query = pool.query.bind(pool) as (...args: unknown[]) => Promise<unknown>;
-  const connect = pool.connect.bind(pool) as () => Promise<pg.PoolClient>;
-  (pool as unknown as { query: unknown }).query = (...args: unknown[]) =>
-    query(...args).catch((err: unknown) => {
-      throw classifyDatabaseError(err);
-    });
-  (pool as unknown as { connect: unknown }).connect = () =>
-    connect().catch((err: unknown) => {
-      throw classifyDatabaseError(err);
-    });
+  // Only the promise forms are wrapped: the pool calls its own connect with a callback inside query.
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  const classified = (result: unknown) =>
+    result instanceof Promise
+      ? result.catch((err: unknown) => {
+          throw classifyDatabaseError(err);
+        })
+      : result;
+  (pool as unknown as { query: unknown }).query = (...args: unknown[]) => classified(query(...args));
+  (pool as unknown as { connect: unknown }).connect = (...args: unknown[]) => classified(connect(...args));
 }
