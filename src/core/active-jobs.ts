@@ -6,6 +6,7 @@ import { failurePatch, isTerminal, transition } from './job-state.js';
 import type { LoadedPreset } from '../presets/registry.js';
 import type { JobQueue, Lease } from '../ports/job-queue.js';
 import type { JobWrites } from './job-writes.js';
+import { JobAlreadyEnded } from '../ports/job-repository.js';
 import type { MissingDependency } from '../engines/comfy/dependencies.js';
 import { backoffMs } from '../util/retry.js';
 
@@ -144,9 +145,24 @@ export class ActiveJobs {
       // Not stored, so not the state the next one is derived from (a failed completion write
       // must leave the job able to fail, not "completed" in the store's eyes).
       if (active.latest === next) active.latest = previous;
+      if (err instanceof JobAlreadyEnded) await this.endedElsewhere(active);
       throw err;
     }
     this.adopt(active, next);
+  }
+
+  /**
+   * Another holder ended the job while this one was running it (it was handed over: a lost lease,
+   * a restarted Redis). Its stored end stands; this instance lets go without writing or telling more.
+   */
+  private async endedElsewhere(active: ActiveJob): Promise<void> {
+    const stored = await this.deps.writes.reload(active.record.job_id).catch(() => null);
+    if (stored) {
+      active.latest = stored;
+      active.record = stored;
+    }
+    this.deps.logger.warn({ job_id: active.record.job_id }, 'the job was ended by another holder; this one lets go');
+    this.settle(active);
   }
 
   private adopt(active: ActiveJob, next: JobHistory): void {
@@ -186,6 +202,7 @@ export class ActiveJobs {
     try {
       await this.persist(active, next);
     } catch (err) {
+      if (err instanceof JobAlreadyEnded) return; // ended by another holder: settled already
       // The job has ended whether or not its file can say so yet: it is never left running in
       // memory (nor cancellable as if it ran). The write is retried until it lands.
       active.latest = next;

@@ -21,6 +21,8 @@ export interface JobWrites {
   /** The job ended here: what is kept open for it can go. */
   release(jobId: string): Promise<void>;
   deleteRerunInputs(jobId: string): Promise<void>;
+  /** The stored record (after a save found the job ended by another holder). */
+  reload(jobId: string): Promise<JobHistory | null>;
 }
 
 /** The embedded writes: job file, then the summary journal (a cache of the files), and the file log. */
@@ -40,6 +42,7 @@ export function embeddedWrites(jobs: JobStore, index: JobIndex, jobLogger: JobLo
     log: (jobId, event, fields) => jobLogger.log(jobId, event, fields),
     release: (jobId) => jobLogger.release(jobId),
     deleteRerunInputs: (jobId) => jobs.deleteRerunInputs(jobId),
+    reload: (jobId) => jobs.get(jobId),
   };
 }
 
@@ -55,5 +58,6 @@ export function repositoryWrites(repository: JobRepository): JobWrites {
     log: (jobId, event, fields) => repository.appendEvent(jobId, event, fields),
     release: () => Promise.resolve(),
     deleteRerunInputs: (jobId) => repository.deleteRerunInputs(jobId),
+    reload: (jobId) => repository.get(jobId),
   };
 }

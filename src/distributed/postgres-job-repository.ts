@@ -6,6 +6,7 @@ import { summarize, type JobSummary, type ListQuery } from '../store/job-index.j
 import { isJobId } from '../store/job-store.js';
 import { redact } from '../util/redact.js';
 import { classifyPoolErrors } from './postgres-errors.js';
+import { JobAlreadyEnded } from '../ports/job-repository.js';
 import { migrate } from './postgres-migrations.js';
 
 /** NOTIFY channel: "<job_id>:<seq>" for every stored event, so every instance's subscribers hear it. */
@@ -169,14 +170,15 @@ export class PostgresJobRepository implements JobRepository {
       await options.after;
       const stored = redact(job);
       const s = summarize(stored);
-      await this.pool.query(
+      const written = await this.pool.query(
         `INSERT INTO jobs (job_id, record, status, preset_id, quality_level, created_ms, started_ms, finished_ms, progress, output, error, error_code, bytes, idempotency_key, engine, attempts)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
          ON CONFLICT (job_id) DO UPDATE SET record = EXCLUDED.record, status = EXCLUDED.status, preset_id = EXCLUDED.preset_id,
            quality_level = EXCLUDED.quality_level, created_ms = EXCLUDED.created_ms, started_ms = EXCLUDED.started_ms,
            finished_ms = EXCLUDED.finished_ms, progress = EXCLUDED.progress, output = EXCLUDED.output, error = EXCLUDED.error,
            error_code = EXCLUDED.error_code, bytes = EXCLUDED.bytes, idempotency_key = EXCLUDED.idempotency_key,
-           engine = EXCLUDED.engine, attempts = EXCLUDED.attempts`,
+           engine = EXCLUDED.engine, attempts = EXCLUDED.attempts
+         WHERE jobs.status NOT IN ('completed', 'failed', 'cancelled') OR jobs.finished_ms IS NOT DISTINCT FROM EXCLUDED.finished_ms`,
         [
           s.job_id,
           JSON.stringify(stored),
@@ -196,6 +198,8 @@ export class PostgresJobRepository implements JobRepository {
           s.attempts,
         ],
       );
+      // Another instance ended the job first (it was handed over while this one finished it).
+      if (written.rowCount === 0) throw new JobAlreadyEnded(job.job_id);
     });
   }
 

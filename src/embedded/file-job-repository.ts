@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { JobHistory } from '../contracts/job.js';
-import type { JobRepository } from '../ports/job-repository.js';
+import { JobAlreadyEnded, type JobRepository } from '../ports/job-repository.js';
 import type { JobEvent } from '../store/event-line.js';
 import { JobIndex, summarize, type JobSummary, type ListQuery } from '../store/job-index.js';
 import { JobLogger } from '../store/job-logger.js';
@@ -37,6 +37,10 @@ export class FileJobRepository implements JobRepository {
   }
 
   async save(job: JobHistory, options: { after?: Promise<unknown> } = {}): Promise<void> {
+    const known = this.index.get(job.job_id);
+    const ended = known && (known.status === 'completed' || known.status === 'failed' || known.status === 'cancelled');
+    if (ended && known.finished_ms !== (job.finished_at ? Date.parse(job.finished_at) : null))
+      throw new JobAlreadyEnded(job.job_id);
     await this.records.save(job, options);
     await this.index.put(summarize(job));
   }

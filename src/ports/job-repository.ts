@@ -19,8 +19,19 @@ import type { JobSummary, ListQuery } from '../store/job-index.js';
  *   cursor (the last summary of a page), and never reads every record.
  * - **Events** are numbered 1, 2, … per job in append order; `events(since)` returns those after
  *   `since`; subscribers hear an event only once it is stored.
+ * - **An end is final**: a save never replaces an ended state (completed, failed, cancelled) with
+ *   another one; it rejects with `JobAlreadyEnded` (the same end saved again succeeds). With several
+ *   instances, a job handed over while its first holder was finishing it ends once.
  * - `delete` removes the record, its summary, its events and its re-run inputs (idempotent).
  */
+/** The stored job has already ended (another holder ended it): this state was not saved. */
+export class JobAlreadyEnded extends Error {
+  override name = 'JobAlreadyEnded';
+  constructor(readonly jobId: string) {
+    super(`job ${jobId} has already ended`);
+  }
+}
+
 export interface JobRepository {
   save(job: JobHistory, options?: { after?: Promise<unknown> }): Promise<void>;
   get(jobId: string): Promise<JobHistory | null>;

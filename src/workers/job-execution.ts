@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ActiveJob } from '../core/active-jobs.js';
 import { artifactUrl, isTerminal, transition } from '../core/job-state.js';
+import { JobAlreadyEnded } from '../ports/job-repository.js';
 import { runJob } from './job-runner.js';
 import type { BackendWorker } from './backend-worker.js';
 import type { ExecutionDeps, ExecutionPool } from './execution-deps.js';
@@ -153,22 +154,26 @@ export class JobExecution {
         settled,
         // Prepared while the artifacts are being fsynced and renamed; replaces the running record
         // only once they are durable under their names.
-        jobs.persist(
-          active,
-          transition(active.latest, 'completed', {
-            finished_at: finished.toISOString(),
-            outputs,
-            provenance,
-            progress: 1,
-          }),
-          { after: committed },
-        ),
-        jobs.log(jobId, 'completed', {
-          outputs: outputs.length,
-          duration_ms: Math.round(seconds * 1000),
-          output_url: outputs[0] ? artifactUrl(jobId, outputs[0].filename) : null,
-          engine: engine.engineId,
-        }),
+        jobs
+          .persist(
+            active,
+            transition(active.latest, 'completed', {
+              finished_at: finished.toISOString(),
+              outputs,
+              provenance,
+              progress: 1,
+            }),
+            { after: committed },
+          )
+          // Told only once it is stored: a job another holder ended first is not "completed" twice.
+          .then(() =>
+            jobs.log(jobId, 'completed', {
+              outputs: outputs.length,
+              duration_ms: Math.round(seconds * 1000),
+              output_url: outputs[0] ? artifactUrl(jobId, outputs[0].filename) : null,
+              engine: engine.engineId,
+            }),
+          ),
       ]);
       worker.lastCheckpoint = this.pool.checkpointOf(active);
       worker.completed++;
@@ -179,6 +184,7 @@ export class JobExecution {
       jobs.settle(active);
     } catch (err) {
       markStarted(false); // a job that never started is not written running on its way to failure
+      if (err instanceof JobAlreadyEnded) return; // another holder ended it; settled already
       await this.exit.leave(worker, active, err, running);
     }
   }

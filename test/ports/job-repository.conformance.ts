@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { JobHistory } from '../../src/contracts/job.js';
-import type { JobRepository } from '../../src/ports/job-repository.js';
+import { JobAlreadyEnded, type JobRepository } from '../../src/ports/job-repository.js';
 import type { JobEvent } from '../../src/store/event-line.js';
 
 /**
@@ -87,6 +87,31 @@ export function jobRepositoryConformance(
         ]);
         expect((await repo.get(j.job_id))!.status).toBe('failed');
         expect((await repo.summary(j.job_id))!.status).toBe('failed');
+      });
+    });
+
+    it('an end is final: another end (or state) is refused with JobAlreadyEnded, the same end saved again is not', async () => {
+      await withRepo(async (repo) => {
+        const j = job();
+        await repo.save({ ...j, status: 'running' });
+        const done = {
+          ...j,
+          status: 'completed' as const,
+          finished_at: new Date(clock + 500).toISOString(),
+          progress: 1,
+        };
+        await repo.save(done);
+        await repo.save(done); // a retried end write
+        const late = {
+          ...j,
+          status: 'completed' as const,
+          finished_at: new Date(clock + 900).toISOString(),
+          progress: 1,
+        };
+        await expect(repo.save(late)).rejects.toBeInstanceOf(JobAlreadyEnded);
+        await expect(repo.save({ ...j, status: 'running' })).rejects.toBeInstanceOf(JobAlreadyEnded);
+        expect(await repo.get(j.job_id)).toMatchObject({ status: 'completed', finished_at: done.finished_at });
+        expect((await repo.summary(j.job_id))!.status).toBe('completed');
       });
     });
 
