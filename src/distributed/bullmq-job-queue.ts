@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Queue, QueueEvents, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
+import { CLAIM_SCRIPT, HOLD_SCRIPT, PLACE_TTL_MS, RELEASE_SCRIPT } from './bullmq-scripts.js';
 import { QueueFullError, type JobQueue, type Lease, type QueueEntry, type QueuePlace } from '../ports/job-queue.js';
 
 export interface BullmqQueueOptions {
@@ -23,42 +24,6 @@ interface JobData {
 const PRIORITY_BASE = 1_000_000;
 const bullPriority = (priority: number, front: boolean) =>
   2 * (PRIORITY_BASE - Math.max(-PRIORITY_BASE + 1, Math.min(PRIORITY_BASE - 1, priority))) + (front ? 0 : 1);
-
-/** A place taken by an instance that died before spending it is given back after this long. */
-const PLACE_TTL_MS = 60_000;
-
-/**
- * Take a place when waiting jobs plus unexpired places are below the bound, in one step for
- * every instance. KEYS[1] places (ZSET id → expiry); ARGV: now, expiry, waiting count, bound, id.
- * Returns the depth before the call, negative (−depth − 1) when refused.
- */
-const HOLD_SCRIPT = `
-redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-local depth = redis.call('ZCARD', KEYS[1]) + tonumber(ARGV[3])
-if depth >= tonumber(ARGV[4]) then return -depth - 1 end
-redis.call('ZADD', KEYS[1], ARGV[2], ARGV[5])
-return depth`;
-
-/**
- * Claim a job id (and its idempotency key) for the queue, once for every instance. KEYS[1]
- * members (HASH job id → class), KEYS[2] keys (HASH key → job id); ARGV: job id, class, key.
- * Returns the job id that holds it and 1 when that is an earlier one.
- */
-const CLAIM_SCRIPT = `
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return {ARGV[1], 1} end
-if ARGV[3] ~= '' then
-  local holder = redis.call('HGET', KEYS[2], ARGV[3])
-  if holder and redis.call('HEXISTS', KEYS[1], holder) == 1 then return {holder, 1} end
-  redis.call('HSET', KEYS[2], ARGV[3], ARGV[1])
-end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return {ARGV[1], 0}`;
-
-/** Let a job id (and its key, if it still names it) go: the job left the queue for good. */
-const RELEASE_SCRIPT = `
-redis.call('HDEL', KEYS[1], ARGV[1])
-if ARGV[2] ~= '' and redis.call('HGET', KEYS[2], ARGV[2]) == ARGV[1] then redis.call('HDEL', KEYS[2], ARGV[2]) end
-return 1`;
 
 interface ClassQueue {
   name: string;
@@ -94,7 +59,9 @@ function classOf(needs: Record<string, unknown> | undefined): string {
  *   kept by `heartbeat` (extendLock); a dead instance's locks run out and BullMQ's stalled check
  *   hands its jobs back, at the head of the line, to whichever worker asks next.
  * - The bound, the job ids and the idempotency keys live in Redis beside BullMQ's keys, changed
- *   by small scripts so several instances never overshoot or double-claim.
+ *   by small scripts (bullmq-scripts.ts) so several instances never overshoot or double-claim.
+ * One job, the JobQueue port over BullMQ: over 300 lines because the port has ten operations and
+ * each maps onto BullMQ's manual-fetch API with its own edge (a lost lock, a class opened elsewhere).
  */
 export class BullmqJobQueue implements JobQueue {
   private readonly prefix: string;
@@ -290,7 +257,8 @@ export class BullmqJobQueue implements JobQueue {
     if (!job) return false;
     try {
       // Removal fails for a locked (leased) job: that one is left to its worker.
-      if ((await job.getState()) !== 'waiting' && (await job.getState()) !== 'prioritized') return false;
+      const state = await job.getState();
+      if (state !== 'waiting' && state !== 'prioritized') return false;
       await job.remove();
     } catch {
       return false;

@@ -1,9 +1,16 @@
 import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Redis } from 'ioredis';
-import type { DependencyHealth } from './redis-health.js';
-import { probeRedis } from './redis-health.js';
 
-/** Time a probe, bounded by `timeoutMs`; never throws. */
+/** A service this one depends on (Redis, PostgreSQL, S3), as /api/health and /metrics report it. */
+export interface DependencyHealth {
+  name: string;
+  status: 'healthy' | 'unhealthy';
+  latency_ms: number | null;
+  error_code: string | null;
+  message: string | null;
+}
+
+/** Time a probe, bounded by `timeoutMs` (Redis's PING is bounded by its client's command timeout too); never throws. */
 async function probe(
   name: string,
   errorCode: string,
@@ -46,7 +53,8 @@ export interface DependencyClients {
 /** Every configured dependency's health, probed side by side (nothing listed in the embedded mode). */
 export function probeDependencies(clients: DependencyClients): Promise<DependencyHealth[]> {
   const probes: Promise<DependencyHealth>[] = [];
-  if (clients.redis) probes.push(probeRedis(clients.redis));
+  const redis = clients.redis;
+  if (redis) probes.push(probe('redis', 'REDIS_UNAVAILABLE', 2_000, () => redis.ping()));
   const pg = clients.postgres;
   if (pg) probes.push(probe('postgres', 'DB_UNAVAILABLE', 2_000, () => pg.ping()));
   const s3 = clients.s3;

@@ -62,7 +62,15 @@ const fromRow = (r: SummaryRow): JobSummary => ({
  */
 export class PostgresJobRepository implements JobRepository {
   private readonly chains = new Map<string, Promise<unknown>>();
-  private readonly subscribers = new Map<string, { listeners: Set<(e: JobEvent) => void>; delivered: number }>();
+  private readonly subscribers = new Map<
+    string,
+    {
+      listeners: Set<(e: JobEvent) => void>;
+      delivered: number;
+      /** Resolves once `delivered` holds the newest seq stored when the first listener came. */
+      ready: Promise<void>;
+    }
+  >();
   private listener: pg.PoolClient | null = null;
   private closed = false;
 
@@ -285,6 +293,7 @@ export class PostgresJobRepository implements JobRepository {
 
   async events(jobId: string, since = 0): Promise<JobEvent[]> {
     if (!isJobId(jobId)) return [];
+    await this.subscribers.get(jobId)?.ready;
     const { rows } = await this.pool.query<{ body: JobEvent }>(
       'SELECT body FROM job_events WHERE job_id = $1 AND seq > $2 ORDER BY seq',
       [jobId, since],
@@ -295,11 +304,14 @@ export class PostgresJobRepository implements JobRepository {
   subscribe(jobId: string, listener: (event: JobEvent) => void): () => void {
     let entry = this.subscribers.get(jobId);
     if (!entry) {
-      entry = { listeners: new Set(), delivered: Number.MAX_SAFE_INTEGER };
-      this.subscribers.set(jobId, entry);
-      // Subscribers hear what is stored from now on: start after the newest stored event.
-      const started = entry;
-      void this.pool
+      const started = {
+        listeners: new Set<(e: JobEvent) => void>(),
+        delivered: Number.MAX_SAFE_INTEGER,
+        ready: Promise.resolve(),
+      };
+      // Subscribers hear what is stored from now on: start after the newest stored event. Reads of
+      // the job's events and catch-ups wait for this baseline, so none overtakes it.
+      started.ready = this.pool
         .query<{ seq: number | null }>('SELECT MAX(seq) AS seq FROM job_events WHERE job_id = $1', [jobId])
         .then(
           ({ rows }) => {
@@ -307,6 +319,10 @@ export class PostgresJobRepository implements JobRepository {
           },
           () => undefined,
         );
+      entry = started;
+      this.subscribers.set(jobId, entry);
+      // Notifications that came while the baseline was read are caught up once it is known.
+      void started.ready.then(() => this.catchUp(jobId));
     }
     entry.listeners.add(listener);
     return () => {

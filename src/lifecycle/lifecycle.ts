@@ -185,7 +185,7 @@ export class Lifecycle {
     this.workers.start();
   }
 
-  /** Estimates and idempotency keys from the newest finished jobs of a shared repository (the last 24 h matter). */
+  /** Duration estimates from the newest finished jobs of a shared repository (its idempotency keys are claimed there, not kept in memory). */
   private async restoreFromRepository(): Promise<void> {
     const { jobs } = await this.deps.repository.list({ status: 'completed', limit: 500 });
     for (const s of jobs.reverse())

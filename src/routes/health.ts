@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { SERVICE_NAME, SERVICE_VERSION } from '../util/version.js';
 import type { EngineRegistry } from '../engines/registry.js';
-import type { DependencyHealth } from '../distributed/redis-health.js';
+import type { DependencyHealth } from '../distributed/dependency-probes.js';
 
 export const EngineHealthSchema = z.object({
   engine_id: z.string().describe('Engine id, e.g. local_comfy'),

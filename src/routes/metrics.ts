@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
-import type { DependencyHealth } from '../distributed/redis-health.js';
+import type { DependencyHealth } from '../distributed/dependency-probes.js';
 
 export const metricsRoutes =
   (deps: { core: Lifecycle; dependencies?: () => Promise<DependencyHealth[]> }): FastifyPluginAsyncZod =>

@@ -1,3 +1,4 @@
+// The simulator's execution: one job, like ComfyUI's execution.py (over 500 lines; see the header of SimExecutor).
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { promises as fsp, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';

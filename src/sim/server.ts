@@ -1,3 +1,4 @@
+// The simulator's HTTP + WebSocket server: one job, its route table (over 500 lines; see the header of startComfySimulator).
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream, existsSync, mkdtempSync, promises as fsp, readdirSync, statSync } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';

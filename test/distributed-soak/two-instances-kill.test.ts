@@ -1,12 +1,13 @@
-import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
-import { startChildService, type ChildService } from '../helpers/child-service.js';
+import type { ChildService } from '../helpers/child-service.js';
+import {
+  distributedBody as body,
+  sha256 as sha,
+  startCluster,
+  type TestCluster,
+} from '../helpers/distributed-cluster.js';
 import { call } from '../helpers/http.js';
-import { startPostgres, type TestPostgres } from '../helpers/postgres-server.js';
 import { seededRandom } from '../helpers/random.js';
-import { startRedis, type TestRedis } from '../helpers/redis-server.js';
-import { startS3, type TestS3 } from '../helpers/s3-server.js';
 import { tempDir } from '../helpers/temp-dirs.js';
 import { waitUntil } from '../helpers/wait.js';
 
@@ -14,69 +15,13 @@ import { waitUntil } from '../helpers/wait.js';
  * The distributed mode end to end: service instances as real child processes (dist/server.js),
  * three simulator backends, a real redis-server, PostgreSQL and S3-compatible server.
  */
-let redis: TestRedis;
-let postgres: TestPostgres;
-let s3: TestS3;
-const sims: ComfySimulator[] = [];
-const children: ChildService[] = [];
-
+let cluster: TestCluster;
 beforeAll(async () => {
-  [redis, postgres, s3] = await Promise.all([startRedis(), startPostgres(), startS3()]);
-  for (let i = 0; i < 3; i++) sims.push(await startComfySimulator({ faults: { stepMs: 1 } }));
+  cluster = await startCluster();
 }, 120_000);
 afterAll(async () => {
-  for (const c of children.splice(0)) if (c.child.exitCode === null) c.child.kill('SIGKILL');
-  for (const s of sims.splice(0)) await s.close();
-  await s3?.close();
-  await redis?.close();
-  await postgres?.close();
+  await cluster?.close();
 });
-
-async function environment(): Promise<Record<string, string>> {
-  const db = await postgres.database();
-  return {
-    COMFYUI_URLS: sims.map((s, i) => `gpu_${i}=${s.url}`).join(','),
-    QUEUE: 'bullmq',
-    REDIS_URL: redis.url,
-    JOB_STORE: 'postgres',
-    DATABASE_URL: `postgres://${db.user}@${db.host}:${db.port}/${db.database}`,
-    ARTIFACT_STORE: 's3',
-    S3_ENDPOINT: s3.endpoint,
-    S3_BUCKET: s3.bucket,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    QUEUE_PREFIX: `t${Date.now().toString(36)}`,
-    QUEUE_LEASE_MS: '3000',
-    QUEUE_STALLED_INTERVAL_MS: '500',
-    QUEUE_RECONCILE_MS: '2000',
-    QUEUE_MAX_DEPTH: '1000',
-    JOB_CONCURRENCY: '2',
-  };
-}
-
-/** One instance: its own data folder (staging, client ids), everything else shared. */
-async function instance(
-  env: Record<string, string>,
-  dataDir = tempDir('instance'),
-): Promise<ChildService & { dataDir: string }> {
-  const child = await startChildService({ ...env, AINFLUENCER_DATA_DIR: dataDir });
-  children.push(child);
-  return Object.assign(child, { dataDir });
-}
-
-async function kill(c: ChildService): Promise<void> {
-  c.child.kill('SIGKILL');
-  await c.exited;
-}
-
-const body = (seed: number) => ({
-  preset_id: 'photoreal_portrait_v1',
-  prompt: `distributed ${seed}`,
-  quality_level: 'low',
-  seed,
-});
-
-const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 /**
  * Not part of CI yet: this soak run (200 jobs, each instance SIGKILLed once, Redis restarted once)
@@ -86,9 +31,9 @@ const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 describe('distributed mode under kills: 2 instances × 3 backends over Redis, PostgreSQL and S3', () => {
   it('200 jobs; each instance SIGKILLed once and restarted, Redis restarted once: every job ends once, each prompt runs once, every artifact intact', async () => {
     const { next: random, seed } = seededRandom('two-instances-200');
-    const env = await environment();
+    const env = await cluster.environment();
     const dirs = [tempDir('instance-a'), tempDir('instance-b')];
-    const live: (ChildService | null)[] = [await instance(env, dirs[0]), await instance(env, dirs[1])];
+    const live: (ChildService | null)[] = [await cluster.instance(env, dirs[0]), await cluster.instance(env, dirs[1])];
     const pick = () => live.filter((c): c is ChildService => c !== null && c.child.exitCode === null);
     const ids: string[] = [];
     const submitOne = async (i: number) => {
@@ -118,16 +63,16 @@ describe('distributed mode under kills: 2 instances × 3 backends over Redis, Po
       ] as const) {
         await waitUntil(`${at} jobs submitted`, () => (ids.length >= at ? true : null), 120_000, 20);
         if (what === 'redis') {
-          await redis.kill();
+          await cluster.redis.kill();
           await new Promise((r) => setTimeout(r, 300));
-          await redis.restart();
+          await cluster.redis.restart();
           continue;
         }
         const i = what === 'kill-a' ? 0 : 1;
         const victim = live[i]!;
         live[i] = null;
-        await kill(victim);
-        live[i] = await instance(env, dirs[i]);
+        await cluster.kill(victim);
+        live[i] = await cluster.instance(env, dirs[i]);
       }
     })();
     for (let i = 0; i < 200; i++) ids.push(await submitOne(i));
@@ -164,7 +109,7 @@ describe('distributed mode under kills: 2 instances × 3 backends over Redis, Po
     console.log(`[figures] 200 jobs over 2 instances × 3 backends: ${JSON.stringify(statuses)}`);
     expect(statuses).toEqual({ completed: 200 });
     // Each job's prompt ran once, on one backend, in all.
-    const executed = sims.flatMap((s) => s.executor.executedPromptIds);
+    const executed = cluster.sims.flatMap((s) => s.executor.executedPromptIds);
     const wrong: string[] = [];
     const promptOfJob = new Map<string, string>();
     for (const id of ids) {
@@ -206,7 +151,7 @@ describe('distributed mode under kills: 2 instances × 3 backends over Redis, Po
         const served = Buffer.from(
           await (await fetch(`${x!.url}/api/pipeline/jobs/${id}/artifacts/${art.filename}`)).arrayBuffer(),
         );
-        const sim = sims.find((s) => s.executor.executedPromptIds.includes(promptOfJob.get(id) ?? ''))!;
+        const sim = cluster.sims.find((s) => s.executor.executedPromptIds.includes(promptOfJob.get(id) ?? ''))!;
         const original = Buffer.from(
           await (
             await fetch(
@@ -218,6 +163,6 @@ describe('distributed mode under kills: 2 instances × 3 backends over Redis, Po
         expect(sha(original)).toBe(art.sha256);
       }
     }
-    for (const c of pick()) await kill(c);
+    for (const c of pick()) await cluster.kill(c);
   }, 600_000);
 });
