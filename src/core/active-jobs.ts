@@ -124,7 +124,9 @@ export class ActiveJobs {
 
   /** A new job goes to the shared queue: this instance no longer holds it in memory (whoever leases it loads it). */
   handOver(jobId: string): void {
-    this.active.delete(jobId);
+    // This instance's own worker may have leased it already (between the enqueue and now): then it stays.
+    const active = this.active.get(jobId);
+    if (active && active.backend === null && !this.leases.has(jobId)) this.active.delete(jobId);
   }
 
   /** Resolves once the job's first record is durable (immediately for older jobs). */

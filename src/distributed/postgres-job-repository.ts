@@ -272,7 +272,8 @@ export class PostgresJobRepository implements JobRepository {
     return this.serially(`${jobId}\u0000events`, async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          const at = new Date().toISOString();
+          // An event copied from elsewhere (the migration command) keeps the time it happened.
+          const at = typeof fields.at === 'string' ? fields.at : new Date().toISOString();
           const { rows } = await this.pool.query<{ seq: number; body: JobEvent }>(
             `WITH next AS (SELECT COALESCE(MAX(seq), 0) + 1 AS seq FROM job_events WHERE job_id = $1)
              INSERT INTO job_events (job_id, seq, body)

@@ -58,7 +58,34 @@ export class S3ArtifactStore implements ArtifactStorePort {
     return this.key(jobId, file.type, file.filename);
   }
 
-  async put(jobId: string, source: Readable, options: { maxBytes: number; index: number }): Promise<StoredArtifact> {
+  put(jobId: string, source: Readable, options: { maxBytes: number; index: number }): Promise<StoredArtifact> {
+    return this.upload(jobId, source, options.maxBytes, (media) => ({
+      type: media.kind,
+      filename: `${media.kind}_${String(options.index).padStart(3, '0')}.${media.extension}`,
+    }));
+  }
+
+  /**
+   * Store a file under the name a record already gives it (a migration copies records of the
+   * embedded mode, and of the original service, whose files keep ComfyUI's names).
+   */
+  putNamed(
+    jobId: string,
+    file: { type: string; filename: string },
+    source: Readable,
+    maxBytes: number,
+  ): Promise<StoredArtifact> {
+    if (!this.keyOf(jobId, file)) throw new Error(`not a stored file name: ${file.type}/${file.filename.slice(0, 80)}`);
+    return this.upload(jobId, source, maxBytes, () => file);
+  }
+
+  private async upload(
+    jobId: string,
+    source: Readable,
+    maxBytes: number,
+    nameOf: (media: ReturnType<typeof sniffMedia>) => { type: string; filename: string },
+  ): Promise<StoredArtifact> {
+    const options = { maxBytes };
     if (!isJobId(jobId)) throw new Error(`not a job id: ${jobId.slice(0, 80)}`);
     const hash = createHash('sha256');
     let size = 0;
@@ -85,7 +112,7 @@ export class S3ArtifactStore implements ArtifactStorePort {
     }
     const head = Buffer.concat(first).subarray(0, HEAD_BYTES);
     const media = sniffMedia(head);
-    const filename = `${media.kind}_${String(options.index).padStart(3, '0')}.${media.extension}`;
+    const { type, filename } = nameOf(media);
     const body = Readable.from(
       (async function* () {
         yield* first;
@@ -96,7 +123,7 @@ export class S3ArtifactStore implements ArtifactStorePort {
       client: this.options.client,
       params: {
         Bucket: this.options.bucket,
-        Key: this.key(jobId, media.kind, filename),
+        Key: this.key(jobId, type, filename),
         Body: body,
         ContentType: media.contentType,
       },
@@ -113,7 +140,7 @@ export class S3ArtifactStore implements ArtifactStorePort {
     }
     const png = media.contentType === 'image/png' ? readPngInfo(head) : null;
     return {
-      type: media.kind,
+      type: type as StoredArtifact['type'],
       filename,
       size_bytes: size,
       sha256: hash.digest('hex'),

@@ -11,6 +11,7 @@ import { OutputDownloads } from './output-downloads.js';
 import { copyToShared } from './copy-to-shared.js';
 import type { ArtifactStorePort } from '../ports/artifact-store.js';
 import { nextTurn } from '../util/next-turn.js';
+import { canonicalJson } from '../util/canonical-json.js';
 
 export interface RunnerDeps {
   artifacts: ArtifactStore;
@@ -27,17 +28,6 @@ export interface RunnerHooks {
   update(patch: Partial<JobHistory>): Promise<void>;
   log(event: string, fields?: Record<string, unknown>): Promise<unknown>;
   progress(value: number): void;
-}
-
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /**

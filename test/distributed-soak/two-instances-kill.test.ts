@@ -95,6 +95,11 @@ describe('distributed mode under kills: 2 instances × 3 backends over Redis, Po
       const stuck = states.filter((st) => !['completed', 'failed', 'cancelled'].includes(st.json.status));
       console.log(`[stuck] ${stuck.length}: ${stuck.map((st) => `${st.json.job_id}=${st.json.status}`).join(' ')}`);
       for (const st of stuck.slice(0, 3)) {
+        for (const [n, inst] of pick().entries()) {
+          const seen = (await call(inst.url, 'GET', `/api/pipeline/jobs/${st.json.job_id}`)).json.status;
+          const lines = inst.stdout.filter((l) => l.includes(st.json.job_id)).slice(-8);
+          console.log(`[stuck-instance] ${n}: ${seen}\n${lines.join('\n')}`);
+        }
         const logs = (await call(c.url, 'GET', `/api/pipeline/jobs/${st.json.job_id}/logs`)).json.events;
         console.log(
           `[stuck-log] ${st.json.job_id} ${JSON.stringify(logs.map((e: { event: string; engine?: string }) => [e.event, e.engine]))}`,
