@@ -42,6 +42,8 @@ export interface ActiveJob {
   missingOn: Map<string, MissingDependency[]>;
   /** The backend running it now (null while it waits). */
   backend: string | null;
+  /** A JobExecution is running it in this process (from its start until its outputs are stored and it ended). */
+  executing?: boolean;
   /** Set when it first runs; a job that moves to another backend keeps it. */
   deadlineAt?: number;
 }
@@ -126,7 +128,7 @@ export class ActiveJobs {
   handOver(jobId: string): void {
     // This instance's own worker may have leased it already (between the enqueue and now): then it stays.
     const active = this.active.get(jobId);
-    if (active && active.backend === null && !this.leases.has(jobId)) this.active.delete(jobId);
+    if (active && !active.executing && !this.leases.has(jobId)) this.active.delete(jobId);
   }
 
   /** Resolves once the job's first record is durable (immediately for older jobs). */

@@ -10,6 +10,8 @@ export interface BullmqQueueOptions {
   bound: number;
   /** Key prefix: instances that share it share the queue. */
   prefix?: string;
+  /** How often workers look at the queue even without an event (a missed one costs at most this). */
+  wakeEveryMs?: number;
   /** How often BullMQ looks for jobs whose lock ran out (a dead instance's); a job is handed back within two of these after its lease. */
   stalledIntervalMs?: number;
 }
@@ -91,7 +93,13 @@ export class BullmqJobQueue implements JobQueue {
         .catch(() => undefined);
     });
     void this.announcements.subscribe(this.classesKey).catch(() => undefined);
+    // Events can be missed (BullMQ's event stream starts over when Redis restarts empty, a
+    // reconnect skips what came meanwhile): workers are woken every few seconds regardless.
+    this.sweep = setInterval(() => this.notify(), options.wakeEveryMs ?? 2_000);
+    this.sweep.unref();
   }
+
+  private readonly sweep: NodeJS.Timeout;
 
   /** Hears of classes other instances create. */
   private readonly announcements: Redis;
@@ -139,7 +147,11 @@ export class BullmqJobQueue implements JobQueue {
       cls.name,
       entry.idempotencyKey ?? '',
     )) as [string, number];
-    if (duplicate === 1) {
+    // Claimed but not in BullMQ: its enqueuer died between the claim and the add (a SIGKILL), and
+    // only a put-back can bring it in line. Adding it is safe even if that enqueuer is alive
+    // and adds it too: BullMQ keeps one job per id.
+    const stale = duplicate === 1 && holder === entry.jobId && !(await this.inBullmq(entry.jobId));
+    if (duplicate === 1 && !stale) {
       place?.release();
       return { jobId: holder, duplicate: true };
     }
@@ -152,6 +164,7 @@ export class BullmqJobQueue implements JobQueue {
     }
     try {
       await this.add(cls, entry, 0, false);
+      this.notify(); // this instance's workers look at once, whatever becomes of the event stream
     } catch (err) {
       await this.release(entry);
       throw err;
@@ -246,6 +259,7 @@ export class BullmqJobQueue implements JobQueue {
     }
     // Added again (its id stays claimed meanwhile, so nobody else can enqueue it), its leases counted on.
     await this.add(held.cls, lease.entry, lease.attempt, where === 'front');
+    this.notify();
   }
 
   async cancel(jobId: string): Promise<boolean> {
@@ -298,6 +312,7 @@ export class BullmqJobQueue implements JobQueue {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearInterval(this.sweep);
     this.listeners.clear();
     for (const cls of this.classes.values()) {
       await cls.events.close().catch(() => undefined);
@@ -306,6 +321,13 @@ export class BullmqJobQueue implements JobQueue {
     }
     this.announcements.disconnect();
     this.connection.disconnect();
+  }
+
+  /** Is this job in any class's BullMQ queue (waiting, prioritized or leased)? */
+  private async inBullmq(jobId: string): Promise<boolean> {
+    await this.refreshClasses();
+    for (const cls of this.classes.values()) if (await cls.queue.getJob(jobId)) return true;
+    return false;
   }
 
   private async waitingCount(): Promise<number> {
@@ -328,9 +350,9 @@ export class BullmqJobQueue implements JobQueue {
 
   private async classFor(needs: Record<string, unknown> | undefined): Promise<ClassQueue> {
     const name = classOf(needs);
-    const known = this.classes.get(name);
-    if (known) return known;
-    // The first job of a class tells the other instances, so their workers open it and hear its jobs.
+    // Registered on every enqueue, not only the first time this instance sees the class: a Redis
+    // that restarted empty has forgotten it, and other instances would never open its queue. The
+    // first job of a class tells the other instances, so their workers open it and hear its jobs.
     if ((await this.connection.hsetnx(this.classesKey, name, JSON.stringify(needs ?? {}))) === 1)
       await this.connection.publish(this.classesKey, name);
     return this.open(name, needs ?? {});

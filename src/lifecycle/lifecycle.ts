@@ -4,6 +4,7 @@ import { Admission } from '../admission/admission.js';
 import { ActiveJobs } from '../core/active-jobs.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import { DETACH } from '../engines/engine.js';
+import { isTerminal } from '../core/job-state.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import { DurationEstimates } from '../core/estimates.js';
 import { Metrics } from '../core/metrics.js';
@@ -96,8 +97,18 @@ export class Lifecycle {
       presets: deps.presets,
       adopt: (lease) => this.shared?.adopt(lease) ?? Promise.resolve('gone' as const),
     });
+    const jobsInMemory = this.active.active;
+    // With a shared queue, memory is the truth only for a job this process is running (or has just
+    // ended): an entry left from a hand-over must not shadow what the holder stored since.
+    const liveHere = (id: string) => {
+      const a = jobsInMemory.get(id);
+      return a && (a.executing || isTerminal(a.record.status)) ? a : undefined;
+    };
     this.queries = queries = new JobQueries({
-      active: this.active.active,
+      active:
+        deps.config.stores.queue === 'bullmq'
+          ? { get: liveHere, has: (id) => liveHere(id) !== undefined }
+          : jobsInMemory,
       repository: deps.repository,
       estimates: this.estimates,
       artifacts: deps.sharedArtifacts ?? deps.artifacts,

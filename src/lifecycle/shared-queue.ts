@@ -89,7 +89,11 @@ export class SharedQueueCoordination {
     this.deps.logger.warn({ job_id: jobId }, 'lost the queue lease of a job; another instance takes it over');
     this.deps.active.leases.delete(jobId);
     active.controller.abort(DETACH);
-    void active.done.then(() => this.deps.active.active.delete(jobId));
+    // Gone from memory once that run has let go, unless the job came back here meanwhile (a new lease).
+    void active.done.then(() => {
+      if (!this.deps.active.leases.has(jobId) && this.deps.active.active.get(jobId) === active)
+        this.deps.active.active.delete(jobId);
+    });
   }
 
   /** A leased job this instance does not hold in memory: load it, and find where it already runs. */
@@ -148,6 +152,7 @@ export class SharedQueueCoordination {
         } while (cursor && seen < RECONCILE_MAX_JOBS);
       }
       if (requeued) this.deps.logger.warn({ requeued }, 'put back unfinished jobs the shared queue had lost');
+      await this.dropStaleEntries();
     } catch (err) {
       this.deps.logger.warn(
         { err: { message: (err as Error).message } },
@@ -157,6 +162,26 @@ export class SharedQueueCoordination {
       this.reconciling = false;
     }
     return requeued;
+  }
+
+  /**
+   * Entries this instance keeps for jobs it neither runs nor leases (left by a hand-over) whose
+   * stored state has ended: their waiters hear the end, and they leave memory.
+   */
+  private async dropStaleEntries(): Promise<void> {
+    const { active: jobs, repository } = this.deps;
+    for (const [jobId, a] of [...jobs.active]) {
+      if (a.executing || jobs.leases.has(jobId) || isTerminal(a.record.status)) continue;
+      const stored = await repository.get(jobId);
+      if (!stored || !isTerminal(stored.status) || jobs.active.get(jobId) !== a || a.executing) continue;
+      this.deps.logger.warn(
+        { job_id: jobId, status: stored.status },
+        'dropped a stale entry of a job another instance ended',
+      );
+      a.record = a.latest = stored;
+      a.resolveDone(stored);
+      jobs.active.delete(jobId);
+    }
   }
 
   /** Cancel a job this instance does not hold: taken off the queue if it waits, else the holder is told. */

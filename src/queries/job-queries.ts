@@ -24,7 +24,8 @@ export interface ActiveView {
 
 export interface QueryDeps {
   /** Jobs in flight, by id (their newest adopted state is the truth while they run). */
-  active: ReadonlyMap<string, ActiveView>;
+  /** The jobs this process holds in memory (their live state wins over the repository's). */
+  active: Pick<ReadonlyMap<string, ActiveView>, 'get' | 'has'>;
   /** Records, summaries and event logs, through the JobRepository port (embedded: the data folder). */
   repository: Pick<JobRepository, 'get' | 'summary' | 'summaryNow' | 'list' | 'events' | 'subscribe'>;
   estimates: DurationEstimates;

@@ -195,6 +195,12 @@ export class BackendWorker {
         );
         if (!lease) break;
         let active = this.host.jobs.get(lease.jobId);
+        if (active?.executing && this.host.jobs.leases.has(lease.jobId) && !isTerminal(active.record.status)) {
+          // Already running here under a lease this instance still holds: the shared queue handed it
+          // out again (its lock was lost in a Redis restart). One run follows it, under the new lease.
+          this.host.jobs.leases.set(lease.jobId, lease);
+          continue;
+        }
         let elsewhere: BackendWorker | undefined;
         if (!active) {
           const adopted = await this.host.adopt(lease).catch((err: unknown) => {
@@ -237,12 +243,16 @@ export class BackendWorker {
       if (active.backend === this.id) active.backend = null;
       this.host.kick();
     };
+    active.executing = true;
     void this.host
       .run(this, active, release)
       .catch((err: unknown) =>
         this.host.logger.error({ err, job_id: jobId }, 'job execution failed outside its error handling'),
       )
-      .finally(release);
+      .finally(() => {
+        active.executing = false;
+        release();
+      });
   }
 
   /**

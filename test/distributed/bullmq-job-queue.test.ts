@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BullmqJobQueue } from '../../src/distributed/bullmq-job-queue.js';
 import { jobQueueConformance } from '../ports/job-queue.conformance.js';
@@ -62,6 +63,54 @@ describe('BullMQ queue shared by several instances', () => {
       expect(lease).toMatchObject({ jobId: 'held', attempt: 2, workerId: 'w-alive' });
     } finally {
       await alive.close();
+    }
+  });
+
+  it('after Redis restarts empty, a class this instance already knew is registered again, so another instance runs its jobs', async () => {
+    const prefix = `r${randomUUID().slice(0, 8)}`;
+    const a = make(10, prefix);
+    try {
+      await a.enqueue({ jobId: 'before', needs: { preset_id: 'p' } });
+      await redis.kill();
+      await redis.restart(); // empty: BullMQ's keys, the classes and the members are gone
+      await waitUntil('a reaches the new Redis', () =>
+        a
+          .depth()
+          .then(() => true)
+          .catch(() => null),
+      );
+      await a.enqueue({ jobId: 'after', needs: { preset_id: 'p' } });
+      const b = make(10, prefix); // an instance started after the restart, knowing nothing
+      try {
+        const lease = await waitUntil('b runs the job', () => b.reserve('w-b', () => true, 10_000));
+        expect(lease.jobId).toBe('after');
+      } finally {
+        await b.close();
+      }
+    } finally {
+      await a.close();
+    }
+  });
+
+  it('a job claimed by an enqueuer that died before adding it is added when it is put back', async () => {
+    const prefix = `g${randomUUID().slice(0, 8)}`;
+    const q = make(10, prefix);
+    const raw = new Redis(redis.url);
+    try {
+      // What a SIGKILL between the claim and BullMQ's add leaves behind: the id claimed, no job.
+      await raw.hset(`${prefix}:queue:members`, 'ghost', 'jobs-0000000000000000');
+      expect(await q.enqueue({ jobId: 'ghost', admitted: true, needs: {} })).toEqual({
+        jobId: 'ghost',
+        duplicate: false,
+      });
+      expect(await q.reserve('w', () => true, 10_000)).toMatchObject({ jobId: 'ghost' });
+      expect(await q.enqueue({ jobId: 'ghost', admitted: true, needs: {} })).toEqual({
+        jobId: 'ghost',
+        duplicate: true,
+      });
+    } finally {
+      raw.disconnect();
+      await q.close();
     }
   });
 });
