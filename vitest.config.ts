@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The distributed suite needs Redis, PostgreSQL and an S3 server: `npm run test:distributed`.
-    exclude: ['test/distributed/**', 'test/distributed-soak/**', 'node_modules/**'],
+    exclude: ['test/distributed/**', 'node_modules/**'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

