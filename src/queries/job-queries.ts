@@ -1,3 +1,4 @@
+import { isTerminal } from '../core/job-state.js';
 import type { Readable } from 'node:stream';
 import type { ArtifactRecord, JobHistory, JobStatus } from '../contracts/job.js';
 import { PipelineError } from '../errors/pipeline-error.js';
@@ -79,6 +80,9 @@ export class JobQueries {
     const active = this.deps.active.get(jobId);
     if (active) return JSON.stringify(this.activeStatus(active));
     if (!s) throw notFound(jobId);
+    // Only an ended job's body is cached: one that is not in memory here may still be running on
+    // another instance (a shared queue), and its state changes without this process hearing it.
+    if (!isTerminal(s.status)) return JSON.stringify(this.summaryStatus(s));
     const version = this.deps.estimates.version(s.preset_id, s.quality_level);
     const hit = this.statusBodies.get(jobId);
     if (hit && hit.version === version) return hit.body;

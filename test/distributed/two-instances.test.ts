@@ -6,6 +6,7 @@ import {
   type TestCluster,
 } from '../helpers/distributed-cluster.js';
 import { call } from '../helpers/http.js';
+import { readSse } from '../helpers/sse.js';
 import { waitUntil } from '../helpers/wait.js';
 
 /**
@@ -43,6 +44,11 @@ describe('distributed mode: 2 instances × 3 backends over Redis, PostgreSQL and
       ),
     );
     expect(new Set(keyed.map((r) => r.json.job_id)).size).toBe(1);
+    // Ended before the backends hang (a prompt held by the hang would block its backend for the next test).
+    await waitUntil('the keyed job ends', async () => {
+      const st = (await call(b.url, 'GET', `/api/pipeline/jobs/${keyed[0]!.json.job_id}`)).json;
+      return st.status === 'completed' ? st : null;
+    });
     // A job held by a backend through one instance, cancelled through the other.
     for (const s of cluster.sims) s.setFaults({ hangExecution: true, stepMs: 1 });
     const held = await call(a.url, 'POST', '/api/pipeline/generate/image', {
@@ -63,6 +69,25 @@ describe('distributed mode: 2 instances × 3 backends over Redis, PostgreSQL and
       'redis:healthy',
       's3:healthy',
     ]);
+    await Promise.all([cluster.kill(a), cluster.kill(b)]);
+  }, 120_000);
+
+  it('event streams: a job submitted on one instance is followed live on the other, and resumes by Last-Event-ID on either', async () => {
+    const env = await cluster.environment();
+    const [a, b] = [await cluster.instance(env), await cluster.instance(env)];
+    const submitted = await call(a.url, 'POST', '/api/pipeline/generate/image', {
+      json: body(4),
+      headers: { prefer: 'respond-async' },
+    });
+    const id = submitted.json.job_id as string;
+    // Opened at once on b: what is stored reaches it as it is stored (LISTEN/NOTIFY), up to the end.
+    const live = await readSse(`${b.url}/api/pipeline/jobs/${id}/events`, {}, 60_000);
+    const logs = live.events.filter((e) => e.event === 'log');
+    expect(logs.map((e) => e.data.event)).toContain('completed');
+    expect(live.events.at(-1)!.event).toBe('end');
+    expect(logs.map((e) => Number(e.id))).toEqual(logs.map((_, n) => n + 1)); // numbered in the database: no gaps
+    const resumed = await readSse(`${a.url}/api/pipeline/jobs/${id}/events`, { 'last-event-id': '2' });
+    expect(resumed.events.filter((e) => e.event === 'log').map((e) => e.id)).toEqual(logs.slice(2).map((e) => e.id));
     await Promise.all([cluster.kill(a), cluster.kill(b)]);
   }, 120_000);
 });

@@ -13,8 +13,8 @@ export function readSse(
   timeoutMs = 20_000,
 ): Promise<{ status: number; events: SseEvent[]; contentType: string | undefined }> {
   return new Promise((resolve, reject) => {
+    const events: SseEvent[] = [];
     const req = http.get(url, { headers }, (res) => {
-      const events: SseEvent[] = [];
       let buffer = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => {
@@ -40,7 +40,8 @@ export function readSse(
     });
     const timer = setTimeout(() => {
       req.destroy();
-      reject(new Error('SSE stream did not end in time'));
+      const seen = events.map((e) => (e.event === 'log' ? `log:${e.id}:${e.data?.event}` : e.event));
+      reject(new Error(`SSE stream did not end in time; it had sent ${seen.join(' ')}`));
     }, timeoutMs);
     req.on('error', reject);
   });
