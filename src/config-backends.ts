@@ -13,7 +13,7 @@ export interface BackendConfig {
   concurrency: number;
   /**
    * Prompts handed to ComfyUI beyond `concurrency`, waiting in its own queue so the GPU starts the
-   * next one the moment it is free (default 0). They count as the backend's load.
+   * next one the moment it is free (default JOB_PREFETCH, 1). They count as the backend's load.
    */
   prefetch: number;
 }
@@ -22,7 +22,7 @@ const ID = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/;
 const SETTINGS = new Set(['concurrency', 'prefetch']);
 
 /** Throws an Error whose message says what is wrong with which entry (config.ts adds the variable's name). */
-export function parseBackendList(list: string, defaultConcurrency: number): BackendConfig[] {
+export function parseBackendList(list: string, defaultConcurrency: number, defaultPrefetch = 0): BackendConfig[] {
   const entries = list
     .split(',')
     .map((s) => s.trim())
@@ -63,7 +63,7 @@ export function parseBackendList(list: string, defaultConcurrency: number): Back
       id,
       url: url.toString().replace(/\/+$/, ''),
       concurrency: number('concurrency', defaultConcurrency, 1),
-      prefetch: number('prefetch', 0, 0),
+      prefetch: number('prefetch', defaultPrefetch, 0),
     };
     if (backends.some((b) => b.id === backend.id)) throw new Error(`distinct backend names ("${id}" is given twice)`);
     if (backends.some((b) => b.url === backend.url)) throw new Error(`distinct URLs (${backend.url} is given twice)`);

@@ -93,6 +93,12 @@ export const configSchema = z.object({
     .positive('a positive integer number of seconds')
     .optional(),
   JOB_CONCURRENCY: positiveInt(1, 'a positive integer'),
+  JOB_PREFETCH: z.coerce
+    .number({ error: 'an integer from 0 to 64' })
+    .int('an integer from 0 to 64')
+    .min(0, 'an integer from 0 to 64')
+    .max(64, 'an integer from 0 to 64')
+    .default(1),
   QUEUE_MAX_DEPTH: positiveInt(100, 'a positive integer'),
   RATE_LIMIT_PER_MINUTE: z.coerce
     .number({ error: 'a non-negative integer (0 turns the limit off)' })
@@ -243,7 +249,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   let backends: BackendConfig[];
   try {
-    backends = parseBackendList(parsed.data.COMFYUI_URLS ?? parsed.data.COMFYUI_URL, parsed.data.JOB_CONCURRENCY);
+    backends = parseBackendList(
+      parsed.data.COMFYUI_URLS ?? parsed.data.COMFYUI_URL,
+      parsed.data.JOB_CONCURRENCY,
+      parsed.data.JOB_PREFETCH,
+    );
   } catch (err) {
     const name = parsed.data.COMFYUI_URLS === undefined ? 'COMFYUI_URL' : 'COMFYUI_URLS';
     throw new ConfigError(

@@ -37,6 +37,14 @@ export interface RunProgress {
   node: string | null;
 }
 
+/** A place in line for one submission: prompts of one caller reach the engine in the order given. */
+export interface SubmitTurn {
+  /** Resolves when the previous run's submission was answered (or gave up). */
+  ready: Promise<void>;
+  /** This run's submission was answered, failed, or will not happen: the next one may go. */
+  done(): void;
+}
+
 export interface RunRequest {
   graph: Graph;
   /** Our id for the run; engines that accept client ids use it so a retry never runs twice. */
@@ -44,10 +52,17 @@ export interface RunRequest {
   /** Absolute time (epoch ms) after which the run fails with ENGINE_TIMEOUT and is removed upstream. */
   deadlineAt: number;
   /**
+   * The run was handed over early, to wait in the engine's queue behind the caller's own runs: once
+   * the engine starts it, its deadline becomes this long from then (never later than deadlineAt).
+   */
+  deadlineFromStartMs?: number;
+  /**
    * Aborting cancels the run upstream, unless the reason is DETACH: then the engine stops
    * following it and leaves it running (graceful shutdown; the next start picks it up).
    */
   signal?: AbortSignal;
+  /** Submit only once the previous run's submission was answered (waiting a bounded time for it). */
+  submitTurn?: SubmitTurn;
   /** The run was submitted before (by an earlier process): follow it instead of submitting. */
   resume?: boolean;
   /** May a prompt ComfyUI lost (it restarted) be submitted again? Default true, once. */

@@ -4,6 +4,7 @@ import type { ActiveJob, ActiveJobs } from '../core/active-jobs.js';
 import type { JobQueue, Lease } from '../ports/job-queue.js';
 import { isTerminal } from '../core/job-state.js';
 import { EngineGate } from './engine-gate.js';
+import { SubmitOrder, type DispatchSlot } from './dispatch-slot.js';
 
 /** Abort reason of a job taken off a backend that stopped answering: it runs again elsewhere. */
 export const MOVE = 'move';
@@ -22,8 +23,8 @@ export interface WorkerHost {
   adopt(lease: Lease): Promise<{ active: ActiveJob; on: string | null } | 'gone' | 'elsewhere'>;
   /** The worker of a backend, by id. */
   get(id: string): BackendWorker | undefined;
-  /** Run a leased job on this worker; `release` frees the slot (as soon as ComfyUI is done). */
-  run(worker: BackendWorker, active: ActiveJob, release: () => void): Promise<void>;
+  /** Run a leased job on this worker, in the slot it was given (see DispatchSlot). */
+  run(worker: BackendWorker, active: ActiveJob, slot: DispatchSlot): Promise<void>;
   /** Slots were freed or a backend came back: every worker looks at the queue again. */
   kick(): void;
   /** A closed gate's probe is due: jobs waiting past their deadline fail. */
@@ -60,6 +61,7 @@ export class BackendWorker {
   private pumpAgain = false;
   private watchdog: NodeJS.Timeout | null = null;
   private unhealthySince = 0;
+  private readonly submitOrder = new SubmitOrder();
 
   constructor(
     readonly engine: EngineAdapter,
@@ -230,6 +232,7 @@ export class BackendWorker {
   startJob(active: ActiveJob, lease: Lease | null): void {
     const jobId = active.record.job_id;
     if (lease) this.host.jobs.leases.set(jobId, lease);
+    const behindUntil = this.busyUntil();
     this.inFlight.add(jobId);
     active.backend = this.id;
     this.watch();
@@ -243,16 +246,29 @@ export class BackendWorker {
       if (active.backend === this.id) active.backend = null;
       this.host.kick();
     };
+    const turn = this.submitOrder.next();
     active.executing = true;
     void this.host
-      .run(this, active, release)
+      .run(this, active, { release, turn, behindUntil })
       .catch((err: unknown) =>
         this.host.logger.error({ err, job_id: jobId }, 'job execution failed outside its error handling'),
       )
       .finally(() => {
+        turn.done();
         active.executing = false;
         release();
       });
+  }
+
+  /**
+   * When every execution slot here holds one of our jobs, a new job waits in ComfyUI's queue behind
+   * them: until the latest of their deadlines at most. Null while ComfyUI would start it at once.
+   */
+  private busyUntil(): number | null {
+    if (this.inFlight.size < this.settings.concurrency) return null;
+    let until = Date.now();
+    for (const id of this.inFlight) until = Math.max(until, this.host.jobs.get(id)?.deadlineAt ?? until);
+    return until;
   }
 
   /**

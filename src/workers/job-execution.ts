@@ -4,6 +4,7 @@ import { artifactUrl, isTerminal, transition } from '../core/job-state.js';
 import { JobAlreadyEnded } from '../ports/job-repository.js';
 import { runJob } from './job-runner.js';
 import type { BackendWorker } from './backend-worker.js';
+import type { DispatchSlot } from './dispatch-slot.js';
 import type { ExecutionDeps, ExecutionPool } from './execution-deps.js';
 import { BackendExit } from './leave-backend.js';
 import { isOutOfMemory } from './run-faults.js';
@@ -26,7 +27,8 @@ export class JobExecution {
     this.exit = new BackendExit(deps, pool);
   }
 
-  async run(worker: BackendWorker, active: ActiveJob, engineFinished: () => void): Promise<void> {
+  async run(worker: BackendWorker, active: ActiveJob, slot: DispatchSlot): Promise<void> {
+    const engineFinished = () => slot.release();
     const { jobs, config } = this.deps;
     const engine = worker.engine;
     const jobId = active.record.job_id;
@@ -39,8 +41,12 @@ export class JobExecution {
         active.record.started_at && active.record.status === 'running'
           ? Date.parse(active.record.started_at)
           : Date.now();
+      const budget = config.jobDeadlineMs[active.record.quality_level];
+      // Prefetched behind our own prompts: the wait in ComfyUI's queue is time in line, not the job's
+      // run, so its deadline counts from when ComfyUI starts it (and the wait is bounded by theirs).
+      const prefetched = active.deadlineAt === undefined && slot.behindUntil !== null && !active.resume;
       // A job that moved keeps the deadline of its first run.
-      active.deadlineAt ??= startedMs + config.jobDeadlineMs[active.record.quality_level];
+      active.deadlineAt ??= (prefetched ? slot.behindUntil! : startedMs) + budget;
       let runStartedMs = startedMs;
       if (active.record.status === 'queued') {
         // The job stays queued until ComfyUI starts executing it: it may wait there behind other
@@ -92,13 +98,18 @@ export class JobExecution {
           },
           {
             deadlineAt: active.deadlineAt!,
+            deadlineFromStartMs: prefetched ? budget : undefined,
+            submitTurn: slot.turn,
             signal,
             promptId,
             resume,
             ready: running,
             allowResubmit: (active.record.submit_attempts ?? 0) < 2,
             onEngineFinished: engineFinished,
-            onStarted: () => markStarted(true),
+            onStarted: () => {
+              if (prefetched) active.deadlineAt = Math.min(active.deadlineAt!, Date.now() + budget);
+              markStarted(true);
+            },
             onQueued: (ahead) => {
               if (active.latest.status !== 'queued') return;
               active.enginePosition = ahead;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ModelDefaults } from '../config.js';
 import type { ArtifactRecord, JobHistory, Provenance } from '../contracts/job.js';
-import type { EngineAdapter } from '../engines/engine.js';
+import type { EngineAdapter, SubmitTurn } from '../engines/engine.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import type { LoadedPreset } from '../presets/registry.js';
 import { buildGraph } from '../presets/graph.js';
@@ -42,6 +42,9 @@ export async function runJob(
   hooks: RunnerHooks,
   options: {
     deadlineAt: number;
+    /** Prefetched: once ComfyUI starts the run, its deadline is this long from then (never later than deadlineAt). */
+    deadlineFromStartMs?: number;
+    submitTurn?: SubmitTurn;
     signal: AbortSignal;
     promptId: string;
     resume?: boolean;
@@ -109,6 +112,7 @@ export async function runJob(
     await described;
     throw err;
   }
+  const limits = { deadlineAt: options.deadlineAt, maxBytes: deps.outputs.maxBytes, maxCount: deps.outputs.maxCount };
   const downloads = new OutputDownloads(
     job.job_id,
     engine,
@@ -118,13 +122,16 @@ export async function runJob(
       log: (event, fields) => hooks.log(event, fields),
     },
     options.signal,
-    { deadlineAt: options.deadlineAt, maxBytes: deps.outputs.maxBytes, maxCount: deps.outputs.maxCount },
+    limits,
   );
+  const fromStart = options.deadlineFromStartMs;
   try {
     const result = await engine.run({
       graph: built.graph,
       promptId: options.promptId,
       deadlineAt: options.deadlineAt,
+      deadlineFromStartMs: fromStart,
+      submitTurn: options.submitTurn,
       signal: options.signal,
       onProgress: (p) => hooks.progress(p.progress),
       // Outputs are fetched as soon as ComfyUI reports them, not after the run's /history entry.
@@ -135,7 +142,10 @@ export async function runJob(
       resume: options.resume,
       allowResubmit: options.allowResubmit,
       maxOutputs: deps.outputs.maxCount,
-      onStarted: options.onStarted,
+      onStarted: () => {
+        if (fromStart !== undefined) limits.deadlineAt = Math.min(limits.deadlineAt, Date.now() + fromStart);
+        options.onStarted?.();
+      },
       onQueued: options.onQueued,
       onSubmitted: (id, how) => {
         options.onSubmitted?.(id, how);

@@ -81,14 +81,23 @@ export class BackendExit {
         if (!this.pool.anyOpen()) await this.pool.failSyncWaiters(error);
         if (waits) return;
       } else if (this.pool.size > 1 && attempts < MAX_ATTEMPTS) {
-        // It died mid-job: the job runs once more, on another backend (this one is paused).
+        // It died mid-job: the job runs once more, on another backend (this one is paused). A job
+        // that was only waiting in its queue (prefetched) never ran there: no attempt is counted.
         if (!lost) worker.pause(error.message);
         worker.moved++;
+        await running.catch(() => undefined); // (the running state is written once ComfyUI started it)
+        const ran = active.latest.status === 'running';
         await this.requeue(worker, active, running, {
           event: 'backend_lost',
-          fields: { engine: worker.id, error_code: error.code, reason: error.message, attempt: attempts + 1 },
+          fields: {
+            engine: worker.id,
+            error_code: error.code,
+            reason: error.message,
+            attempt: ran ? attempts + 1 : attempts,
+            ...(ran ? {} : { started: false }),
+          },
           orphan: true,
-          countAttempt: true,
+          countAttempt: ran,
         });
         return;
       }

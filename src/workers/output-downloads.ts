@@ -43,7 +43,10 @@ interface Fetch {
 }
 
 export interface DownloadLimits {
-  /** Absolute time (epoch ms) by which every transfer ends: the job's deadline. */
+  /**
+   * Absolute time (epoch ms) by which every transfer ends: the job's deadline. Read when the first
+   * transfer starts, so the caller may still move it until ComfyUI has started the run.
+   */
   deadlineAt: number;
   maxBytes: number;
   maxCount: number;
@@ -89,18 +92,21 @@ const keyOf = (file: EngineOutput) => `${file.type}\u0000${file.subfolder}\u0000
 export class OutputDownloads {
   private readonly fetches = new Map<string, Fetch>();
   private readonly committed = new Set<ArtifactSink>();
-  /** The job's signal and deadline, shared by every transfer of the job. */
-  private readonly bound: BoundedSignal;
+  /** The job's signal and deadline, shared by every transfer of the job (made at the first one). */
+  private shared: BoundedSignal | null = null;
 
   constructor(
     private readonly jobId: string,
     private readonly engine: EngineAdapter,
     private readonly store: ArtifactStore,
     private readonly hooks: DownloadHooks,
-    signal: AbortSignal,
+    private readonly signal: AbortSignal,
     private readonly limits: DownloadLimits,
-  ) {
-    this.bound = boundedSignal([signal], msUntil(limits.deadlineAt));
+  ) {}
+
+  private get bound(): BoundedSignal {
+    this.shared ??= boundedSignal([this.signal], msUntil(this.limits.deadlineAt));
+    return this.shared;
   }
 
   /**
@@ -268,11 +274,11 @@ export class OutputDownloads {
         ),
       ),
     );
-    this.bound.dispose();
+    this.shared?.dispose();
   }
 
   /** Release the job's timer once every file is committed. */
   close(): void {
-    this.bound.dispose();
+    this.shared?.dispose();
   }
 }

@@ -12,6 +12,7 @@ import type { ArtifactStore } from '../store/artifact-store.js';
 import type { UploadStore } from '../store/upload-store.js';
 import { BackendWorker, type WorkerHost } from './backend-worker.js';
 import { chooseBackend, fitness, type JobView } from './dispatch.js';
+import type { DispatchSlot } from './dispatch-slot.js';
 import { JobExecution } from './job-execution.js';
 import { RequirementsCache } from './requirements.js';
 
@@ -161,8 +162,8 @@ export class Workers implements WorkerHost {
     return answers.find((id) => id !== null) ?? null;
   }
 
-  run(worker: BackendWorker, active: ActiveJob, release: () => void): Promise<void> {
-    return this.execution.run(worker, active, release);
+  run(worker: BackendWorker, active: ActiveJob, slot: DispatchSlot): Promise<void> {
+    return this.execution.run(worker, active, slot);
   }
 
   kick(): void {

@@ -228,7 +228,12 @@ describe('limits', () => {
 
   it('refuses beyond the queue bound with 503 and Retry-After, and rate-limits generate with 429', async () => {
     const hung = await startComfySimulator({ faults: { hangExecution: true } });
-    const bounded = await startService({ COMFYUI_URL: hung.url, QUEUE_MAX_DEPTH: '2', RATE_LIMIT_PER_MINUTE: '4' });
+    const bounded = await startService({
+      COMFYUI_URL: hung.url,
+      QUEUE_MAX_DEPTH: '2',
+      RATE_LIMIT_PER_MINUTE: '4',
+      JOB_PREFETCH: '0', // one prompt in ComfyUI: every other job waits in our queue
+    });
     try {
       const a = await submitAsync(bounded.url, body({ seed: 1 }));
       await waitStatus(bounded.url, a.json.job_id, (s) => s === 'running');
@@ -249,7 +254,7 @@ describe('limits', () => {
 
   it('concurrent submissions never overshoot the queue bound', async () => {
     const hung = await startComfySimulator({ faults: { hangExecution: true } });
-    const bounded = await startService({ COMFYUI_URL: hung.url, QUEUE_MAX_DEPTH: '3' });
+    const bounded = await startService({ COMFYUI_URL: hung.url, QUEUE_MAX_DEPTH: '3', JOB_PREFETCH: '0' });
     try {
       const first = await submitAsync(bounded.url, body({ seed: 20 }));
       await waitStatus(bounded.url, first.json.job_id, (s) => s === 'running');
@@ -266,7 +271,7 @@ describe('limits', () => {
 
   it('503 for a full queue carries Retry-After', async () => {
     const hung = await startComfySimulator({ faults: { hangExecution: true } });
-    const bounded = await startService({ COMFYUI_URL: hung.url, QUEUE_MAX_DEPTH: '1' });
+    const bounded = await startService({ COMFYUI_URL: hung.url, QUEUE_MAX_DEPTH: '1', JOB_PREFETCH: '0' });
     try {
       const a = await submitAsync(bounded.url, body({ seed: 11 }));
       await waitStatus(bounded.url, a.json.job_id, (s) => s === 'running');

@@ -162,7 +162,19 @@ describe('several ComfyUI backends', () => {
 
     const engines = (await call(svc.url, 'GET', '/api/pipeline/engines')).json.engines;
     expect(engines.map((e: { engine_id: string }) => e.engine_id)).toEqual(['gpu_a', 'gpu_b', 'gpu_c']);
-    expect(engines[0]).toMatchObject({ status: 'unhealthy', worker: { state: 'paused', jobs_moved: 1 } });
+    // Others lost on gpu_a (the job prefetched behind the victim, one still downloading its outputs)
+    // moved too and completed once elsewhere; an attempt counts only for a job that had started there.
+    const lostOnA: string[] = [];
+    for (const id of ids) if ((await events(svc, id)).some((e) => e.event === 'backend_lost')) lostOnA.push(id);
+    expect(lostOnA).toContain(victim);
+    for (const id of lostOnA) {
+      const h = await job(svc, id);
+      const lost = (await events(svc, id)).find((e) => e.event === 'backend_lost')!;
+      expect(h.status).toBe('completed');
+      expect(h.attempts ?? 1).toBe(lost.started === false ? 1 : 2); // (absent means the first)
+      expect(h.engine_used).not.toBe('gpu_a');
+    }
+    expect(engines[0]).toMatchObject({ status: 'unhealthy', worker: { state: 'paused', jobs_moved: lostOnA.length } });
     expect(engines[1].worker).toMatchObject({ state: 'accepting', loaded_checkpoint: 'sd_xl_base_1.0.safetensors' });
     const metrics = (await call(svc.url, 'GET', '/metrics')).text;
     expect(metrics).toContain('ainfluencer_backend_paused{engine_id="gpu_a"} 1');

@@ -37,15 +37,22 @@ describe('configuration', () => {
       COMFYUI_URLS: 'http://a:8188/, gpu1=https://b.test/comfy#concurrency=1&prefetch=3 ,http://c:8188',
     });
     expect(c.backends).toEqual([
-      { id: 'local_comfy', url: 'http://a:8188', concurrency: 2, prefetch: 0 },
+      { id: 'local_comfy', url: 'http://a:8188', concurrency: 2, prefetch: 1 },
       { id: 'gpu1', url: 'https://b.test/comfy', concurrency: 1, prefetch: 3 },
-      { id: 'local_comfy_3', url: 'http://c:8188', concurrency: 2, prefetch: 0 },
+      { id: 'local_comfy_3', url: 'http://c:8188', concurrency: 2, prefetch: 1 },
     ]);
     expect(c.comfyuiUrl).toBe('http://a:8188');
     // One backend, the old way: the id it always had.
     expect(loadConfig({ COMFYUI_URL: 'http://gpu.local:8188/' }).backends).toEqual([
-      { id: 'local_comfy', url: 'http://gpu.local:8188', concurrency: 1, prefetch: 0 },
+      { id: 'local_comfy', url: 'http://gpu.local:8188', concurrency: 1, prefetch: 1 },
     ]);
+    // JOB_PREFETCH sets every backend's default; 0 hands ComfyUI one prompt at a time.
+    expect(
+      loadConfig({ JOB_PREFETCH: '0', COMFYUI_URLS: 'http://a:8188,http://b:8188#prefetch=2' }).backends.map(
+        (b) => b.prefetch,
+      ),
+    ).toEqual([0, 2]);
+    expect(() => loadConfig({ JOB_PREFETCH: '-1' })).toThrow(/JOB_PREFETCH must be an integer from 0 to 64/);
   });
 
   it.each([

@@ -21,6 +21,8 @@ const EXECUTION_MESSAGES = new Set([
 ]);
 /** A prompt that has not started this long after submission is looked up in /queue (behind others?). */
 const QUEUE_CHECK_AFTER_MS = 150;
+/** The longest a submission waits for the previous one's answer: order is kept, a hung POST does not block the next. */
+const SUBMIT_TURN_WAIT_MS = 2_000;
 /** ComfyUI has stopped executing the prompt: a terminal message, or the final `executing` with no node. */
 const isFinal = (m: ComfyMessage) => TERMINAL.has(m.type) || (m.type === 'executing' && m.data.node === null);
 /** Errors worth polling through: ComfyUI restarting, a reset connection, a 5xx. */
@@ -74,12 +76,15 @@ export class RunTracker {
   private historyRetries = 0;
   private protocolFailures = 0;
   private readonly progress: ProgressTracker;
+  /** The run's deadline: the request's, brought forward once a prefetched prompt starts. */
+  private deadlineAt: number;
 
   constructor(
     private readonly deps: TrackerDeps,
     private readonly request: RunRequest,
   ) {
     this.promptId = request.promptId;
+    this.deadlineAt = request.deadlineAt;
     this.progress = new ProgressTracker(request.graph);
   }
 
@@ -97,8 +102,16 @@ export class RunTracker {
     try {
       // Listen first when the socket opens promptly; a socket that does not (a hung upgrade) must not
       // eat the job's deadline: /history polling covers the run, and the socket keeps connecting.
-      await this.deps.socket.ensureOpen(Math.min(1_000, msUntil(this.request.deadlineAt) / 4));
-      const accepted = this.request.resume ? this.promptId : await this.submit();
+      await this.deps.socket.ensureOpen(Math.min(1_000, msUntil(this.deadlineAt) / 4));
+      let accepted = this.promptId;
+      if (!this.request.resume) {
+        await this.waitTurn();
+        try {
+          accepted = await this.submit();
+        } finally {
+          this.request.submitTurn?.done();
+        }
+      } else this.request.submitTurn?.done();
       if (accepted !== this.promptId) {
         // Servers that ignore client prompt ids (older builds) assign their own.
         unsubscribe();
@@ -144,8 +157,29 @@ export class RunTracker {
     });
   }
 
+  /** Prompts go to ComfyUI in the order their jobs were dispatched (see RunRequest.submitTurn). */
+  private async waitTurn(): Promise<void> {
+    const turn = this.request.submitTurn;
+    if (!turn) return;
+    let timer: NodeJS.Timeout | undefined;
+    // A cancel wakes the wait (track() wires the signal to notify()).
+    await Promise.race([
+      turn.ready,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, Math.min(SUBMIT_TURN_WAIT_MS, msUntil(this.deadlineAt)));
+        this.wake = resolve;
+      }),
+    ]).finally(() => {
+      clearTimeout(timer);
+      this.wake = null;
+    });
+    if (this.request.signal?.aborted)
+      throw new PipelineError('JOB_CANCELLED', 'The job was cancelled before submission');
+  }
+
   private async submit(): Promise<string> {
-    const { graph, deadlineAt, signal } = this.request;
+    const { graph, signal } = this.request;
+    const deadlineAt = this.deadlineAt;
     try {
       const limit = boundedSignal([signal], msUntil(deadlineAt));
       try {
@@ -176,13 +210,16 @@ export class RunTracker {
   private markStarted(): void {
     if (this.started) return;
     this.started = true;
+    const fromStart = this.request.deadlineFromStartMs;
+    if (fromStart !== undefined) this.deadlineAt = Math.min(this.deadlineAt, Date.now() + fromStart);
     this.request.onStarted?.();
   }
 
   private async follow(): Promise<TrackOutcome> {
-    const { signal, deadlineAt } = this.request;
+    const { signal } = this.request;
     for (;;) {
       if (signal?.aborted) throw this.deps.stopped(signal, this.promptId);
+      const deadlineAt = this.deadlineAt; // (moves once when a prefetched prompt starts)
       if (Date.now() >= deadlineAt) {
         const upstream = await this.deps.cancelSoon(this.promptId);
         throw new PipelineError(
@@ -200,7 +237,9 @@ export class RunTracker {
         if (polled === 'again') continue;
         if (polled) return polled;
       }
-      await this.sleep(Math.min(this.nextPollAt, this.started ? Infinity : this.queueCheckAt, deadlineAt) - Date.now());
+      await this.sleep(
+        Math.min(this.nextPollAt, this.started ? Infinity : this.queueCheckAt, this.deadlineAt) - Date.now(),
+      );
     }
   }
 
@@ -229,7 +268,7 @@ export class RunTracker {
   private async checkQueue(): Promise<void> {
     this.queueCheckAt = Date.now() + this.deps.pollInterval();
     const place = await this.deps.prompts
-      .queuePlace(this.promptId, this.request.signal, this.request.deadlineAt)
+      .queuePlace(this.promptId, this.request.signal, this.deadlineAt)
       .catch(() => null);
     if (place?.state === 'running' || place?.state === 'finished') this.markStarted();
     else if (place?.state === 'queued' && place.ahead !== this.lastAhead) {
@@ -240,7 +279,8 @@ export class RunTracker {
 
   /** One /history poll (and every third time without an entry, a lookup): the outcome, 'again' or null. */
   private async poll(): Promise<TrackOutcome | 'again' | null> {
-    const { signal, deadlineAt, graph } = this.request;
+    const { signal, graph } = this.request;
+    const deadlineAt = this.deadlineAt;
     this.reconnected = false;
     this.polls++;
     // Each poll is bounded by the deadline and the job's signal, so a hung ComfyUI cannot hold the
