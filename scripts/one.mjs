@@ -1,6 +1,12 @@
 #!/usr/bin/env node
 // The newcomer's one command: installs dependencies when needed, builds, starts the ComfyUI
-// simulator when no ComfyUI answers (or with --sim), starts the service and prints the URLs.
+// simulator when no ComfyUI answers (or with --sim), starts the service (which prints the URLs).
+//
+// The service needs process flags (see node-flags.mjs), so it cannot run inside this process. On
+// Node with process.execve (22.15 and later) and no simulator to look after, this process becomes
+// the service: one process, signals and exit code its own. Otherwise it stays as a small parent
+// that forwards Ctrl+C / SIGTERM, waits for the service's grace and exits with its code; the
+// service writes to the terminal directly, so nothing passes through this process.
 //   node scripts/one.mjs            use COMFYUI_URL, or the simulator if nothing answers at the default
 //   node scripts/one.mjs --sim      always use the simulator
 //   node scripts/one.mjs --no-sim   never start the simulator
@@ -126,23 +132,24 @@ try {
     );
     env.COMFYUI_URL = simUrl;
   }
-  const [, serviceUrl] = await startChild(
-    [path.join(root, 'dist', 'server.js')],
-    { ...SERVICE_ENV, ...env },
-    /^READY (\S+)/,
-    'pipeline service',
-    SERVICE_NODE_FLAGS,
-  );
-  const comfy = env.COMFYUI_URL ?? DEFAULT_COMFY;
-  console.log('');
-  console.log(`  AInfluencer pipeline service   ${serviceUrl}`);
-  console.log(`  API docs                       ${serviceUrl}/docs`);
-  console.log(`  Health                         ${serviceUrl}/api/health`);
-  console.log(
-    `  ComfyUI                        ${comfy}${useSim ? '  (SIMULATOR: images are placeholders, not AI output)' : ''}`,
-  );
-  console.log('');
-  console.log('  Press Ctrl+C to stop.');
+  const serviceArgs = [...SERVICE_NODE_FLAGS, path.join(root, 'dist', 'server.js')];
+  const serviceEnv = { ...SERVICE_ENV, ...env, AINFLUENCER_BANNER: useSim ? 'simulator' : '1' };
+  /** @type {((file: string, args: string[], env: Record<string, string | undefined>) => never) | undefined} */
+  const execve = /** @type {any} */ (process).execve;
+  if (!useSim && typeof execve === 'function')
+    execve.call(process, process.execPath, [process.execPath, ...serviceArgs], serviceEnv);
+  const service = spawn(process.execPath, serviceArgs, {
+    cwd: root,
+    env: serviceEnv,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true, // its own process group: a Ctrl+C reaches this launcher, which stops it with its grace
+  });
+  children.unshift({ child: service, name: 'pipeline service' });
+  service.on('exit', (code, signal) => {
+    if (shuttingDown) return;
+    if (code !== 0) console.error(`pipeline service exited (${signal ?? `code ${code}`}); stopping.`);
+    void shutdown(code ?? 1);
+  });
 } catch (err) {
   console.error(String(err.message ?? err));
   void shutdown(1);

@@ -101,7 +101,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     corsOrigins: deps.config.corsOrigins,
   });
   installAuth(app, deps.config.apiToken);
-  installResponseHeaders(app, deps.config.corsOrigins);
+  installResponseHeaders(app, deps.config.corsOrigins, deps.core.startup);
   await app.register(swagger, {
     openapi: {
       info: {
@@ -123,7 +123,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
   const startedAt = Date.now();
-  await app.register(healthRoutes({ engines: deps.engines, startedAt, dependencies: () => dependencyHealth(deps) }));
+  await app.register(
+    healthRoutes({
+      engines: deps.engines,
+      startedAt,
+      dependencies: () => dependencyHealth(deps),
+      startup: deps.core.startup,
+    }),
+  );
   await app.register(presetRoutes({ presets: deps.presets }));
   await app.register(engineRoutes({ workers: deps.core.workers }));
   await app.register(

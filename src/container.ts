@@ -28,6 +28,11 @@ export interface ContainerOptions {
   engines?: EngineAdapter[];
   /** Faster polling for tests against the simulator. */
   comfyPollIntervalMs?: number;
+  /**
+   * Leave `core.init()` (reading the job history, recovery, starting the workers) to the caller, so
+   * the server can listen first and answer /api/health with "starting" meanwhile.
+   */
+  deferInit?: boolean;
 }
 
 /** The composition root: builds every real part from the configuration. */
@@ -102,7 +107,7 @@ export async function createContainer(config: AppConfig, options: ContainerOptio
     uploads,
     signals,
   });
-  await core.init();
+  if (!options.deferInit) await core.init();
   // Shared state across instances lives in Redis when it is configured (the rate limit).
   const redis = config.redisUrl ? createRedisClient(config.redisUrl, logger) : null;
   return { config, logger, presets, engines, core, uploads, redis, dependencies: { redis, postgres, s3 } };

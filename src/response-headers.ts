@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { startupRefusal, type StartupState } from './startup-gate.js';
 
 /** Request headers a browser may send cross-origin (Content-Type for JSON, our own headers). */
 const ALLOWED_HEADERS = 'content-type, authorization, idempotency-key, prefer, x-request-id, last-event-id';
@@ -17,12 +18,16 @@ const MAX_AGE_SECONDS = '600';
  * read-path benchmark. CORS only concerns browsers, which always send Origin; other clients get no
  * CORS headers at all. Preflights (OPTIONS) are answered by one route, for allowed origins only.
  */
-export function installResponseHeaders(app: FastifyInstance, corsOrigins: readonly string[]): void {
+export function installResponseHeaders(
+  app: FastifyInstance,
+  corsOrigins: readonly string[],
+  startup?: StartupState,
+): void {
   const anyOrigin = corsOrigins.includes('*');
   const origins = new Set(corsOrigins);
   const allowed = (origin: string) => anyOrigin || origins.has(origin);
 
-  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
     reply.header('x-request-id', request.id);
     const origin = request.headers.origin;
     if (origin !== undefined) {
@@ -32,6 +37,11 @@ export function installResponseHeaders(app: FastifyInstance, corsOrigins: readon
         reply.header('access-control-allow-origin', anyOrigin ? '*' : origin);
         reply.header('access-control-expose-headers', EXPOSED_HEADERS);
       }
+    }
+    // While the job history is read at start (one boolean once it is: this hook runs on every request).
+    if (startup !== undefined && !startup.ready) {
+      const refusal = startupRefusal(startup, request.method, request.url);
+      if (refusal) return done(refusal);
     }
     done();
   });

@@ -5,6 +5,7 @@ import { PresetLoadError } from './presets/registry.js';
 import { DataDirError } from './store/data-dir.js';
 import { installLastResort } from './process-guard.js';
 import { isLoopbackBind } from './request-guards.js';
+import { bannerLines } from './banner.js';
 
 async function main(): Promise<void> {
   let config;
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   }
   let deps;
   try {
-    deps = await createContainer(config);
+    deps = await createContainer(config, { deferInit: true });
   } catch (err) {
     if (err instanceof PresetLoadError || err instanceof DataDirError) {
       process.stderr.write(`${err.message}\n`);
@@ -52,13 +53,26 @@ async function main(): Promise<void> {
     process.stderr.write(`\n${'!'.repeat(warning.length)}\n${warning}\n${'!'.repeat(warning.length)}\n\n`);
     app.log.warn(warning);
   }
+  // Listen first: reading a large job history takes seconds, and meanwhile /api/health answers
+  // "starting" and the routes that need the history answer 503 with Retry-After.
   const address = await app.listen({ port: config.port, host: config.host });
+  process.stdout.write(`LISTENING ${address}\n`);
+  try {
+    await deps.core.init();
+  } catch (err) {
+    app.log.error({ err }, 'the start failed while reading the job history');
+    process.stderr.write(`Failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  }
+  if (closing) return;
   app.log.info(
     { address, comfyui: config.comfyuiUrl, data_dir: config.dataDir },
     'AInfluencer pipeline service listening',
   );
-  // One machine-readable line for scripts/one.mjs and humans alike.
+  // One machine-readable line for scripts and tests; then, under scripts/one.mjs, the banner.
   process.stdout.write(`READY ${address}\n`);
+  const banner = process.env.AINFLUENCER_BANNER;
+  if (banner) process.stdout.write(`${bannerLines(address, config.comfyuiUrl, banner).join('\n')}\n`);
 }
 
 main().catch((err) => {

@@ -23,6 +23,7 @@ import { embeddedWrites, repositoryWrites } from '../core/job-writes.js';
 import { SharedQueueCoordination } from './shared-queue.js';
 import { Workers } from '../workers/workers.js';
 import { recoverJobs } from './recovery.js';
+import type { StartupState } from '../startup-gate.js';
 import { sweepRetention } from './retention.js';
 
 /** The data folder's job files, summary journal and logs: the embedded mode's repository, read by recovery and retention. */
@@ -154,7 +155,15 @@ export class Lifecycle {
     return index >= 0 ? index + this.workers.running() : null;
   }
 
+  /** How far init() is; the HTTP server may listen before it is done (see src/server.ts). */
+  readonly startup: StartupState = { ready: false, indexed: 0, total: 0 };
+
   async init(): Promise<void> {
+    await this.initStores();
+    this.startup.ready = true;
+  }
+
+  private async initStores(): Promise<void> {
     const embedded = this.deps.embedded;
     if (!embedded) {
       // A shared repository: no files to reconcile. Unfinished jobs the queue does not have (the
@@ -177,7 +186,7 @@ export class Lifecycle {
           await this.deps.queue.enqueue({ jobId, admitted: true, needs: { preset_id: presetId } });
         },
       },
-      { upstream: (job) => this.workers.lookupUpstream(job) },
+      { upstream: (job) => this.workers.lookupUpstream(job), progress: this.indexProgress() },
     );
     this.corruptFiles = report.corrupt;
     for (const s of [...index.all()].sort((a, b) => a.created_ms - b.created_ms)) {
@@ -194,6 +203,23 @@ export class Lifecycle {
     }
     await this.shared?.start({ startup: false });
     this.workers.start();
+  }
+
+  /** Progress of reading the job files the index did not know: kept for /api/health, logged about once a second. */
+  private indexProgress(): (read: number, total: number) => void {
+    let loggedAt = 0;
+    const started = Date.now();
+    return (read, total) => {
+      this.startup.indexed = read;
+      this.startup.total = total;
+      const now = Date.now();
+      if (now - loggedAt < 1_000 && read < total) return;
+      loggedAt = now;
+      this.deps.logger.info(
+        { read, total, seconds: Math.round((now - started) / 100) / 10 },
+        read < total ? 'reading job files the index does not know' : 'job index rebuilt from the job files',
+      );
+    };
   }
 
   /** Duration estimates from the newest finished jobs of a shared repository (its idempotency keys are claimed there, not kept in memory). */

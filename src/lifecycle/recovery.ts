@@ -14,6 +14,7 @@ import type { JobLogger } from '../store/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
 import { isOriginalRecord } from '../store/original-record.js';
 import { migrateOriginalJob } from './original-migration.js';
+import { nextTurn } from '../util/next-turn.js';
 import { restoreOriginalFromCorrupt } from './original-rescue.js';
 
 /** What recovery needs of the core: its stores, and taking a job over. */
@@ -75,7 +76,12 @@ export function recoveryAction(job: JobHistory, presetExists: boolean, upstream?
 /** Planning options: how to ask a backend about a job's prompt (no lookups: every running job is re-attached). */
 export interface PlanOptions {
   upstream?: (job: JobHistory) => Promise<UpstreamState>;
+  /** Job files read so far out of those the index journal did not know (called for each). */
+  progress?: (read: number, total: number) => void;
 }
+
+/** How long the index rebuild holds the event loop at a time. */
+const REBUILD_SLICE_MS = 10;
 
 /**
  * Read the data folder and decide, without starting anything: the index journal is brought in
@@ -124,11 +130,39 @@ export async function planRecovery<Active>(
       return null;
     }
   };
-  for (const id of onDisk) {
-    if (!index.has(id)) {
-      const job = await readOrQuarantine(id);
-      if (job) await index.put(summarize(job));
+  // Job files the journal does not know (a lost journal, the original service's folder). Ours are
+  // read inline in slices of a few milliseconds (the event loop answers health checks in between),
+  // kept in memory and journalled once at the end; the original's, and anything unreadable, take
+  // the careful path (migration, or moved aside).
+  const unknown = [...onDisk].filter((id) => !index.has(id));
+  if (unknown.length > 0) {
+    let read = 0;
+    const careful: string[] = [];
+    options.progress?.(0, unknown.length);
+    while (read + careful.length < unknown.length) {
+      const sliceEnd = performance.now() + REBUILD_SLICE_MS;
+      while (read + careful.length < unknown.length && performance.now() < sliceEnd) {
+        const id = unknown[read + careful.length]!;
+        try {
+          const value = jobs.readValueSync(id);
+          if (value !== null && isOriginalRecord(value)) careful.push(id);
+          else {
+            if (value !== null) index.adopt(summarize(JobHistory.parse(value)));
+            read++;
+          }
+        } catch {
+          careful.push(id);
+        }
+      }
+      options.progress?.(read, unknown.length);
+      await nextTurn();
     }
+    for (const id of careful) {
+      const job = await readOrQuarantine(id);
+      if (job) index.adopt(summarize(job));
+      options.progress?.(++read, unknown.length);
+    }
+    await index.commitAdopted();
   }
   for (const s of [...index.all()]) if (!onDisk.has(s.job_id)) await index.remove(s.job_id);
   let swept = await jobs.sweepTemp();

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { SERVICE_NAME, SERVICE_VERSION } from '../util/version.js';
 import type { EngineRegistry } from '../engines/registry.js';
 import type { DependencyHealth } from '../distributed/dependency-probes.js';
+import type { StartupState } from '../startup-gate.js';
 
 export const EngineHealthSchema = z.object({
   engine_id: z.string().describe('Engine id, e.g. local_comfy'),
@@ -17,7 +18,18 @@ export const EngineHealthSchema = z.object({
 
 const HealthResponse = z.object({
   ok: z.literal(true).describe('Always true: the process is up'),
-  status: z.enum(['ok', 'degraded']).describe('"degraded" when an engine is not healthy; the service itself is up'),
+  status: z
+    .enum(['ok', 'degraded', 'starting'])
+    .describe(
+      '"degraded" when an engine is not healthy; "starting" while the job history is read (job routes answer 503 with Retry-After meanwhile)',
+    ),
+  startup: z
+    .object({
+      indexed: z.number().int().describe('Job files read so far'),
+      total: z.number().int().describe('Job files the index did not know (0 when it knew them all)'),
+    })
+    .optional()
+    .describe('Present while starting'),
   service: z.string().describe('Service name'),
   version: z.string().describe('Service version'),
   uptime_seconds: z.number().describe('Seconds since start'),
@@ -47,6 +59,7 @@ export const healthRoutes =
     engines: EngineRegistry;
     startedAt: number;
     dependencies?: () => Promise<DependencyHealth[]>;
+    startup?: StartupState;
   }): FastifyPluginAsyncZod =>
   async (app) => {
     app.get(
@@ -58,9 +71,11 @@ export const healthRoutes =
         const [engines, dependencies] = await Promise.all([deps.engines.health(), deps.dependencies?.() ?? []]);
         const healthy =
           engines.every((e) => e.status === 'healthy') && dependencies.every((d) => d.status === 'healthy');
+        const starting = deps.startup !== undefined && !deps.startup.ready;
         return {
           ok: true as const,
-          status: healthy ? ('ok' as const) : ('degraded' as const),
+          status: starting ? ('starting' as const) : healthy ? ('ok' as const) : ('degraded' as const),
+          ...(starting ? { startup: { indexed: deps.startup!.indexed, total: deps.startup!.total } } : {}),
           service: SERVICE_NAME,
           version: SERVICE_VERSION,
           uptime_seconds: Math.round((Date.now() - deps.startedAt) / 1000),

@@ -185,6 +185,23 @@ export class JobIndex {
     return this.journal(JSON.stringify(summary));
   }
 
+  /**
+   * Record a job read from its file while the index is rebuilt (many thousands at once): in memory
+   * only, unordered; commitAdopted() then sorts once and writes the journal once, instead of one
+   * sorted insert and one append per job.
+   */
+  adopt(input: JobSummary): void {
+    this.byId.set(input.job_id, compact(input, this.pool));
+  }
+
+  /** Order and journal everything adopted (one atomic rewrite of the journal). */
+  async commitAdopted(): Promise<void> {
+    this.resort();
+    const run = this.chain.then(() => this.compact());
+    this.chain = run.catch(() => undefined);
+    await run;
+  }
+
   remove(jobId: string): Promise<void> {
     const existing = this.byId.get(jobId);
     if (!existing) return Promise.resolve();

@@ -1,4 +1,4 @@
-import { promises as fsp } from 'node:fs';
+import { promises as fsp, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { JobHistory } from '../contracts/job.js';
 import { TEMP_SUFFIX, writeFileAtomic, writeFileVisible } from './atomic-write.js';
@@ -75,6 +75,23 @@ export class JobStore {
    * tells this service's records from the original service's); null when absent, throws when the
    * file is not JSON.
    */
+  /**
+   * A job file's parsed JSON, read synchronously: a few kilobytes read inline cost a tenth of the
+   * four thread-pool hops of an asynchronous read, which is what rebuilding an index over 100,000
+   * files spends its time on. Null if it does not exist; throws if it is unreadable.
+   */
+  readValueSync(jobId: string): unknown {
+    if (!isJobId(jobId)) return null;
+    let text: string;
+    try {
+      text = readFileSync(this.pathFor(jobId), 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+    return JSON.parse(text) as unknown;
+  }
+
   async readValue(jobId: string): Promise<{ value: unknown; mtimeMs: number } | null> {
     if (!isJobId(jobId)) return null;
     let handle: fsp.FileHandle;

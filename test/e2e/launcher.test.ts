@@ -101,4 +101,50 @@ describe('the launcher (scripts/one.mjs)', () => {
     expect(await exited).toBe(0);
     expect(simFolders()).toEqual([]);
   }, 120_000);
+
+  it('leaves the fewest processes: on Node with process.execve the launcher becomes the service, otherwise one parent and the service', async () => {
+    const { launcher, exited, url } = await launch(['--no-sim'], {
+      COMFYUI_URL: sim.url,
+      AINFLUENCER_DATA_DIR: tempDir('ainf-launcher-procs'),
+    });
+    const childrenOf = (pid: number) =>
+      readdirSync('/proc')
+        .filter((n) => /^\d+$/.test(n))
+        .filter((n) => {
+          try {
+            return Number(readFileSync(`/proc/${n}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]) === pid;
+          } catch {
+            return false;
+          }
+        });
+    const cmdline = (pid: number | string) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    const hasExecve = typeof (process as unknown as { execve?: unknown }).execve === 'function';
+    if (hasExecve) {
+      expect(cmdline(launcher.pid!).some((a) => a.endsWith(path.join('dist', 'server.js')))).toBe(true);
+      expect(cmdline(launcher.pid!)).toContain('--max-semi-space-size=2');
+      expect(childrenOf(launcher.pid!)).toEqual([]);
+    } else {
+      const kids = childrenOf(launcher.pid!);
+      expect(kids).toHaveLength(1);
+      expect(cmdline(kids[0]!)).toContain('--max-semi-space-size=2');
+    }
+    expect((await call(url, 'GET', '/api/health')).status).toBe(200);
+    launcher.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  }, 120_000);
+
+  it("passes the service's exit code on", async () => {
+    const launcher = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'one.mjs'), '--no-sim'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, COMFYUI_URL: sim.url, PORT: 'not-a-port', AINFLUENCER_DATA_DIR: dataDir },
+    });
+    let stderr = '';
+    launcher.stderr.on('data', (c) => {
+      stderr += String(c);
+    });
+    const code = await new Promise<number | null>((r) => launcher.once('exit', (c) => r(c)));
+    expect(code).toBe(2); // a configuration error
+    expect(stderr).toMatch(/PORT/);
+  }, 120_000);
 });

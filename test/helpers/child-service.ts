@@ -15,7 +15,12 @@ export interface ChildService {
 }
 
 /** The real entry point (dist/server.js) as a child process, started as npm start starts it, for kill and signal tests. */
-export function startChildService(env: Record<string, string>, extraNodeFlags: string[] = []): Promise<ChildService> {
+export function startChildService(
+  env: Record<string, string>,
+  extraNodeFlags: string[] = [],
+  options: { until?: 'READY' | 'LISTENING' } = {},
+): Promise<ChildService> {
+  const until = options.until ?? 'READY';
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -38,7 +43,7 @@ export function startChildService(env: Record<string, string>, extraNodeFlags: s
     }, 20_000);
     lines.on('line', (line) => {
       stdout.push(line);
-      const m = /^READY (\S+)/.exec(line);
+      const m = new RegExp(`^${until} (\\S+)`).exec(line);
       if (m) {
         clearTimeout(timer);
         resolve({ url: m[1]!, child, exited, stdout, stderr: () => stderr });
