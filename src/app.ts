@@ -8,7 +8,7 @@ import type { AppConfig } from './config.js';
 import { installErrorHandling, zodValidatorCompiler } from './errors/http.js';
 import { clientErrorHandler, frameworkErrors } from './errors/framework.js';
 import { installAuth } from './auth.js';
-import { installRequestGuards, isLoopbackBind } from './request-guards.js';
+import { requestGuard, isLoopbackBind } from './request-guards.js';
 import { installResponseHeaders } from './response-headers.js';
 import { healthRoutes } from './routes/health.js';
 import { presetRoutes } from './routes/presets.js';
@@ -96,12 +96,14 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   // zod parse of every response keeps the read path close to bare Fastify (see BENCHMARKS.md).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
   installErrorHandling(app);
-  installRequestGuards(app, {
-    loopbackOnly: !deps.config.apiToken && isLoopbackBind(deps.config.host),
-    corsOrigins: deps.config.corsOrigins,
+  installResponseHeaders(app, deps.config.corsOrigins, {
+    guard: requestGuard({
+      loopbackOnly: !deps.config.apiToken && isLoopbackBind(deps.config.host),
+      corsOrigins: deps.config.corsOrigins,
+    }),
+    startup: deps.core.startup,
   });
   installAuth(app, deps.config.apiToken);
-  installResponseHeaders(app, deps.config.corsOrigins, deps.core.startup);
   await app.register(swagger, {
     openapi: {
       info: {

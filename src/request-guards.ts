@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import { PipelineError } from './errors/pipeline-error.js';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -22,7 +22,8 @@ function isLoopbackName(name: string): boolean {
 }
 
 /**
- * Two checks browsers make necessary, run before anything else on every request:
+ * Two checks browsers make necessary, run first on every request (by the one onRequest hook, see
+ * response-headers.ts):
  *  - DNS rebinding: a page on evil.example whose name is made to resolve to 127.0.0.1 reaches a
  *    loopback-bound service with `Host: evil.example`. Without a token, only loopback names are
  *    answered (the bind address alone is not a boundary a browser respects).
@@ -30,21 +31,19 @@ function isLoopbackName(name: string): boolean {
  *    not stop, so a state-changing request carrying an Origin must come from this service's own
  *    origin or one listed in CORS_ORIGINS.
  */
-export function installRequestGuards(
-  app: FastifyInstance,
-  options: { loopbackOnly: boolean; corsOrigins: readonly string[] },
-): void {
+export function requestGuard(options: {
+  loopbackOnly: boolean;
+  corsOrigins: readonly string[];
+}): (request: FastifyRequest) => PipelineError | null {
   const anyOrigin = options.corsOrigins.includes('*');
   const origins = new Set(options.corsOrigins);
-  app.addHook('onRequest', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+  return (request) => {
     const host = request.headers.host;
     if (options.loopbackOnly && host !== undefined && !isLoopbackName(hostName(host))) {
-      return done(
-        new PipelineError(
-          'HOST_NOT_ALLOWED',
-          'This service answers only requests addressed to localhost or a loopback address',
-          { detail: { host: hostName(host).slice(0, 100) } },
-        ),
+      return new PipelineError(
+        'HOST_NOT_ALLOWED',
+        'This service answers only requests addressed to localhost or a loopback address',
+        { detail: { host: hostName(host).slice(0, 100) } },
       );
     }
     const origin = request.headers.origin;
@@ -55,14 +54,16 @@ export function installRequestGuards(
       !origins.has(origin) &&
       !sameOrigin(origin, host)
     ) {
-      return done(
-        new PipelineError('ORIGIN_NOT_ALLOWED', 'Requests that change state are not accepted from this web origin', {
+      return new PipelineError(
+        'ORIGIN_NOT_ALLOWED',
+        'Requests that change state are not accepted from this web origin',
+        {
           detail: { origin: origin.slice(0, 200) },
-        }),
+        },
       );
     }
-    done();
-  });
+    return null;
+  };
 }
 
 function sameOrigin(origin: string, host: string | undefined): boolean {

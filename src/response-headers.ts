@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { startupRefusal, type StartupState } from './startup-gate.js';
+import type { PipelineError } from './errors/pipeline-error.js';
 
 /** Request headers a browser may send cross-origin (Content-Type for JSON, our own headers). */
 const ALLOWED_HEADERS = 'content-type, authorization, idempotency-key, prefer, x-request-id, last-event-id';
@@ -21,8 +22,14 @@ const MAX_AGE_SECONDS = '600';
 export function installResponseHeaders(
   app: FastifyInstance,
   corsOrigins: readonly string[],
-  startup?: StartupState,
+  checks: {
+    /** Refuses requests browsers must not make (see request-guards.ts). */
+    guard?: (request: FastifyRequest) => PipelineError | null;
+    /** While starting, requests that need the job history are refused. */
+    startup?: StartupState;
+  } = {},
 ): void {
+  const { guard, startup } = checks;
   const anyOrigin = corsOrigins.includes('*');
   const origins = new Set(corsOrigins);
   const allowed = (origin: string) => anyOrigin || origins.has(origin);
@@ -38,7 +45,10 @@ export function installResponseHeaders(
         reply.header('access-control-expose-headers', EXPOSED_HEADERS);
       }
     }
-    // While the job history is read at start (one boolean once it is: this hook runs on every request).
+    // The guards and the start-up gate live in this same hook: each hook is a step Fastify takes on
+    // every request, and the read path is most of what this service serves.
+    const refused = guard?.(request);
+    if (refused) return done(refused);
     if (startup !== undefined && !startup.ready) {
       const refusal = startupRefusal(startup, request.method, request.url);
       if (refusal) return done(refusal);

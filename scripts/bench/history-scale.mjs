@@ -1,10 +1,59 @@
 // Target 3: 100,000 stored jobs. Start to ready, listing latency (newest 50; filtered by status),
 // and the memory the index takes (RSS against an empty service measured in the same run).
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import readline from 'node:readline';
+import { SERVICE_ENV, SERVICE_NODE_FLAGS } from '../node-flags.mjs';
 import { seed } from './history-seed.mjs';
 import os from 'node:os';
 import path from 'node:path';
-import { median, memoryOf, percentile, round, startService } from './lib.mjs';
+import { json, median, memoryOf, percentile, root, round, startService } from './lib.mjs';
+
+/**
+ * A start over job files the index does not know (its journal removed): when the service listens,
+ * what /api/health says then, when it is ready, and how many progress lines it logged meanwhile.
+ */
+async function coldStart(dataDir) {
+  rmSync(path.join(dataDir, 'jobs', 'index.jsonl'), { force: true });
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, path.join(root, 'dist', 'server.js')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...SERVICE_ENV,
+      COMFYUI_URL: 'http://127.0.0.1:9',
+      AINFLUENCER_DATA_DIR: dataDir,
+      PORT: '0',
+      LOG_LEVEL: 'info',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const started = performance.now();
+  let listeningMs = NaN;
+  let progressLines = 0;
+  /** @type {Promise<string>} */
+  let health = Promise.resolve('');
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('cold start took over 120 s')), 120_000);
+      child.once('exit', (code) => reject(new Error(`service exited (${code}) during a cold start`)));
+      readline.createInterface({ input: child.stdout }).on('line', (line) => {
+        const listening = /^LISTENING (\S+)/.exec(line);
+        if (listening) {
+          listeningMs = performance.now() - started;
+          health = json(`${listening[1]}/api/health`).then((r) => r.body?.status ?? `HTTP ${r.status}`);
+        }
+        if (line.includes('index does not know')) progressLines++;
+        if (line.startsWith('READY ')) {
+          clearTimeout(timer);
+          resolve(undefined);
+        }
+      });
+    });
+    return { listeningMs, readyMs: performance.now() - started, healthWhileStarting: await health, progressLines };
+  } finally {
+    child.kill('SIGKILL');
+  }
+}
 
 async function latencies(url, n) {
   const out = [];
@@ -59,6 +108,12 @@ export async function historyScale({ jobs, requests, rounds }) {
       deepP95.push(percentile(deep, 95));
       await svc.stop();
     }
+    const cold = await coldStart(dataDir);
+    // Warm again after the cold start rewrote the journal: the index it wrote is the one read.
+    const rewarmed = await startService({ ...env, AINFLUENCER_DATA_DIR: dataDir });
+    const rewarmedMs = rewarmed.readyMs;
+    const rewarmedList = median(await latencies(`${rewarmed.url}/api/pipeline/jobs?limit=50`, requests));
+    await rewarmed.stop();
     return {
       jobs,
       seed_seconds: round(seedMs / 1000, 1),
@@ -67,6 +122,12 @@ export async function historyScale({ jobs, requests, rounds }) {
       list_newest_p50_ms: round(median(newest), 2),
       list_by_status_p50_ms: round(median(filtered), 2),
       list_cursor_pages_p95_ms: round(median(deepP95), 2),
+      cold_start_listening_ms: round(cold.listeningMs, 0),
+      cold_start_ready_ms: round(cold.readyMs, 0),
+      cold_start_health_while_starting: cold.healthWhileStarting,
+      cold_start_progress_lines: cold.progressLines,
+      warm_after_cold_ready_ms: round(rewarmedMs, 0),
+      warm_after_cold_list_newest_p50_ms: round(rewarmedList, 2),
     };
   } finally {
     rmSync(dataDir, { recursive: true, force: true });

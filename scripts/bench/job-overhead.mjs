@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RawComfyClient } from './raw-client.mjs';
+import { fsyncFloor } from './fsync-floor.mjs';
 import { benchGraphBuilder, json, median, memoryOf, resetPeak, round, startService, startSim } from './lib.mjs';
 
 export async function jobOverhead({ jobs, rounds = 1, clients = 4, perClient = 6 }) {
@@ -75,7 +76,15 @@ export async function jobOverhead({ jobs, rounds = 1, clients = 4, perClient = 6
         }
       }
       const diffs = svcMs.map((v, i) => v - rawMs[i]);
-      perRound.push({ raw: median(rawMs), svc: median(svcMs), ratio: rawTotal / svcTotal, added: median(diffs) });
+      // The disk's own durability cost, measured on the data folder's disk right after the round.
+      const floor = fsyncFloor(path.dirname(dataDir), 20).floor_ms;
+      perRound.push({
+        raw: median(rawMs),
+        svc: median(svcMs),
+        ratio: rawTotal / svcTotal,
+        added: median(diffs),
+        floor,
+      });
     }
     // Throughput with several clients at once (jobs kept in flight, as a busy install has them):
     // the raw clients keep ComfyUI's queue full; the service must not leave ComfyUI idle while it
@@ -109,6 +118,8 @@ export async function jobOverhead({ jobs, rounds = 1, clients = 4, perClient = 6
       concurrent_jobs_per_client: perClient,
       throughput_ratio_concurrent: round(median(concurrentRatios), 3),
       added_latency_p50_ms: round(median(perRound.map((p) => p.added)), 1),
+      durability_floor_ms: round(median(perRound.map((p) => p.floor)), 1),
+      added_beyond_durability_p50_ms: round(median(perRound.map((p) => p.added - p.floor)), 1),
       added_latency_rounds: perRound.map((p) => round(p.added, 1)),
       throughput_ratio_rounds: perRound.map((p) => round(p.ratio, 3)),
       throughput_ratio_concurrent_rounds: concurrentRatios.map((r) => round(r, 3)),
