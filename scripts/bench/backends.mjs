@@ -24,6 +24,7 @@ async function round1(sims, { clients, perClient, seed0 }) {
     for (let i = 0; i < 4 * sims.length; i++) await runJob(svc.url, seed++);
     const pids = [svc.child.pid, ...sims.map((s) => s.child.pid)];
     const cpu0 = pids.map(cpuSecondsOf);
+    const client0 = process.cpuUsage(); // the 4 clients (this process) use the same cores
     const t = performance.now();
     await Promise.all(
       Array.from({ length: clients }, async () => {
@@ -32,6 +33,8 @@ async function round1(sims, { clients, perClient, seed0 }) {
     );
     const wall = (performance.now() - t) / 1000;
     const cpu = pids.map((p, i) => cpuSecondsOf(p) - cpu0[i]);
+    const clientUsage = process.cpuUsage(client0);
+    const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
     const jobs = clients * perClient;
     return {
       jobsPerS: jobs / wall,
@@ -39,6 +42,7 @@ async function round1(sims, { clients, perClient, seed0 }) {
       simCores: cpu.slice(1).reduce((a, b) => a + b, 0) / wall,
       simCpuMsPerJob: (cpu.slice(1).reduce((a, b) => a + b, 0) / jobs) * 1000,
       serviceCpuMsPerJob: (cpu[0] / jobs) * 1000,
+      clientCpuMsPerJob: (clientCpu / jobs) * 1000,
     };
   } finally {
     await svc.stop();
@@ -71,9 +75,18 @@ export async function backends({ rounds, clients = 4, perClient = 8 }) {
     out.scaling_4_vs_linear = round(out.jobs_per_s_4 / (4 * out.jobs_per_s_1), 3);
     out.sim_cpu_ms_per_job = round(median(counts.flatMap((n) => per[n].map((x) => x.simCpuMsPerJob))), 1);
     out.service_cpu_ms_per_job = round(median(counts.flatMap((n) => per[n].map((x) => x.serviceCpuMsPerJob))), 1);
-    // The most jobs/s these two cores can give, from the CPU each job costs (simulator + service).
-    out.cpu_bound_jobs_per_s = round((out.cores * 1000) / (out.sim_cpu_ms_per_job + out.service_cpu_ms_per_job), 2);
-    out.jobs_4_vs_cpu_bound = round(out.jobs_per_s_4 / out.cpu_bound_jobs_per_s, 3);
+    out.client_cpu_ms_per_job = round(median(counts.flatMap((n) => per[n].map((x) => x.clientCpuMsPerJob))), 1);
+    // The most jobs/s these cores can give, from the CPU each job costs (simulator, service, clients).
+    const perJob = out.sim_cpu_ms_per_job + out.service_cpu_ms_per_job + out.client_cpu_ms_per_job;
+    out.cpu_bound_jobs_per_s = round((out.cores * 1000) / perJob, 2);
+    // Against what is attainable: n times one backend's rate, unless the cores cannot give that much.
+    const attainable = (n) => Math.min(n * out.jobs_per_s_1, out.cpu_bound_jobs_per_s);
+    out.jobs_2_vs_attainable = round(out.jobs_per_s_2 / attainable(2), 3);
+    out.jobs_4_vs_attainable = round(out.jobs_per_s_4 / attainable(4), 3);
+    out.cores_needed_for_linear_2 = round(
+      (2 * out.jobs_per_s_1 * (out.sim_cpu_ms_per_job + out.service_cpu_ms_per_job)) / 1000,
+      2,
+    );
     return out;
   } finally {
     for (const s of sims) await s.stop();

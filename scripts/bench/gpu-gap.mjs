@@ -87,23 +87,17 @@ async function throughService(svcUrl, n, seed0) {
     if (r.status !== 202) throw new Error(`generate → ${r.status} ${JSON.stringify(r.body)}`);
     ids.push(r.body.job_id);
   }
-  // Polled sparingly (the last job, FIFO, ends last): status requests cost the service CPU that the
-  // simulator's next run would otherwise have. The wall clock is read when the last one is seen done.
-  const pending = new Set(ids);
-  let wall = 0;
-  while (pending.size > 0) {
-    const last = [...pending].at(-1);
-    const st = (await json(`${svcUrl}/api/pipeline/jobs/${last}`)).body;
-    if (st.status === 'failed' || st.status === 'cancelled') throw new Error(`job ${last} ${st.status}`);
-    if (st.status !== 'completed') {
+  // The last job (FIFO: it ends last) is followed by its event stream, which the service closes at
+  // the job's end: no polling, whose requests would cost the service CPU the simulator could use.
+  const last = ids.at(-1);
+  await (await fetch(`${svcUrl}/api/pipeline/jobs/${last}/events`)).arrayBuffer();
+  const wall = performance.now() - t;
+  for (const id of ids) {
+    for (;;) {
+      const st = (await json(`${svcUrl}/api/pipeline/jobs/${id}`)).body;
+      if (st.status === 'completed') break;
+      if (st.status === 'failed' || st.status === 'cancelled') throw new Error(`job ${id} ${st.status}`);
       await new Promise((r) => setTimeout(r, 25));
-      continue;
-    }
-    wall = performance.now() - t;
-    for (const id of pending) {
-      const other = (await json(`${svcUrl}/api/pipeline/jobs/${id}`)).body;
-      if (other.status === 'completed') pending.delete(id);
-      else if (other.status === 'failed' || other.status === 'cancelled') throw new Error(`job ${id} ${other.status}`);
     }
   }
   return wall;

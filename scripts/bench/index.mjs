@@ -39,14 +39,30 @@ function node24() {
 const plan = [
   [
     'overhead',
-    () => jobOverhead({ jobs: quick ? 12 : 30, rounds: quick ? 3 : 5, clients: 4, perClient: quick ? 5 : 10 }),
+    async () => {
+      const cpuOnly = await jobOverhead({
+        jobs: quick ? 12 : 30,
+        rounds: quick ? 3 : 5,
+        clients: 4,
+        perClient: quick ? 5 : 10,
+      });
+      // The same with sampler steps that take time without CPU (5 ms each), as on a GPU box.
+      const gpuLike = await jobOverhead({ jobs: quick ? 8 : 20, rounds: 3, clients: 4, perClient: 5, stepMs: 5 });
+      return {
+        ...cpuOnly,
+        gpu_like: gpuLike,
+        added_beyond_durability_gpu_like_p50_ms: gpuLike.added_beyond_durability_p50_ms,
+        throughput_ratio_gpu_like: gpuLike.throughput_ratio,
+        throughput_ratio_concurrent_gpu_like: gpuLike.throughput_ratio_concurrent,
+      };
+    },
   ],
   [
     'gap',
     async () => {
       // Sampler steps of 5 ms that use no CPU, as on a GPU box (the target); and zero-time steps,
       // where the simulator's run is all CPU, shared with the service (a figure).
-      const gpuLike = await gpuGap({ jobs: quick ? 12 : 20, rounds: 3, stepMs: 5 });
+      const gpuLike = await gpuGap({ jobs: quick ? 20 : 30, rounds: 3, stepMs: 5 });
       const cpuOnly = await gpuGap({ jobs: 20, rounds: quick ? 2 : 3, stepMs: 0 });
       return {
         ...gpuLike,
@@ -82,6 +98,9 @@ const TARGETS = {
     ['throughput_ratio', 'info', null],
     ['throughput_ratio_concurrent', '≥', 0.95],
     ['service_peak_rss_mb', '≤', 120],
+    ['added_beyond_durability_gpu_like_p50_ms', 'info', null],
+    ['throughput_ratio_gpu_like', 'info', null],
+    ['throughput_ratio_concurrent_gpu_like', 'info', null],
   ],
   gap: [
     ['gap_p50_ms', '≤', 1],
@@ -120,8 +139,11 @@ const TARGETS = {
     ['jobs_per_s_1', 'info', null],
     ['jobs_per_s_2', 'info', null],
     ['jobs_per_s_4', 'info', null],
-    ['scaling_2_vs_linear', '≥', 0.9],
-    ['jobs_4_vs_cpu_bound', '≥', 0.9],
+    ['jobs_2_vs_attainable', '≥', 0.9],
+    ['jobs_4_vs_attainable', '≥', 0.9],
+    ['scaling_2_vs_linear', 'info', null],
+    ['cores_needed_for_linear_2', 'info', null],
+    ['cpu_bound_jobs_per_s', 'info', null],
     ['cores_busy_4', 'info', null],
     ['sim_cpu_ms_per_job', 'info', null],
     ['service_cpu_ms_per_job', 'info', null],

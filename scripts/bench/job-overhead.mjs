@@ -8,10 +8,14 @@ import { RawComfyClient } from './raw-client.mjs';
 import { fsyncFloor } from './fsync-floor.mjs';
 import { benchGraphBuilder, json, median, memoryOf, resetPeak, round, startService, startSim } from './lib.mjs';
 
-export async function jobOverhead({ jobs, rounds = 1, clients = 4, perClient = 6 }) {
+/**
+ * With `stepMs` > 0 the simulator's sampler steps take that long without using the CPU, as on a
+ * GPU box; with 0 its whole run is CPU work (PNG encoding) that competes with the service's own.
+ */
+export async function jobOverhead({ jobs, rounds = 1, clients = 4, perClient = 6, stepMs = 0 }) {
   const graphFor = await benchGraphBuilder();
 
-  const sim = await startSim();
+  const sim = await startSim(['--step-ms', String(stepMs)]);
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-overhead-'));
   const svc = await startService({ COMFYUI_URL: sim.url, AINFLUENCER_DATA_DIR: dataDir });
   const raw = new RawComfyClient(sim.url);

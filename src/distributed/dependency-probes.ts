@@ -1,4 +1,4 @@
-import { HeadBucketCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Redis } from 'ioredis';
 
 /** A service this one depends on (Redis, PostgreSQL, S3), as /api/health and /metrics report it. */
@@ -60,9 +60,11 @@ export function probeDependencies(clients: DependencyClients): Promise<Dependenc
   const s3 = clients.s3;
   if (s3)
     probes.push(
-      probe('s3', 'STORAGE_UNAVAILABLE', 3_000, (signal) =>
-        s3.client.send(new HeadBucketCommand({ Bucket: s3.bucket }), { abortSignal: signal }),
-      ),
+      // The SDK is loaded only where S3 is configured (it is tens of MB and hundreds of ms to load).
+      probe('s3', 'STORAGE_UNAVAILABLE', 3_000, async (signal) => {
+        const { HeadBucketCommand } = await import('@aws-sdk/client-s3');
+        return s3.client.send(new HeadBucketCommand({ Bucket: s3.bucket }), { abortSignal: signal });
+      }),
     );
   return Promise.all(probes);
 }

@@ -52,8 +52,10 @@ export interface RunRequest {
   /** Absolute time (epoch ms) after which the run fails with ENGINE_TIMEOUT and is removed upstream. */
   deadlineAt: number;
   /**
-   * The run was handed over early, to wait in the engine's queue behind the caller's own runs: once
-   * the engine starts it, its deadline becomes this long from then (never later than deadlineAt).
+   * The run was handed over early (prefetched), to wait in the engine's queue behind the caller's
+   * own runs: once the engine starts it, its deadline becomes this long from then (never later than
+   * deadlineAt), and its place in the queue is asked for only at the poll interval (why it waits is
+   * known; asking at once costs the engine a /queue answer per job).
    */
   deadlineFromStartMs?: number;
   /**

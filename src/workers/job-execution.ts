@@ -119,6 +119,8 @@ export class JobExecution {
             },
             onSubmitted: (_id, how) => {
               active.accepted = true;
+              // Prefetched: it waits behind the prompt running there (ComfyUI's queue is asked later).
+              if (prefetched && active.latest.status === 'queued') active.enginePosition ??= 1;
               worker.gate.open();
               if (how === 'submitted')
                 void running

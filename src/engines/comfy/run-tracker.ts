@@ -119,7 +119,8 @@ export class RunTracker {
         unsubscribe = this.deps.socket.subscribe(this.promptId, this.receive);
       }
       this.request.onSubmitted?.(this.promptId, this.request.resume ? 'resumed' : 'submitted');
-      this.queueCheckAt = Date.now() + QUEUE_CHECK_AFTER_MS;
+      const prefetched = this.request.deadlineFromStartMs !== undefined;
+      this.queueCheckAt = Date.now() + (prefetched ? this.deps.pollInterval() : QUEUE_CHECK_AFTER_MS);
       this.nextPollAt = Date.now() + this.deps.pollInterval();
       return await this.follow();
     } finally {
