@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { benchGraphBuilder, json, median, startService, startSim } from './lib.mjs';
 const graphFor = await benchGraphBuilder();
-const sim = await startSim();
+const sim = await startSim(process.env.STEP_MS ? ['--step-ms', process.env.STEP_MS] : []);
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'diag-'));
 const svc = await startService({ COMFYUI_URL: sim.url, AINFLUENCER_DATA_DIR: dataDir });
 const obs = new WebSocket(`${sim.url.replace('http', 'ws')}/ws?clientId=observer`);
