@@ -17,9 +17,23 @@ import readline from 'node:readline';
 import { SERVICE_ENV, SERVICE_NODE_FLAGS } from './node-flags.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const USAGE = `usage: node scripts/one.mjs [--sim | --no-sim]
+  (no flag)  use COMFYUI_URL, or the ComfyUI simulator when nothing answers at http://127.0.0.1:8188
+  --sim      always use the simulator (placeholder images, not AI output)
+  --no-sim   never start the simulator
+  Configuration is read from the environment (PORT, COMFYUI_URL, ...): see README.md.`;
 const args = new Set(process.argv.slice(2));
+if (args.has('--help') || args.has('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const unknown = [...args].filter((a) => a !== '--sim' && a !== '--no-sim');
+if (unknown.length > 0) {
+  console.error(`Unknown option ${unknown.join(' ')}.\n${USAGE}`);
+  process.exit(2);
+}
 if (args.has('--sim') && args.has('--no-sim')) {
-  console.error('Choose one of --sim and --no-sim.');
+  console.error(`Choose one of --sim and --no-sim.\n${USAGE}`);
   process.exit(2);
 }
 

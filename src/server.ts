@@ -55,7 +55,18 @@ async function main(): Promise<void> {
   }
   // Listen first: reading a large job history takes seconds, and meanwhile /api/health answers
   // "starting" and the routes that need the history answer 503 with Retry-After.
-  const address = await app.listen({ port: config.port, host: config.host });
+  let address: string;
+  try {
+    address = await app.listen({ port: config.port, host: config.host });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      process.stderr.write(
+        `Port ${config.port} on ${config.host} is already in use (another copy of the service?). Stop it, or start this one with another port: PORT=${config.port + 1} node scripts/one.mjs\n`,
+      );
+      process.exit(2);
+    }
+    throw err;
+  }
   process.stdout.write(`LISTENING ${address}\n`);
   try {
     await deps.core.init();

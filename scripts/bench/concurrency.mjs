@@ -59,8 +59,9 @@ export async function concurrency({ submissions }) {
       await new Promise((r) => setTimeout(r, 500));
     }
     const metrics = await (await fetch(`${svc.url}/metrics`)).text();
-    const p99 = Number(/ainfluencer_event_loop_delay_seconds\{quantile="0.99"\} ([\d.]+)/.exec(metrics)?.[1]) * 1000;
-    const max = Number(/ainfluencer_event_loop_delay_seconds_max ([\d.]+)/.exec(metrics)?.[1]) * 1000;
+    // prom-client's event-loop percentiles cover the time since the previous scrape: here, the run.
+    const p99 = Number(/^nodejs_eventloop_lag_p99_seconds ([\d.e+-]+)$/m.exec(metrics)?.[1]) * 1000;
+    const max = Number(/^nodejs_eventloop_lag_max_seconds ([\d.e+-]+)$/m.exec(metrics)?.[1]) * 1000;
     return {
       submissions,
       accepted: accepted.length,

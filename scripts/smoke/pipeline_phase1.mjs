@@ -5,9 +5,28 @@
 // Usage: node scripts/smoke/pipeline_phase1.mjs [--backend-url URL]   (or BACKEND_URL; default http://127.0.0.1:8000)
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({
-  options: { 'backend-url': { type: 'string' }, timeout: { type: 'string', default: '300' } },
-});
+const USAGE = `usage: node scripts/smoke/pipeline_phase1.mjs [--backend-url URL] [--timeout SECONDS]
+  --backend-url URL   the running service (default: BACKEND_URL, else http://127.0.0.1:8000)
+  --timeout SECONDS   per request (default 300)
+  AINFLUENCER_API_TOKEN, when set, is sent as the bearer token.`;
+/** @type {{ 'backend-url'?: string, timeout: string, help?: boolean }} */
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      'backend-url': { type: 'string' },
+      timeout: { type: 'string', default: '300' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+} catch (err) {
+  console.error(`${/** @type {Error} */ (err).message}\n${USAGE}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
 const base = (values['backend-url'] ?? process.env.BACKEND_URL ?? 'http://127.0.0.1:8000').replace(/\/+$/, '');
 const timeoutMs = Number(values.timeout) * 1000;
 /** @type {Record<string, string>} */
@@ -36,11 +55,20 @@ async function step(name, fn) {
  * @returns {Promise<any>}
  */
 async function getJson(path, init = {}) {
-  const res = await fetch(`${base}${path}`, {
-    ...init,
-    headers: { ...headers, ...(init.headers ?? {}) },
-    signal: AbortSignal.timeout(timeoutMs),
-  });
+  const url = `${base}${path}`;
+  let res;
+  try {
+    res = await fetch(url, {
+      ...init,
+      headers: { ...headers, ...(init.headers ?? {}) },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+  } catch (err) {
+    // Say where it looked: a wrong port or a service not started is the usual cause.
+    const reason = /** @type {any} */ (err).cause;
+    const cause = reason?.code ?? reason?.message ?? /** @type {Error} */ (err).message;
+    throw new Error(`${init.method ?? 'GET'} ${url} failed (${cause}); is the service running there? (--backend-url)`);
+  }
   /** @type {any} */
   const body = await res.json().catch(() => null);
   if (!res.ok)

@@ -2,10 +2,13 @@ import { z } from 'zod';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { DependencyHealth } from '../distributed/dependency-probes.js';
+import { ProcessMetrics } from '../core/process-metrics.js';
 
 export const metricsRoutes =
   (deps: { core: Lifecycle; dependencies?: () => Promise<DependencyHealth[]> }): FastifyPluginAsyncZod =>
   async (app) => {
+    const processMetrics = new ProcessMetrics();
+    app.addHook('onClose', async () => processMetrics.close());
     app.get(
       '/metrics',
       {
@@ -44,7 +47,7 @@ export const metricsRoutes =
             latencyMs: d.latency_ms,
           })),
         });
-        return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
+        return reply.type('text/plain; version=0.0.4; charset=utf-8').send(`${text}${await processMetrics.render()}`);
       },
     );
   };

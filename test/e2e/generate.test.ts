@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { createHash, randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -664,6 +665,27 @@ describe('generation end to end against the simulator', () => {
       { timeout: 60_000 },
     );
     expect(stdout).toContain('6 passed, 0 failed');
+  });
+
+  it('the smoke script names the URL it could not reach, and refuses unknown options with its usage', async () => {
+    const script = path.join(repoRoot, 'scripts', 'smoke', 'pipeline_phase1.mjs');
+    // A port nothing listens on (taken, then released).
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+    const nowhere = `http://127.0.0.1:${(probe.address() as AddressInfo).port}`;
+    await new Promise((r) => probe.close(r));
+    const failed = await execFileAsync(process.execPath, [script, '--backend-url', nowhere], { timeout: 60_000 }).then(
+      () => null,
+      (err: { code: number; stdout: string }) => err,
+    );
+    expect(failed?.code).toBe(1);
+    expect(failed?.stdout).toContain(`GET ${nowhere}/api/health failed (ECONNREFUSED)`);
+    const unknown = await execFileAsync(process.execPath, [script, '--frobnicate'], { timeout: 60_000 }).then(
+      () => null,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(unknown?.code).toBe(2);
+    expect(unknown?.stderr).toMatch(/usage: node scripts\/smoke\/pipeline_phase1\.mjs/);
   });
 });
 

@@ -181,8 +181,38 @@ describe('cancel, listing, logs and metrics', () => {
     expect(text).toMatch(/ainfluencer_jobs\{status="completed",preset_id="photoreal_portrait_v1"\} \d+/);
     expect(text).toMatch(/ainfluencer_queue_depth \d+/);
     expect(text).toMatch(/ainfluencer_job_duration_seconds_count\{preset_id="photoreal_portrait_v1"\} \d+/);
-    expect(text).toMatch(/ainfluencer_job_failures_total\{error_code="JOB_CANCELLED"\} \d+/);
+    // A cancellation is counted as such, never as a failure.
+    expect(text).not.toMatch(/ainfluencer_job_failures_total\{error_code="JOB_CANCELLED"\}/);
+    expect(
+      Number(/ainfluencer_jobs_finished_total\{outcome="cancelled"\} (\d+)/.exec(text)?.[1]),
+    ).toBeGreaterThanOrEqual(1);
+    expect(
+      Number(/ainfluencer_jobs_finished_total\{outcome="completed"\} (\d+)/.exec(text)?.[1]),
+    ).toBeGreaterThanOrEqual(1);
     expect(text).toMatch(/ainfluencer_engine_up\{engine_id="local_comfy"\} 1/);
+    // The standard process and Node series.
+    for (const name of [
+      'process_cpu_seconds_total',
+      'process_resident_memory_bytes',
+      'process_start_time_seconds',
+      'nodejs_eventloop_lag_p99_seconds',
+      'nodejs_heap_size_used_bytes',
+    ])
+      expect(text).toMatch(new RegExp(`^${name}(\\{[^}]*\\})? [\\d.e+-]+$`, 'm'));
+    expect(text).toMatch(/^# TYPE nodejs_gc_duration_seconds histogram$/m);
+    // Histograms are cumulative: a second scrape never shows fewer observations.
+    const count = (t: string) => Number(/^ainfluencer_event_loop_delay_seconds_count (\d+)$/m.exec(t)?.[1]);
+    const first = count(text);
+    expect(first).toBeGreaterThan(0);
+    await waitUntil(
+      'more event-loop samples',
+      async () => count(await (await fetch(`${ctx.svc.url}/metrics`)).text()) > first || null,
+    );
+    const again = await (await fetch(`${ctx.svc.url}/metrics`)).text();
+    expect(count(again)).toBeGreaterThan(first);
+    expect(
+      Number(/ainfluencer_jobs_finished_total\{outcome="completed"\} (\d+)/.exec(again)?.[1]),
+    ).toBeGreaterThanOrEqual(1);
   });
 });
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { connect } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import path from 'node:path';
 import readline from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -147,4 +147,47 @@ describe('the launcher (scripts/one.mjs)', () => {
     expect(code).toBe(2); // a configuration error
     expect(stderr).toMatch(/PORT/);
   }, 120_000);
+
+  it('--help prints the usage and exits 0; an unknown option prints it and exits 2; nothing is started', async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number | null; out: string; err: string }>((resolve) => {
+        const p = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'one.mjs'), ...args], {
+          cwd: repoRoot,
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let out = '';
+        let err = '';
+        p.stdout.on('data', (c) => (out += String(c)));
+        p.stderr.on('data', (c) => (err += String(c)));
+        p.once('exit', (code) => resolve({ code, out, err }));
+      });
+    const help = await run(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^usage: node scripts\/one\.mjs/m);
+    const unknown = await run(['--port', '9000']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toMatch(/Unknown option --port 9000/);
+    expect(unknown.err).toMatch(/usage: node scripts\/one\.mjs/);
+  }, 60_000);
+
+  it('a port in use is said plainly, with the PORT to use instead, and exits 2', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      const p = spawn(process.execPath, [path.join(repoRoot, 'scripts', 'one.mjs'), '--no-sim'], {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, COMFYUI_URL: sim.url, PORT: String(port), AINFLUENCER_DATA_DIR: dataDir },
+      });
+      let err = '';
+      p.stderr.on('data', (c) => (err += String(c)));
+      const code = await new Promise<number | null>((r) => p.once('exit', (c) => r(c)));
+      expect(code).toBe(2);
+      expect(err).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+      expect(err).toContain(`PORT=${port + 1}`);
+    } finally {
+      blocker.close();
+    }
+  }, 60_000);
 });
