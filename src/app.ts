@@ -35,9 +35,9 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
 /**
  * Fastify gives every request a child logger bound to its id. That costs more than a fast route's
- * own work, and above info level nothing per-request is logged anyway: then Fastify gets this view
+ * own work, and above debug level nothing per-request is logged anyway: then Fastify gets this view
  * of the root logger whose child() is itself (our error envelopes and error logs carry the
- * request id explicitly). At info and below, Fastify gets pino itself and real children.
+ * request id explicitly). At debug and below, Fastify gets pino itself and real children.
  */
 function sharedLogger(root: Logger): Logger {
   const view = Object.create(root) as Logger;
@@ -63,7 +63,8 @@ export interface AppDeps {
  * Build the Fastify app. Never listens: src/server.ts does, and tests call this same function.
  */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
-  const requestLogging = deps.logger.isLevelEnabled('info');
+  // One line per request only at debug: at info the log tells what happens to jobs (narrated-writes.ts).
+  const requestLogging = deps.logger.isLevelEnabled('debug');
   const app = Fastify({
     loggerInstance: (requestLogging ? deps.logger : sharedLogger(deps.logger)) as unknown as FastifyBaseLogger,
     bodyLimit: deps.config.bodyLimitBytes,
@@ -71,7 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       const incoming = req.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
-    // Above info, Fastify's own per-request log calls would be discarded anyway: skip them entirely.
+    // Above debug, Fastify's own per-request log lines are not wanted: skip them entirely.
     logController: new LogController({ disableRequestLogging: !requestLogging }),
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

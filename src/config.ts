@@ -73,6 +73,7 @@ export const configSchema = z.object({
   AINFLUENCER_DATA_DIR: nonEmpty(path.join(repoRoot, '.ainfluencer')),
   AINFLUENCER_PRESETS_DIR: nonEmpty(path.join(repoRoot, 'presets')),
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty'], { error: 'one of auto, json, pretty' }).default('auto'),
   CORS_ORIGINS: z.string().default('http://localhost:3000'),
   BODY_LIMIT_BYTES: positiveInt(1_048_576, 'a positive integer number of bytes'),
   UPLOAD_LIMIT_BYTES: positiveInt(10 * 1_048_576, 'a positive integer number of bytes'),
@@ -161,6 +162,8 @@ export interface AppConfig {
   dataDir: string;
   presetsDir: string;
   logLevel: (typeof LOG_LEVELS)[number];
+  /** json, or pretty (one readable line per entry); auto picks pretty when stdout is a terminal. */
+  logFormat: 'json' | 'pretty';
   corsOrigins: string[];
   bodyLimitBytes: number;
   uploadLimitBytes: number;
@@ -286,6 +289,7 @@ function fromRaw(raw: RawConfig, backends: BackendConfig[]): AppConfig {
     dataDir: path.resolve(raw.AINFLUENCER_DATA_DIR),
     presetsDir: path.resolve(raw.AINFLUENCER_PRESETS_DIR),
     logLevel: raw.LOG_LEVEL,
+    logFormat: raw.LOG_FORMAT === 'auto' ? (process.stdout.isTTY ? 'pretty' : 'json') : raw.LOG_FORMAT,
     corsOrigins: raw.CORS_ORIGINS.split(',')
       .map((s) => s.trim())
       .filter(Boolean),

@@ -32,7 +32,7 @@ export interface ContainerOptions {
 
 /** The composition root: builds every real part from the configuration. */
 export async function createContainer(config: AppConfig, options: ContainerOptions = {}): Promise<AppDeps> {
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, undefined, config.logFormat);
   const presets = loadPresetRegistry(config.presetsDir);
   checkDataDir(config.dataDir);
   // One adapter per ComfyUI backend, each with its own connections, socket and client id.

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import pino, { type DestinationStream, type Logger } from 'pino';
 import { REDACTED, isSecretKey, redact } from './util/redact.js';
 
@@ -49,7 +50,7 @@ interface LoggedRequest {
  * pino with the same redaction as the stores: headers by name (pino's fast path) plus every logged
  * object through redact(), so a secret inside an error body or a prompt never reaches the log.
  */
-export function createLogger(level: string, destination?: DestinationStream): Logger {
+export function createLogger(level: string, destination?: DestinationStream, format = 'json'): Logger {
   return pino(
     {
       level,
@@ -72,6 +73,23 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         }),
       },
     },
-    destination,
+    destination ?? (format === 'pretty' ? prettyStream() : undefined),
   );
+}
+
+/**
+ * One readable line per log entry for a person at a terminal (time, level, message, fields), in
+ * this process (no worker thread). pino-pretty is loaded only then.
+ */
+function prettyStream(): DestinationStream {
+  const pretty = createRequire(import.meta.url)('pino-pretty') as (
+    options: Record<string, unknown>,
+  ) => DestinationStream;
+  return pretty({
+    colorize: Boolean(process.stdout.isTTY),
+    singleLine: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname',
+    sync: true,
+  });
 }

@@ -23,6 +23,7 @@ import { embeddedWrites, repositoryWrites } from '../core/job-writes.js';
 import { SharedQueueCoordination } from './shared-queue.js';
 import { Workers } from '../workers/workers.js';
 import { recoverJobs } from './recovery.js';
+import { narratedWrites } from '../core/narrated-writes.js';
 import type { StartupState } from '../startup-gate.js';
 import { sweepRetention } from './retention.js';
 
@@ -76,9 +77,12 @@ export class Lifecycle {
     let queries: JobQueries | null = null;
     const embedded = deps.embedded;
     this.active = new ActiveJobs({
-      writes: embedded
-        ? embeddedWrites(embedded.jobs, embedded.index, embedded.jobLogger, deps.logger)
-        : repositoryWrites(deps.repository),
+      writes: narratedWrites(
+        embedded
+          ? embeddedWrites(embedded.jobs, embedded.index, embedded.jobLogger, deps.logger)
+          : repositoryWrites(deps.repository),
+        deps.logger,
+      ),
       queue: deps.queue,
       metrics: this.metrics,
       logger: deps.logger,
