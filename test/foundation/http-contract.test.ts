@@ -189,6 +189,23 @@ describe('service routes over a real socket', () => {
       expect(prop.description, name).toBeTruthy();
     expect(gen.responses['200']).toBeDefined();
     expect(gen.responses['422']).toBeDefined();
+    // Headers the handlers read, the multipart upload, and the answers that are not JSON.
+    const headerNames = (op: any) =>
+      (op.parameters ?? []).filter((p: any) => p.in === 'header').map((p: any) => p.name as string);
+    expect(headerNames(gen)).toEqual(expect.arrayContaining(['prefer', 'idempotency-key']));
+    const upload = doc.paths['/api/pipeline/uploads'].post;
+    expect(upload.requestBody.content['multipart/form-data'].schema.properties.image).toMatchObject({
+      type: 'string',
+      format: 'binary',
+    });
+    const events = doc.paths['/api/pipeline/jobs/{job_id}/events'].get;
+    expect(Object.keys(events.responses['200'].content)).toEqual(['text/event-stream']);
+    expect(headerNames(events)).toContain('last-event-id');
+    const file = doc.paths['/api/pipeline/jobs/{job_id}/artifacts/{filename}'].get;
+    expect(file.responses['200'].content['image/png'].schema).toMatchObject({ type: 'string', format: 'binary' });
+    expect(Object.keys(file.responses)).toEqual(expect.arrayContaining(['200', '206', '404', '416']));
+    expect(headerNames(file)).toEqual(expect.arrayContaining(['range', 'if-range']));
+    expect(Object.keys(doc.paths['/metrics'].get.responses['200'].content)).toEqual(['text/plain; version=0.0.4']);
     // Every field of every request and response schema, and every parameter, is described.
     const undescribed: string[] = [];
     const walk = (schema: any, where: string) => {
