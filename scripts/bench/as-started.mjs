@@ -8,17 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { json, root, round, startSim } from './lib.mjs';
+import { root, round, startSim, runServiceJob } from './lib.mjs';
 import { memoryOfTree, treeOf } from './process-tree.mjs';
-
-async function runJob(url, seed) {
-  const r = await json(`${url}/api/pipeline/generate/image`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ preset_id: 'photoreal_portrait_v1', prompt: 'as started', quality_level: 'low', seed }),
-  });
-  if (r.status !== 200) throw new Error(`generate → ${r.status} ${JSON.stringify(r.body)}`);
-}
 
 async function measure(nodeBin, simUrls, { clients, perClient }) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-as-started-'));
@@ -48,7 +39,7 @@ async function measure(nodeBin, simUrls, { clients, perClient }) {
       });
     });
     let seed = 1;
-    for (let i = 0; i < 15; i++) await runJob(url, seed++);
+    for (let i = 0; i < 15; i++) await runServiceJob(url, seed++, 'as started');
     let peakRss = 0,
       peakPss = 0,
       processes = 0;
@@ -62,7 +53,7 @@ async function measure(nodeBin, simUrls, { clients, perClient }) {
     const sampler = setInterval(sample, 50);
     await Promise.all(
       Array.from({ length: clients }, async () => {
-        for (let j = 0; j < perClient; j++) await runJob(url, seed++);
+        for (let j = 0; j < perClient; j++) await runServiceJob(url, seed++, 'as started');
       }),
     );
     clearInterval(sampler);

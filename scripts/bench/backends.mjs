@@ -4,31 +4,22 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { json, median, round, startService, startSim } from './lib.mjs';
+import { median, round, startService, startSim, runServiceJob } from './lib.mjs';
 import { cpuSecondsOf } from './process-tree.mjs';
-
-async function runJob(url, seed) {
-  const r = await json(`${url}/api/pipeline/generate/image`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ preset_id: 'photoreal_portrait_v1', prompt: 'backends', quality_level: 'low', seed }),
-  });
-  if (r.status !== 200) throw new Error(`generate → ${r.status} ${JSON.stringify(r.body)}`);
-}
 
 async function round1(sims, { clients, perClient, seed0 }) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'bench-backends-'));
   const svc = await startService({ COMFYUI_URLS: sims.map((s) => s.url).join(','), AINFLUENCER_DATA_DIR: dataDir });
   try {
     let seed = seed0;
-    for (let i = 0; i < 4 * sims.length; i++) await runJob(svc.url, seed++);
+    for (let i = 0; i < 4 * sims.length; i++) await runServiceJob(svc.url, seed++, 'backends');
     const pids = [svc.child.pid, ...sims.map((s) => s.child.pid)];
     const cpu0 = pids.map(cpuSecondsOf);
     const client0 = process.cpuUsage(); // the 4 clients (this process) use the same cores
     const t = performance.now();
     await Promise.all(
       Array.from({ length: clients }, async () => {
-        for (let j = 0; j < perClient; j++) await runJob(svc.url, seed++);
+        for (let j = 0; j < perClient; j++) await runServiceJob(svc.url, seed++, 'backends');
       }),
     );
     const wall = (performance.now() - t) / 1000;

@@ -42,7 +42,7 @@ async function ownQueue(simUrl, graphs) {
     ws.once('error', reject);
   });
   const ids = graphs.map(() => randomUUID());
-  let left = new Set(ids);
+  const left = new Set(ids);
   const allDone = new Promise((resolve) => {
     ws.on('message', (data, isBinary) => {
       if (isBinary) return;
@@ -65,7 +65,6 @@ async function ownQueue(simUrl, graphs) {
   await allDone;
   const wall = performance.now() - t;
   ws.close();
-  left = new Set();
   return wall;
 }
 

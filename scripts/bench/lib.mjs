@@ -139,3 +139,13 @@ export async function json(url, init) {
   const body = await res.json().catch(() => null);
   return { status: res.status, body, headers: res.headers };
 }
+
+/** One synchronous job through the service (photoreal low, the given seed); throws unless it completed. */
+export async function runServiceJob(url, seed, prompt = 'benchmark portrait') {
+  const r = await json(`${url}/api/pipeline/generate/image`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ preset_id: 'photoreal_portrait_v1', prompt, quality_level: 'low', seed }),
+  });
+  if (r.status !== 200) throw new Error(`generate → ${r.status} ${JSON.stringify(r.body)}`);
+}

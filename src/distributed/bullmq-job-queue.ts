@@ -62,7 +62,7 @@ function classOf(needs: Record<string, unknown> | undefined): string {
  *   hands its jobs back, at the head of the line, to whichever worker asks next.
  * - The bound, the job ids and the idempotency keys live in Redis beside BullMQ's keys, changed
  *   by small scripts (bullmq-scripts.ts) so several instances never overshoot or double-claim.
- * One job, the JobQueue port over BullMQ: over 300 lines because the port has ten operations and
+ * One job, the JobQueue port over BullMQ: about 400 lines because the port has ten operations and
  * each maps onto BullMQ's manual-fetch API with its own edge (a lost lock, a class opened elsewhere).
  */
 export class BullmqJobQueue implements JobQueue {

@@ -87,8 +87,11 @@ export interface RunRequest {
    * `ahead` prompts run before it. Called again when that number changes, never after onStarted.
    */
   onQueued?: (ahead: number) => void;
-  /** The engine began executing the run (once; before run() resolves, at the latest). */
-  onStarted?: () => void;
+  /**
+   * The engine began executing the run (once; before run() resolves, at the latest), with the run's
+   * deadline from then on (moved earlier for a prefetched run, see deadlineFromStartMs).
+   */
+  onStarted?: (deadlineAt: number) => void;
   /** The most output files a run may list (OUTPUT_MAX_COUNT); more is ENGINE_PROTOCOL_ERROR. */
   maxOutputs?: number;
 }

@@ -106,8 +106,8 @@ export class JobExecution {
             ready: running,
             allowResubmit: (active.record.submit_attempts ?? 0) < 2,
             onEngineFinished: engineFinished,
-            onStarted: () => {
-              if (prefetched) active.deadlineAt = Math.min(active.deadlineAt!, Date.now() + budget);
+            onStarted: (deadlineAt) => {
+              active.deadlineAt = Math.min(active.deadlineAt!, deadlineAt);
               markStarted(true);
             },
             onQueued: (ahead) => {

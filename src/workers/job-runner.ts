@@ -52,7 +52,7 @@ export async function runJob(
     ready?: Promise<unknown>;
     onEngineFinished?: () => void;
     onSubmitted?: (promptId: string, how: 'submitted' | 'resumed') => void;
-    onStarted?: () => void;
+    onStarted?: (deadlineAt: number) => void;
     onQueued?: (ahead: number) => void;
   },
 ): Promise<{
@@ -142,9 +142,10 @@ export async function runJob(
       resume: options.resume,
       allowResubmit: options.allowResubmit,
       maxOutputs: deps.outputs.maxCount,
-      onStarted: () => {
-        if (fromStart !== undefined) limits.deadlineAt = Math.min(limits.deadlineAt, Date.now() + fromStart);
-        options.onStarted?.();
+      onStarted: (deadlineAt) => {
+        // (The downloads' bound is made at their first transfer, after this.)
+        limits.deadlineAt = Math.min(limits.deadlineAt, deadlineAt);
+        options.onStarted?.(deadlineAt);
       },
       onQueued: options.onQueued,
       onSubmitted: (id, how) => {

@@ -7,6 +7,7 @@ import { tempDir } from '../helpers/temp-dirs.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { waitUntil } from '../helpers/wait.js';
+import { jobEnded } from '../helpers/job-end.js';
 
 // Prefetch: each backend holds one more of our prompts than it executes, waiting in ComfyUI's own
 // queue, so ComfyUI starts it the moment the current one ends. What must still hold: FIFO order,
@@ -37,17 +38,7 @@ const submit = (svc: TestService, seed: number, extra: Record<string, unknown> =
 const record = (svc: TestService, id: string) => svc.deps.core.queries.getJob(id);
 const promptOf = async (svc: TestService, id: string) => (await record(svc, id)).engine_prompt_id!;
 
-async function ended(svc: TestService, id: string, ms = 30_000) {
-  return waitUntil(
-    `job ${id} ends`,
-    async () => {
-      const st = (await call(svc.url, 'GET', `/api/pipeline/jobs/${id}`)).json;
-      return ['completed', 'failed', 'cancelled'].includes(st.status) ? st : null;
-    },
-    ms,
-    25,
-  );
-}
+const ended = (svc: TestService, id: string) => jobEnded(svc.url, id);
 
 const pendingIds = (sim: ComfySimulator) => sim.executor.queueSnapshot().queue_pending.map((q) => q[1] as string);
 
@@ -180,16 +171,7 @@ describe('prefetch (JOB_PREFETCH, default 1)', () => {
     const second = await startChildService(env);
     try {
       for (const id of ids) {
-        const st = await waitUntil(
-          `job ${id} ends after the restart`,
-          async () => {
-            const body = (await call(second.url, 'GET', `/api/pipeline/jobs/${id}`)).json;
-            return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : null;
-          },
-          30_000,
-          25,
-        );
-        expect(st.status).toBe('completed');
+        expect((await jobEnded(second.url, id)).status).toBe('completed');
       }
       expect(sim.executor.executedPromptIds).toEqual(prompts);
       expect(sim.received.map((r) => r.prompt_id)).toEqual(prompts); // nothing submitted twice

@@ -4,6 +4,7 @@ import { call } from '../helpers/http.js';
 import { startService, type TestService } from '../helpers/service.js';
 import { tinyPresetsDir } from '../helpers/tiny-presets.js';
 import { waitUntil } from '../helpers/wait.js';
+import { jobEnded } from '../helpers/job-end.js';
 import { seededRandom } from '../helpers/random.js';
 import { tempDir } from '../helpers/temp-dirs.js';
 
@@ -50,17 +51,7 @@ async function job(svc: TestService, id: string) {
   return svc.deps.core.queries.getJob(id);
 }
 
-async function ended(svc: TestService, id: string, ms = 60_000) {
-  return waitUntil(
-    `job ${id} ends`,
-    async () => {
-      const st = (await call(svc.url, 'GET', `/api/pipeline/jobs/${id}`)).json;
-      return ['completed', 'failed', 'cancelled'].includes(st.status) ? st : null;
-    },
-    ms,
-    50,
-  );
-}
+const ended = (svc: TestService, id: string, ms = 60_000) => jobEnded(svc.url, id, ms, 50);
 
 async function events(svc: TestService, id: string): Promise<{ event: string; [k: string]: unknown }[]> {
   return (await call(svc.url, 'GET', `/api/pipeline/jobs/${id}/logs`)).json.events;

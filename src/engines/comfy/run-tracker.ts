@@ -213,7 +213,7 @@ export class RunTracker {
     this.started = true;
     const fromStart = this.request.deadlineFromStartMs;
     if (fromStart !== undefined) this.deadlineAt = Math.min(this.deadlineAt, Date.now() + fromStart);
-    this.request.onStarted?.();
+    this.request.onStarted?.(this.deadlineAt);
   }
 
   private async follow(): Promise<TrackOutcome> {
