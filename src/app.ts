@@ -24,6 +24,7 @@ import { jobRoutes } from './routes/jobs.js';
 import { uploadRoutes } from './routes/uploads.js';
 import { engineRoutes } from './routes/engines.js';
 import { metricsRoutes } from './routes/metrics.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { SERVICE_NAME, SERVICE_VERSION } from './util/version.js';
 
 /** Live health of the shared services this instance uses (Redis when REDIS_URL is set). */
@@ -150,6 +151,13 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       queries: deps.core.queries,
       sseMaxStreams: deps.config.limits.sseMaxStreams,
       sseMaxStreamsPerJob: deps.config.limits.sseMaxStreamsPerJob,
+    }),
+  );
+  await app.register(
+    webhookRoutes({
+      outbox: deps.core.deps.repository.webhooks,
+      queries: deps.core.queries,
+      wake: () => deps.core.webhooks.wake(),
     }),
   );
   await app.register(metricsRoutes({ core: deps.core, dependencies: () => dependencyHealth(deps) }));

@@ -145,6 +145,23 @@ export const configSchema = z.object({
   SSE_MAX_STREAMS: positiveInt(256, 'a positive integer'),
   SSE_MAX_STREAMS_PER_JOB: positiveInt(16, 'a positive integer'),
   UPLOAD_MAX_PIXELS: positiveInt(40_000_000, 'a positive integer number of pixels'),
+  WEBHOOK_SECRET: z
+    .string()
+    .optional()
+    .refine(
+      (value) => value === undefined || parseWebhookSecrets(value) !== null,
+      'one or more whsec_<base64> secrets of 24 to 64 bytes, separated by spaces or commas (e.g. whsec_$(openssl rand -base64 32))',
+    ),
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false'], { error: 'true or false' }).default('false'),
+  WEBHOOK_RETRY_SCHEDULE: z
+    .string()
+    .default('5s,30s,2m,10m,1h,6h')
+    .refine(
+      (value) => parseDurations(value) !== null,
+      'a comma-separated list of up to 20 waits such as 5s,30s,2m,10m,1h,6h (ms, s, m, h)',
+    ),
+  WEBHOOK_TIMEOUT_MS: positiveInt(10_000, 'a positive integer number of milliseconds'),
+  WEBHOOK_CONCURRENCY: positiveInt(8, 'a positive integer'),
   COMFYUI_INSIGHTFACE_PROVIDER: z
     .enum(['CPU', 'CUDA', 'ROCM', 'CoreML'], { error: 'one of CPU, CUDA, ROCM, CoreML' })
     .default('CUDA'),
@@ -198,6 +215,50 @@ export interface AppConfig {
   queueLeaseMs: number | null;
   queueReconcileMs: number;
   limits: Limits;
+  webhooks: WebhookConfig;
+}
+
+/** Signed webhooks (Standard Webhooks): null secrets means a request with webhook_url is refused. */
+export interface WebhookConfig {
+  /** Each secret signs every message (several while one is being rotated); null when unset. */
+  secrets: string[] | null;
+  allowPrivate: boolean;
+  /** The waits after the 1st, 2nd, … failed attempt; attempts in all = retries + 1. */
+  retryScheduleMs: number[];
+  timeoutMs: number;
+  concurrency: number;
+}
+
+const DURATION = /^(\d{1,9})(ms|s|m|h)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+
+/** "5s,30s,2m" → [5000, 30000, 120000]; null when any part is not a duration or there are more than 20. */
+export function parseDurations(value: string): number[] | null {
+  const parts = value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length > 20) return null;
+  const out: number[] = [];
+  for (const part of parts) {
+    const m = DURATION.exec(part);
+    if (!m) return null;
+    out.push(Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS]);
+  }
+  return out;
+}
+
+/** Standard Webhooks secrets: "whsec_" and the base64 of 24 to 64 random bytes; null when any is not. */
+export function parseWebhookSecrets(value: string): string[] | null {
+  const secrets = value.split(/[\s,]+/).filter(Boolean);
+  if (secrets.length === 0) return null;
+  for (const secret of secrets) {
+    const m = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(secret);
+    if (!m || m[1]!.length % 4 !== 0) return null;
+    const bytes = Buffer.from(m[1]!, 'base64').length;
+    if (bytes < 24 || bytes > 64) return null;
+  }
+  return secrets;
 }
 
 /** Bounds on what ComfyUI and clients may make the service hold or wait for. */
@@ -336,6 +397,13 @@ function fromRaw(raw: RawConfig, backends: BackendConfig[]): AppConfig {
       sseMaxStreams: raw.SSE_MAX_STREAMS,
       sseMaxStreamsPerJob: raw.SSE_MAX_STREAMS_PER_JOB,
       uploadMaxPixels: raw.UPLOAD_MAX_PIXELS,
+    },
+    webhooks: {
+      secrets: raw.WEBHOOK_SECRET ? parseWebhookSecrets(raw.WEBHOOK_SECRET) : null,
+      allowPrivate: raw.WEBHOOK_ALLOW_PRIVATE === 'true',
+      retryScheduleMs: parseDurations(raw.WEBHOOK_RETRY_SCHEDULE)!,
+      timeoutMs: raw.WEBHOOK_TIMEOUT_MS,
+      concurrency: raw.WEBHOOK_CONCURRENCY,
     },
     models: {
       checkpoint: raw.COMFYUI_CHECKPOINT,

@@ -16,6 +16,7 @@ import type { UploadStore } from '../store/upload-store.js';
 import { redact } from '../util/redact.js';
 import { IdempotencyKeys } from './idempotency.js';
 import { validateGenerateRequest } from './validate-request.js';
+import { validateWebhook } from './validate-webhook.js';
 
 export const CREDIT_COST: Record<JobHistory['quality_level'], number> = { low: 1, standard: 2, pro: 4 };
 
@@ -170,6 +171,7 @@ export class Admission {
   ): Promise<JobHistory> {
     const { active: jobs } = this.deps;
     const loaded = await validateGenerateRequest(request, this.deps.presets, this.deps.uploads);
+    validateWebhook(request, this.deps.config.webhooks);
     const now = new Date().toISOString();
     const seed = request.seed ?? randomInt(0, 2 ** 32);
     const consentRequired = loaded.preset.requires_consent || Boolean(request.identity_reference?.length);

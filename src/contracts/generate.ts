@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { QualityLevel } from './common.js';
+import { WebhookEvent } from './webhook.js';
 
 export const SEED_MAX = 2 ** 32;
 
@@ -25,6 +26,19 @@ export const GenerateRequest = z
       .optional()
       .describe('Upload ids from POST /api/pipeline/uploads (1–3) of the face to keep; requires consent_given'),
     consent_given: z.boolean().default(false).describe('The depicted person agreed to the use of their likeness'),
+    webhook_url: z
+      .string()
+      .max(2048)
+      .optional()
+      .describe(
+        "http(s) URL told of the job's end: a signed POST (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature), retried until answered 2xx. Needs WEBHOOK_SECRET on the server; private and metadata addresses are refused unless WEBHOOK_ALLOW_PRIVATE=true",
+      ),
+    webhook_events: z
+      .array(WebhookEvent)
+      .min(1)
+      .max(3)
+      .optional()
+      .describe('Which ends to tell webhook_url of (default: all three)'),
   })
   .strict()
   .describe('Generate an image with a preset');

@@ -8,6 +8,7 @@ import { redact } from '../util/redact.js';
 import { classifyPoolErrors } from './postgres-errors.js';
 import { JobAlreadyEnded } from '../ports/job-repository.js';
 import { migrate } from './postgres-migrations.js';
+import { PostgresWebhookOutbox } from './postgres-webhook-outbox.js';
 
 /** NOTIFY channel: "<job_id>:<seq>" for every stored event, so every instance's subscribers hear it. */
 const CHANNEL = 'ainfluencer_job_events';
@@ -74,7 +75,11 @@ export class PostgresJobRepository implements JobRepository {
   private listener: pg.PoolClient | null = null;
   private closed = false;
 
-  private constructor(private readonly pool: pg.Pool) {}
+  readonly webhooks: PostgresWebhookOutbox;
+
+  private constructor(private readonly pool: pg.Pool) {
+    this.webhooks = new PostgresWebhookOutbox(pool);
+  }
 
   /** Connect, migrate the schema to the newest version, and start listening for events. */
   static async open(config: pg.PoolConfig): Promise<PostgresJobRepository> {
@@ -255,6 +260,7 @@ export class PostgresJobRepository implements JobRepository {
         await client.query('BEGIN');
         await client.query('DELETE FROM job_events WHERE job_id = $1', [jobId]);
         await client.query('DELETE FROM job_rerun_inputs WHERE job_id = $1', [jobId]);
+        await client.query('DELETE FROM webhook_deliveries WHERE job_id = $1', [jobId]);
         await client.query('DELETE FROM jobs WHERE job_id = $1', [jobId]);
         await client.query('COMMIT');
       } catch (err) {

@@ -56,6 +56,23 @@ export const MIGRATIONS: readonly { version: number; name: string; sql: string }
       );
     `,
   },
+  {
+    version: 3,
+    name: 'webhook outbox',
+    sql: `
+      CREATE TABLE webhook_deliveries (
+        delivery_id text PRIMARY KEY,
+        job_id uuid NOT NULL,
+        status text NOT NULL,
+        next_attempt_at timestamptz,
+        lease_until timestamptz,
+        attempts integer NOT NULL,
+        record jsonb NOT NULL
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending';
+      CREATE INDEX webhook_deliveries_by_job ON webhook_deliveries (job_id);
+    `,
+  },
 ];
 
 /** Any fixed number: instances starting together take this lock, so one migrates and the others wait. */

@@ -5,6 +5,7 @@ import type { JobEvent } from '../store/event-line.js';
 import { JobIndex, summarize, type JobSummary, type ListQuery } from '../store/job-index.js';
 import { JobLogger } from '../store/job-logger.js';
 import { JobStore, isJobId } from '../store/job-store.js';
+import { FileWebhookOutbox } from './file-webhook-outbox.js';
 
 /**
  * The embedded JobRepository: the data folder's files, the layout the original service used.
@@ -16,16 +17,18 @@ export class FileJobRepository implements JobRepository {
   readonly records: JobStore;
   readonly index: JobIndex;
   readonly log: JobLogger;
+  readonly webhooks: FileWebhookOutbox;
 
-  private constructor(jobsDir: string) {
+  private constructor(jobsDir: string, webhooksDir: string) {
     this.records = new JobStore(jobsDir);
     this.index = new JobIndex(jobsDir);
     this.log = new JobLogger(jobsDir);
+    this.webhooks = new FileWebhookOutbox(webhooksDir);
   }
 
   /** The repository of a data folder, not yet read (the service's start-up recovery loads it). */
   static create(dataDir: string): FileJobRepository {
-    return new FileJobRepository(path.join(dataDir, 'jobs'));
+    return new FileJobRepository(path.join(dataDir, 'jobs'), path.join(dataDir, 'webhooks'));
   }
 
   /** Open (create) the jobs folder and load the index journal: a repository ready on its own. */
@@ -65,6 +68,7 @@ export class FileJobRepository implements JobRepository {
     if (!isJobId(jobId)) return;
     await this.log.release(jobId);
     this.log.forget(jobId);
+    await this.webhooks.deleteForJob(jobId);
     await this.records.delete(jobId);
     await this.index.remove(jobId);
   }

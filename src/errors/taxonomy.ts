@@ -254,6 +254,24 @@ export const ERROR_TAXONOMY = {
     "Only queued or running jobs can be cancelled; read the job's status with GET /api/pipeline/jobs/{job_id}.",
     "A finished job's outputs stay available at GET /api/pipeline/jobs/{job_id}/artifacts.",
   ),
+  WEBHOOKS_NOT_CONFIGURED: spec(
+    422,
+    false,
+    'Leave out webhook_url, or ask the operator to set WEBHOOK_SECRET (whsec_ and base64 of 24–64 random bytes) on the server.',
+    'Poll GET /api/pipeline/jobs/{job_id} or follow GET /api/pipeline/jobs/{job_id}/events instead.',
+  ),
+  WEBHOOK_URL_NOT_ALLOWED: spec(
+    422,
+    false,
+    'Send an http(s) URL of a public host, without user:password and without a #fragment.',
+    'For a receiver on a private network, the operator sets WEBHOOK_ALLOW_PRIVATE=true.',
+  ),
+  WEBHOOK_NOT_REDELIVERABLE: spec(
+    409,
+    false,
+    'This delivery announced an end the job did not keep (a restart re-ran the job), so it is never sent.',
+    "List the job's deliveries with GET /api/pipeline/jobs/{job_id}/webhooks and redeliver the one for its actual end.",
+  ),
   IDEMPOTENCY_KEY_REUSED: spec(
     409,
     false,

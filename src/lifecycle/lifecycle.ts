@@ -26,6 +26,8 @@ import { recoverJobs } from './recovery.js';
 import { narratedWrites } from '../core/narrated-writes.js';
 import type { StartupState } from '../startup-gate.js';
 import { sweepRetention } from './retention.js';
+import { WebhookSender } from '../webhooks/webhook-sender.js';
+import { stageEnd, webhookWrites, type WebhookStaging } from '../webhooks/webhook-writes.js';
 
 /** The data folder's job files, summary journal and logs: the embedded mode's repository, read by recovery and retention. */
 export interface EmbeddedJobFiles {
@@ -65,6 +67,9 @@ export class Lifecycle {
   readonly workers: Workers;
   readonly estimates = new DurationEstimates();
   readonly metrics = new Metrics();
+  /** Sends the webhook outbox's deliveries (idle unless WEBHOOK_SECRET is set). */
+  readonly webhooks: WebhookSender;
+  private readonly staging: WebhookStaging;
   readonly index: JobIndex | null;
   /** Set when several instances share the queue: adoption, hand-off, reconciliation, cancel messages. */
   readonly shared: SharedQueueCoordination | null;
@@ -76,12 +81,28 @@ export class Lifecycle {
     this.index = deps.embedded?.index ?? null;
     let queries: JobQueries | null = null;
     const embedded = deps.embedded;
+    this.webhooks = new WebhookSender({
+      outbox: deps.repository.webhooks,
+      summary: (jobId) => deps.repository.summary(jobId),
+      config: deps.config.webhooks,
+      logger: deps.logger,
+    });
+    const sender = this.webhooks;
+    this.staging = {
+      outbox: deps.repository.webhooks,
+      logger: deps.logger,
+      staged: () => sender.wake(),
+      failed: () => sender.counts.stageFailures++,
+    };
     this.active = new ActiveJobs({
-      writes: narratedWrites(
-        embedded
-          ? embeddedWrites(embedded.jobs, embedded.index, embedded.jobLogger, deps.logger)
-          : repositoryWrites(deps.repository),
-        deps.logger,
+      writes: webhookWrites(
+        narratedWrites(
+          embedded
+            ? embeddedWrites(embedded.jobs, embedded.index, embedded.jobLogger, deps.logger)
+            : repositoryWrites(deps.repository),
+          deps.logger,
+        ),
+        this.staging,
       ),
       queue: deps.queue,
       metrics: this.metrics,
@@ -176,6 +197,7 @@ export class Lifecycle {
       await this.shared?.start({ startup: this.deps.config.stores.queue === 'memory' });
       await this.restoreFromRepository();
       this.workers.start();
+      this.webhooks.start();
       return;
     }
     await embedded.jobs.init();
@@ -186,6 +208,7 @@ export class Lifecycle {
         deps: { ...this.deps, ...embedded },
         track: (record, loaded, resume) => this.active.track(record, loaded, resume),
         reattach: (active) => this.workers.reattach(active),
+        stageEnd: (job) => stageEnd(job, this.staging).then(() => undefined),
         enqueueRecovered: async (jobId, presetId) => {
           await this.deps.queue.enqueue({ jobId, admitted: true, needs: { preset_id: presetId } });
         },
@@ -207,6 +230,7 @@ export class Lifecycle {
     }
     await this.shared?.start({ startup: false });
     this.workers.start();
+    this.webhooks.start();
   }
 
   /** Progress of reading the job files the index did not know: kept for /api/health, logged about once a second. */
@@ -242,7 +266,7 @@ export class Lifecycle {
         {
           index: embedded.index,
           active: this.active.active,
-          deps: { ...this.deps, ...embedded },
+          deps: { ...this.deps, ...embedded, webhooks: this.deps.repository.webhooks },
           forgetStatus: (id) => this.queries.forgetStatus(id),
         },
         this.deps.config.retention,
@@ -291,6 +315,8 @@ export class Lifecycle {
     }
     await Promise.allSettled([...jobs.values()].map((a) => a.done));
     await this.active.flushEndWrites();
+    // After the last ends are written: their deliveries are staged, and sent at the next start.
+    await this.webhooks.close();
     await this.index?.flush().catch((err: unknown) => this.deps.logger.warn({ err }, 'job index flush failed'));
     await this.deps.embedded?.jobLogger.closeAll();
     await this.deps.queue.close();

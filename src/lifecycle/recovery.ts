@@ -31,6 +31,8 @@ export interface RecoveryTarget<Active> {
     config: Pick<AppConfig, 'limits'>;
   };
   track(record: JobHistory, loaded: LoadedPreset, resume: boolean): Active;
+  /** Stage the webhook of a job this start ends (before its end is stored). */
+  stageEnd?(job: JobHistory): Promise<void>;
   /** Follow a submitted job on the backend its record names (engine_used), by its prompt id. */
   reattach(active: Active): void;
 }
@@ -210,7 +212,9 @@ export async function recoverJobs<Active>(
   const plan = await planRecovery(core, options);
   let recovered = 0;
   const fail = async (job: JobHistory, error: PipelineError) => {
-    await jobs.save(transition(job, 'failed', failurePatch(error)));
+    const failed = transition(job, 'failed', failurePatch(error));
+    await core.stageEnd?.(failed);
+    await jobs.save(failed);
     await jobs.deleteRerunInputs(job.job_id);
     await core.index.put(summarize({ ...job, status: 'failed' }));
     await jobLogger.log(job.job_id, 'failed', { error_code: error.code, message: error.message });

@@ -4,12 +4,19 @@ import type { JobIndex } from '../store/job-index.js';
 import type { JobLogger } from '../store/job-logger.js';
 import type { JobStore } from '../store/job-store.js';
 import { isTerminal } from '../core/job-state.js';
+import type { WebhookOutbox } from '../ports/webhook-outbox.js';
 
 /** What retention needs of the core: its stores and which jobs it is running. */
 export interface RetentionTarget {
   readonly index: JobIndex;
   readonly active: ReadonlyMap<string, unknown>;
-  readonly deps: { artifacts: ArtifactStore; jobs: JobStore; jobLogger: JobLogger; logger: Logger };
+  readonly deps: {
+    artifacts: ArtifactStore;
+    jobs: JobStore;
+    jobLogger: JobLogger;
+    logger: Logger;
+    webhooks: WebhookOutbox;
+  };
   forgetStatus(jobId: string): void;
 }
 
@@ -40,6 +47,7 @@ export async function sweepRetention(
   }
   for (const id of doomed) {
     await core.deps.artifacts.delete(id);
+    await core.deps.webhooks.deleteForJob(id);
     await core.deps.jobs.delete(id);
     await core.index.remove(id);
     core.forgetStatus(id);

@@ -1,6 +1,7 @@
 import type { JobHistory } from '../contracts/job.js';
 import type { JobEvent } from '../store/event-line.js';
 import type { JobSummary, ListQuery } from '../store/job-index.js';
+import type { WebhookOutbox } from './webhook-outbox.js';
 
 /**
  * The job repository port: job records, the summary index used for listing, each job's event log
@@ -22,7 +23,9 @@ import type { JobSummary, ListQuery } from '../store/job-index.js';
  * - **An end is final**: a save never replaces an ended state (completed, failed, cancelled) with
  *   another one; it rejects with `JobAlreadyEnded` (the same end saved again succeeds). With several
  *   instances, a job handed over while its first holder was finishing it ends once.
- * - `delete` removes the record, its summary, its events and its re-run inputs (idempotent).
+ * - `delete` removes the record, its summary, its events, its re-run inputs and its webhook
+ *   deliveries (idempotent).
+ * - `webhooks` is the outbox of webhook deliveries, stored with the jobs (see webhook-outbox.ts).
  */
 /** The stored job has already ended (another holder ended it): this state was not saved. */
 export class JobAlreadyEnded extends Error {
@@ -33,6 +36,7 @@ export class JobAlreadyEnded extends Error {
 }
 
 export interface JobRepository {
+  readonly webhooks: WebhookOutbox;
   save(job: JobHistory, options?: { after?: Promise<unknown> }): Promise<void>;
   get(jobId: string): Promise<JobHistory | null>;
   summary(jobId: string): Promise<JobSummary | null>;

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { Lifecycle } from '../lifecycle/lifecycle.js';
 import type { DependencyHealth } from '../distributed/dependency-probes.js';
 import { ProcessMetrics } from '../core/process-metrics.js';
+import { renderWebhookMetrics } from '../webhooks/webhook-metrics.js';
 
 export const metricsRoutes =
   (deps: { core: Lifecycle; dependencies?: () => Promise<DependencyHealth[]> }): FastifyPluginAsyncZod =>
@@ -47,7 +48,11 @@ export const metricsRoutes =
             latencyMs: d.latency_ms,
           })),
         });
-        return reply.type('text/plain; version=0.0.4; charset=utf-8').send(`${text}${await processMetrics.render()}`);
+        const pending = await core.deps.repository.webhooks.pendingCount().catch(() => 0);
+        const webhooks = renderWebhookMetrics(core.webhooks, pending);
+        return reply
+          .type('text/plain; version=0.0.4; charset=utf-8')
+          .send(`${text}${webhooks}${await processMetrics.render()}`);
       },
     );
   };

@@ -8,6 +8,7 @@ import {
 import { call } from '../helpers/http.js';
 import { readSse } from '../helpers/sse.js';
 import { waitUntil } from '../helpers/wait.js';
+import { testWebhookSecret, WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 /**
  * The distributed mode end to end: service instances as real child processes (dist/server.js),
@@ -89,5 +90,50 @@ describe('distributed mode: 2 instances × 3 backends over Redis, PostgreSQL and
     const resumed = await readSse(`${a.url}/api/pipeline/jobs/${id}/events`, { 'last-event-id': '2' });
     expect(resumed.events.filter((e) => e.event === 'log').map((e) => e.id)).toEqual(logs.slice(2).map((e) => e.id));
     await Promise.all([cluster.kill(a), cluster.kill(b)]);
+  }, 120_000);
+
+  it('webhooks: the outbox in PostgreSQL is shared, so two instances send each attempt once, retries included', async () => {
+    const secret = testWebhookSecret(3);
+    const receiver = new WebhookReceiver(secret, [500, 500, 200]);
+    await receiver.start();
+    const env = {
+      ...(await cluster.environment()),
+      WEBHOOK_SECRET: secret,
+      WEBHOOK_ALLOW_PRIVATE: 'true',
+      WEBHOOK_RETRY_SCHEDULE: '200ms,200ms,200ms',
+    };
+    const [a, b] = [await cluster.instance(env), await cluster.instance(env)];
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const r = await call(i % 2 ? b.url : a.url, 'POST', '/api/pipeline/generate/image', {
+          json: { ...body(40 + i), webhook_url: receiver.url },
+          headers: { prefer: 'respond-async' },
+        });
+        ids.push(r.json.job_id as string);
+      }
+      for (const id of ids)
+        await waitUntil(
+          `the webhook of ${id} is delivered`,
+          async () =>
+            (await call(b.url, 'GET', `/api/pipeline/jobs/${id}/webhooks`)).json.deliveries?.[0]?.status ===
+            'delivered',
+          60_000,
+          50,
+        );
+      // The receiver answered 500, 500, then 200 to everything after: 4 deliveries, two of them
+      // retried twice, and no attempt made twice by two instances.
+      const byId = new Map<string, number>();
+      for (const r of receiver.received)
+        byId.set(r.headers['webhook-id']!, (byId.get(r.headers['webhook-id']!) ?? 0) + 1);
+      expect([...byId.keys()].sort()).toEqual(ids.map((id) => `${id}.job.completed`).sort());
+      expect(receiver.received.length).toBe(6);
+      expect(receiver.received.every((r) => r.verified !== null)).toBe(true);
+      const listed = (await call(a.url, 'GET', `/api/pipeline/jobs/${ids[0]}/webhooks`)).json.deliveries[0];
+      expect(listed.attempts.at(-1).outcome).toBe('delivered');
+    } finally {
+      await Promise.all([cluster.kill(a), cluster.kill(b)]);
+      await receiver.stop();
+    }
   }, 120_000);
 });

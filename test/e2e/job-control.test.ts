@@ -580,7 +580,7 @@ describe('retention', () => {
         {
           index: core.index!,
           active: core.active.active,
-          deps: { ...core.deps, ...core.deps.embedded! },
+          deps: { ...core.deps, ...core.deps.embedded!, webhooks: core.deps.repository.webhooks },
           forgetStatus: (id) => core.queries.forgetStatus(id),
         },
         { maxAgeMs: null, maxBytes: 1 },

@@ -79,6 +79,14 @@ describe('configuration', () => {
     ['COMFYUI_URL', 'ftp://x', /COMFYUI_URL must be an http\(s\) URL/],
     ['COMFYUI_URL', 'http://user:pw@host:8188', /COMFYUI_URL must be an http\(s\) URL without credentials/],
     ['JOB_DEADLINE_SECONDS', '-1', /JOB_DEADLINE_SECONDS must be a positive integer/],
+    [
+      'WEBHOOK_SECRET',
+      'hunter2-not-a-whsec',
+      /WEBHOOK_SECRET must be one or more whsec_<base64> secrets .*\(got a value of 19 characters\)$/,
+    ],
+    ['WEBHOOK_SECRET', `whsec_${Buffer.alloc(8).toString('base64')}`, /WEBHOOK_SECRET must be .* of 24 to 64 bytes/],
+    ['WEBHOOK_RETRY_SCHEDULE', '5s,soon', /WEBHOOK_RETRY_SCHEDULE must be a comma-separated list/],
+    ['WEBHOOK_ALLOW_PRIVATE', 'yes', /WEBHOOK_ALLOW_PRIVATE must be true or false/],
   ])('rejects %s=%s with one line naming the variable', (name, value, message) => {
     const run = () => loadConfig({ [name]: value });
     expect(run).toThrow(ConfigError);
@@ -88,6 +96,22 @@ describe('configuration', () => {
     } catch (err) {
       expect((err as Error).message.split('\n')).toHaveLength(1);
     }
+  });
+
+  it('webhook settings: secrets (several for a rotation) and the retry schedule in units', () => {
+    const a = `whsec_${Buffer.alloc(32, 1).toString('base64')}`;
+    const b = `whsec_${Buffer.alloc(24, 2).toString('base64')}`;
+    const c = loadConfig({ WEBHOOK_SECRET: `${a}, ${b}`, WEBHOOK_RETRY_SCHEDULE: '250ms,5s,2m,1h' });
+    expect(c.webhooks).toMatchObject({
+      secrets: [a, b],
+      allowPrivate: false,
+      retryScheduleMs: [250, 5_000, 120_000, 3_600_000],
+      timeoutMs: 10_000,
+    });
+    expect(loadConfig({}).webhooks).toMatchObject({
+      secrets: null,
+      retryScheduleMs: [5_000, 30_000, 120_000, 600_000, 3_600_000, 21_600_000],
+    });
   });
 
   it('a bad value stops the real start with that one line and a non-zero exit', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { JobHistory } from '../../src/contracts/job.js';
 import { JobAlreadyEnded, type JobRepository } from '../../src/ports/job-repository.js';
 import type { JobEvent } from '../../src/store/event-line.js';
+import type { StoredDelivery } from '../../src/ports/webhook-outbox.js';
 
 /**
  * The JobRepository contract (src/ports/job-repository.ts), for every implementation: the data
@@ -48,6 +49,30 @@ export function jobRepositoryConformance(
       ...fields,
     };
   };
+
+  const delivery = (jobId: string, fields: Partial<StoredDelivery> = {}): StoredDelivery => ({
+    delivery_id: `${jobId}.job.completed`,
+    job_id: jobId,
+    event: 'job.completed',
+    url: 'https://hooks.example.com/x',
+    status: 'pending',
+    created_at: new Date(clock).toISOString(),
+    next_attempt_at: new Date(clock).toISOString(),
+    delivered_at: null,
+    attempts: [],
+    payload: '{"type":"job.completed"}',
+    revision: 0,
+    ...fields,
+  });
+  const attempt = (number: number) => ({
+    number,
+    at: new Date(clock).toISOString(),
+    outcome: 'http_error' as const,
+    status_code: 500,
+    error: 'answered 500',
+    latency_ms: 3,
+    manual: false,
+  });
 
   /** A fresh repository for one test, closed after it whatever happens. */
   const withRepo = async (test: (repo: JobRepository) => Promise<void>) => {
@@ -227,6 +252,75 @@ export function jobRepositoryConformance(
       } finally {
         await again.close();
       }
+    });
+
+    it('webhook outbox: a staged delivery survives a restart, is claimed by one taker at a time, and moves on with each update', async () => {
+      const repo = await make();
+      const j = job({ status: 'completed' });
+      await repo.save(j);
+      await repo.webhooks.stage(delivery(j.job_id));
+      await repo.close();
+      const again = await reopen(repo);
+      try {
+        const w = again.webhooks;
+        expect(await w.pendingCount()).toBe(1);
+        const [claimed] = await w.claimDue(clock + 1, 10_000, 10);
+        expect(claimed).toMatchObject({
+          delivery_id: `${j.job_id}.job.completed`,
+          payload: '{"type":"job.completed"}',
+        });
+        // Claimed: no one else gets it until the lease runs out or it is updated.
+        expect(await w.claimDue(clock + 2, 10_000, 10)).toEqual([]);
+        expect((await w.claimDue(clock + 20_000, 10_000, 10)).map((d) => d.delivery_id)).toEqual([
+          claimed!.delivery_id,
+        ]);
+        const later = new Date(clock + 60_000).toISOString();
+        await w.update({ ...claimed!, attempts: [attempt(1)], next_attempt_at: later });
+        expect(await w.claimDue(clock + 30_000, 10_000, 10)).toEqual([]); // not due yet
+        const retried = (await w.get(claimed!.delivery_id))!;
+        expect(retried.attempts).toHaveLength(1);
+        // Staging the same end again after an attempt changes nothing (no second send).
+        await w.stage(delivery(j.job_id, { payload: '{"other":true}' }));
+        expect((await w.get(claimed!.delivery_id))!.payload).toBe('{"type":"job.completed"}');
+        const [due] = await w.claimDue(clock + 61_000, 10_000, 10);
+        await w.update({
+          ...due!,
+          attempts: [...due!.attempts, { ...attempt(2), outcome: 'delivered', status_code: 200, error: null }],
+          status: 'delivered',
+          delivered_at: new Date(clock).toISOString(),
+          next_attempt_at: null,
+        });
+        expect(await w.pendingCount()).toBe(0);
+        expect(await w.claimDue(clock + 10_000_000, 10_000, 10)).toEqual([]);
+        const [listed] = await w.list(j.job_id);
+        expect(listed).toMatchObject({ status: 'delivered', attempts: [{ number: 1 }, { number: 2 }] });
+        // A redelivery puts it back in line.
+        await w.update({ ...listed!, status: 'pending', manual: true, next_attempt_at: new Date(clock).toISOString() });
+        expect((await w.claimDue(clock + 1, 10_000, 10)).map((d) => d.manual)).toEqual([true]);
+      } finally {
+        await again.close();
+      }
+    });
+
+    it('webhook outbox: staging replaces a delivery that had no attempt; deleting the job deletes its deliveries', async () => {
+      await withRepo(async (repo) => {
+        const j = job({ status: 'failed' });
+        await repo.save(j);
+        const w = repo.webhooks;
+        await w.stage(delivery(j.job_id, { payload: '{"n":1}' }));
+        await w.stage(delivery(j.job_id, { payload: '{"n":2}' }));
+        expect((await w.get(`${j.job_id}.job.completed`))!.payload).toBe('{"n":2}');
+        await w.stage(delivery(j.job_id, { delivery_id: `${j.job_id}.job.failed`, event: 'job.failed' }));
+        expect((await w.list(j.job_id)).map((d) => d.event).sort()).toEqual(['job.completed', 'job.failed']);
+        const other = job();
+        await repo.save(other);
+        await w.stage(delivery(other.job_id));
+        await repo.delete(j.job_id);
+        expect(await w.list(j.job_id)).toEqual([]);
+        expect(await w.get(`${j.job_id}.job.failed`)).toBeNull();
+        expect(await w.list(other.job_id)).toHaveLength(1);
+        expect(await w.pendingCount()).toBe(1);
+      });
     });
 
     it('deletes a job with its summary, events and re-run inputs (twice is fine)', async () => {

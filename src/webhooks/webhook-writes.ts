@@ -1,0 +1,49 @@
+import type { Logger } from 'pino';
+import type { JobHistory } from '../contracts/job.js';
+import { isTerminal } from '../core/job-state.js';
+import type { JobWrites } from '../core/job-writes.js';
+import type { WebhookOutbox } from '../ports/webhook-outbox.js';
+import { deliveryFor } from './delivery.js';
+
+export interface WebhookStaging {
+  outbox: WebhookOutbox;
+  logger: Logger;
+  /** A delivery was staged and the job's end stored: send it now. */
+  staged(): void;
+  /** Staging failed (the store refused the write): counted, logged, and the job still ends. */
+  failed(): void;
+}
+
+/**
+ * Stage a job's end in the webhook outbox before the end itself is stored: a crash between the two
+ * leaves a delivery the sender checks against the stored job (and drops if the job did not end that
+ * way), never an end without its delivery.
+ */
+export async function stageEnd(job: JobHistory, staging: WebhookStaging): Promise<boolean> {
+  if (!isTerminal(job.status)) return false;
+  const delivery = deliveryFor(job);
+  if (!delivery) return false;
+  try {
+    await staging.outbox.stage(delivery);
+    return true;
+  } catch (err) {
+    staging.failed();
+    staging.logger.error(
+      { err, job_id: job.job_id, event: delivery.event },
+      'could not store the webhook delivery of a job; it will not be sent',
+    );
+    return false;
+  }
+}
+
+/** The core's writes, with each webhook-bearing end staged in the outbox first. */
+export function webhookWrites(writes: JobWrites, staging: WebhookStaging): JobWrites {
+  return {
+    ...writes,
+    async save(job, options) {
+      const staged = await stageEnd(job, staging);
+      await writes.save(job, options);
+      if (staged) staging.staged();
+    },
+  };
+}
