@@ -76,5 +76,21 @@ export async function validateGenerateRequest(
       });
     }
   }
+  if (request.init_image !== undefined) {
+    if (![...preset.required_inputs, ...preset.optional_inputs].some((i) => i.name === 'init_image'))
+      throw new PipelineError('INVALID_FIELD_VALUE', `Preset ${preset.id} does not take init_image`, {
+        errors: [{ field: 'init_image', message: 'Not an input of this preset' }],
+      });
+    if (!(await uploads.get(request.init_image)))
+      throw new PipelineError('INVALID_FIELD_VALUE', 'init_image names an upload that does not exist', {
+        errors: [
+          {
+            field: 'init_image',
+            message: `No upload with id "${request.init_image}"; upload with POST /api/pipeline/uploads`,
+          },
+        ],
+        detail: { unknown_uploads: [request.init_image] },
+      });
+  }
   return loaded;
 }

@@ -25,6 +25,14 @@ export const GenerateRequest = z
       .array(z.string().min(1).max(200))
       .optional()
       .describe('Upload ids from POST /api/pipeline/uploads (1–3) of the face to keep; requires consent_given'),
+    init_image: z
+      .string()
+      .min(1)
+      .max(200)
+      .optional()
+      .describe(
+        'Upload id from POST /api/pipeline/uploads of the picture to animate, for presets that take one (image_to_video_v1); requires consent_given',
+      ),
     consent_given: z.boolean().default(false).describe('The depicted person agreed to the use of their likeness'),
     webhook_url: z
       .string()

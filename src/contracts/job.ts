@@ -44,7 +44,11 @@ export const JobStatus = z
   .describe('Current state of a job');
 export type JobStatus = z.infer<typeof JobStatus>;
 
-export const ArtifactType = z.enum(['image', 'video', 'audio', 'file']).describe('Kind of output');
+export const ArtifactType = z
+  .enum(['image', 'video', 'audio', 'model', 'file'])
+  .describe(
+    'Kind of output, from its bytes: image (a still), video (MP4/WebM, or an animated WebP, PNG or GIF: content_type says which), audio (FLAC, WAV, MP3, Ogg), model (binary glTF), file (anything else)',
+  );
 
 export const ArtifactRecord = z
   .object({
@@ -59,8 +63,8 @@ export const ArtifactRecord = z
       ),
     size_bytes: z.number().int().nonnegative().describe('Size of the stored file'),
     sha256: z.string().describe('Hex SHA-256 of the stored bytes'),
-    width: z.number().int().nullable().describe('Image width, null for non-images'),
-    height: z.number().int().nullable().describe('Image height, null for non-images'),
+    width: z.number().int().nullable().describe('Width of an image or animation (PNG, WebP, GIF), null otherwise'),
+    height: z.number().int().nullable().describe('Height of an image or animation (PNG, WebP, GIF), null otherwise'),
     node_id: z.string().describe('ComfyUI output node that produced it'),
     comfy_filename: z.string().describe('File name on the ComfyUI side'),
     comfy_subfolder: z.string().describe('Subfolder on the ComfyUI side'),

@@ -14,7 +14,7 @@ export const PresetCategory = z.enum(PRESET_CATEGORIES).describe('What kind of p
 export const PresetInput = z
   .object({
     name: z.string().min(1).describe('Request field that carries the input'),
-    type: z.enum(['string', 'integer', 'image_list']).describe('Value type'),
+    type: z.enum(['string', 'integer', 'image', 'image_list']).describe('Value type'),
     description: z.string().describe('What the input is for'),
     min_items: z.number().int().positive().optional().describe('For lists: fewest items'),
     max_items: z.number().int().positive().optional().describe('For lists: most items'),
@@ -42,6 +42,22 @@ export const QualityLevelParams = z
     color_grading: z.boolean().optional().describe('Apply colour grading'),
     ip_adapter_weight: z.number().min(0).max(3).optional().describe('Strength of the identity lock'),
     identity_method: z.enum(IDENTITY_METHODS).optional().describe('How identity is locked at this level'),
+    frames: z.number().int().min(1).max(120).optional().describe('image_to_video: frames to make'),
+    fps: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .optional()
+      .describe('image_to_video: frames per second of the saved animation'),
+    motion_bucket_id: z
+      .number()
+      .int()
+      .min(1)
+      .max(1023)
+      .optional()
+      .describe('image_to_video: how much motion (Stable Video Diffusion, default 127)'),
+    mp4: z.boolean().optional().describe('Also save the animation as an MP4 (save_mp4 step)'),
   })
   .strict();
 export type QualityLevelParams = z.infer<typeof QualityLevelParams>;
@@ -54,9 +70,20 @@ export const STEP_KINDS = [
   'film_grain',
   'tone_mapping',
   'color_grading',
+  'image_to_video',
+  'save_mp4',
 ] as const;
 export const StepCondition = z
-  .enum(['always', 'face_restoration', 'upscale', 'film_grain', 'tone_mapping', 'color_grading', 'identity_reference'])
+  .enum([
+    'always',
+    'face_restoration',
+    'upscale',
+    'film_grain',
+    'tone_mapping',
+    'color_grading',
+    'mp4',
+    'identity_reference',
+  ])
   .describe(
     '"always", a quality-level flag that must be truthy, or "identity_reference" (runs when references are given)',
   );
@@ -155,8 +182,27 @@ export const WorkflowPreset = z
           message: `no quality level sets "${step.when}", so the step would never run`,
         });
     }
-    if (!preset.pipeline_steps.some((s) => s.kind === 'generate')) {
-      ctx.addIssue({ code: 'custom', path: ['pipeline_steps'], message: 'a preset needs a "generate" step' });
+    if (!preset.pipeline_steps.some((s) => s.kind === 'generate' || s.kind === 'image_to_video')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pipeline_steps'],
+        message: 'a preset needs a "generate" or an "image_to_video" step',
+      });
+    }
+    if (preset.pipeline_steps.some((s) => s.kind === 'image_to_video')) {
+      if (![...preset.required_inputs, ...preset.optional_inputs].some((i) => i.name === 'init_image'))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['required_inputs'],
+          message: 'an image_to_video step needs an init_image input',
+        });
+      for (const l of QUALITY_LEVELS)
+        if (!preset.quality_levels[l].frames || !preset.quality_levels[l].fps)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['quality_levels', l],
+            message: 'an image_to_video preset sets frames and fps at every level',
+          });
     }
     for (const [i, engine] of preset.engine_preference_order.entries()) {
       if (!preset.engine_requirements.includes(engine))

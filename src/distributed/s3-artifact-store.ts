@@ -30,7 +30,7 @@ export interface S3ArtifactStoreOptions {
 }
 
 /** Listing order of a job's files, as the local folder lists them. */
-const TYPES = ['image', 'video', 'audio', 'file'] as const;
+const TYPES = ['image', 'video', 'audio', 'model', 'file'] as const;
 /** Bytes read before the object is named: enough to sniff the type and read PNG dimensions. */
 const HEAD_BYTES = 64;
 

@@ -14,7 +14,7 @@ import type { Readable } from 'node:stream';
  * - `list` names a job's files with their sizes; `delete` removes all of them (idempotent).
  */
 export interface StoredArtifact {
-  type: 'image' | 'video' | 'audio' | 'file';
+  type: 'image' | 'video' | 'audio' | 'model' | 'file';
   filename: string;
   size_bytes: number;
   sha256: string;

@@ -2,6 +2,7 @@ import type { ModelDefaults } from '../config.js';
 import type { QualityLevel } from '../contracts/common.js';
 import type { PipelineStep, QualityLevelParams, WorkflowPreset } from '../contracts/preset.js';
 import type { Graph, GraphInput, GraphNode } from '../engines/engine.js';
+import { buildImageToVideoGraph } from './video-graph.js';
 
 export interface GraphInputs {
   preset: WorkflowPreset;
@@ -11,6 +12,8 @@ export interface GraphInputs {
   seed: number;
   /** ComfyUI input names of the identity references (already uploaded). */
   identityImages: string[];
+  /** ComfyUI input name of the picture to animate (already uploaded), for image_to_video presets. */
+  initImage?: string | null;
   models: ModelDefaults;
   /** SaveImage prefix, unique per job so outputs of two jobs never mix. */
   outputPrefix: string;
@@ -43,6 +46,7 @@ export function stepApplies(step: PipelineStep, params: QualityLevelParams, hasI
  * holds at the level. Third-party classes are those of the packs named in protocol §5.
  */
 export function buildGraph(input: GraphInputs): BuiltGraph {
+  if (input.preset.pipeline_steps.some((s) => s.kind === 'image_to_video')) return buildImageToVideoGraph(input);
   const { preset, quality } = input;
   const params = preset.quality_levels[quality];
   const models: ModelDefaults = { ...input.models, ...preset.models };

@@ -66,7 +66,7 @@ const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 /** This service's artifact URL, as the original frontend glues it after /content/images/. */
 const PORT_URL = new RegExp(`^/*api/pipeline/jobs/(${UUID})/artifacts/([^/]+)$`);
 /** The original service's relative artifact path: <job_id>/<type>/<file>. */
-const ORIGINAL_PATH = new RegExp(`^/*(${UUID})/(image|video|audio|file)/([^/]+)$`);
+const ORIGINAL_PATH = new RegExp(`^/*(${UUID})/(image|video|audio|model|file)/([^/]+)$`);
 
 /**
  * Where a /content/images/* path points: this service's artifact URL (the original frontend renders

@@ -395,6 +395,7 @@ export class SimExecutor {
         if (faults.previews) this.sendPreview(item.promptId, nodeId, client);
       },
       saveImages: (prefix, images, type) => this.saveImages(prefix, images, type, item),
+      saveFiles: (prefix, extension, contents, type) => this.saveFiles(prefix, extension, contents, type),
       loadInputImage: (name) => this.loadInputImage(name),
       hasModel: this.hasModel,
     };
@@ -432,12 +433,34 @@ export class SimExecutor {
     type: 'output' | 'temp',
     item: QueueItem,
   ): Promise<FileRef[]> {
-    const root = type === 'output' ? this.dirs.output : this.dirs.temp;
     const expanded = prefix
       .replace(/%width%/g, String(images[0]?.width ?? 0))
       .replace(/%height%/g, String(images[0]?.height ?? 0));
-    const subfolder = path.posix.dirname(expanded) === '.' ? '' : path.posix.dirname(expanded);
-    const base = path.posix.basename(expanded);
+    const pad = this.faults().padOutputBytes;
+    return this.saveFiles(
+      expanded,
+      'png',
+      images.map((image) => {
+        const png = encodePng(image, { prompt: JSON.stringify(item.prompt) }, type === 'output' ? 4 : 1);
+        return pad && type === 'output' && png.length < pad ? padPng(png, pad - png.length) : png;
+      }),
+      type,
+    );
+  }
+
+  /**
+   * Write files the way ComfyUI's savers name them: "<prefix base>_<5-digit counter>_.<ext>" in the
+   * prefix's subfolder, the counter one past the highest already there, one per batch item.
+   */
+  private async saveFiles(
+    prefix: string,
+    extension: string,
+    contents: Buffer[],
+    type: 'output' | 'temp',
+  ): Promise<FileRef[]> {
+    const root = type === 'output' ? this.dirs.output : this.dirs.temp;
+    const subfolder = path.posix.dirname(prefix) === '.' ? '' : path.posix.dirname(prefix);
+    const base = path.posix.basename(prefix);
     const folder = path.resolve(root, subfolder);
     if (folder !== root && !folder.startsWith(root + path.sep)) {
       throw new NodeExecutionError(
@@ -449,12 +472,9 @@ export class SimExecutor {
     await fsp.mkdir(folder, { recursive: true });
     let counter = nextCounter(folder, base);
     const files: FileRef[] = [];
-    for (const [b, image] of images.entries()) {
-      const name = `${base.replace(/%batch_num%/g, String(b))}_${String(counter++).padStart(5, '0')}_.png`;
-      let png = encodePng(image, { prompt: JSON.stringify(item.prompt) }, type === 'output' ? 4 : 1);
-      const pad = this.faults().padOutputBytes;
-      if (pad && type === 'output' && png.length < pad) png = padPng(png, pad - png.length);
-      await fsp.writeFile(path.join(folder, name), png);
+    for (const [b, bytes] of contents.entries()) {
+      const name = `${base.replace(/%batch_num%/g, String(b))}_${String(counter++).padStart(5, '0')}_.${extension}`;
+      await fsp.writeFile(path.join(folder, name), bytes);
       files.push({ filename: name, subfolder, type });
     }
     return files;

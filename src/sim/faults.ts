@@ -95,7 +95,7 @@ export const DEFAULT_FAULTS: Readonly<SimFaults> = Object.freeze({
   gpuFaults: {},
   viewBytesPerSecond: null,
   missingModels: [],
-  packs: ['ipadapter_plus', 'instantid', 'facerestore_cf', 'propost'],
+  packs: ['ipadapter_plus', 'instantid', 'facerestore_cf', 'propost', 'videohelpersuite'],
   previews: false,
   padOutputBytes: null,
   strictPromptId: true,

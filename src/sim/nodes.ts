@@ -1,5 +1,6 @@
 import type { RawImage } from '../util/png.js';
 import * as px from './render.js';
+import * as media from './media.js';
 
 /** Runtime values flowing between simulated nodes. */
 export type SimValue =
@@ -23,6 +24,9 @@ export type SimValue =
   | { kind: 'image'; images: RawImage[] }
   | { kind: 'mask' }
   | { kind: 'upscale_model'; name: string; scale: number }
+  | { kind: 'video'; images: RawImage[]; fps: number }
+  | { kind: 'audio_latent'; seconds: number; batch: number }
+  | { kind: 'audio'; seconds: number; batch: number }
   | { kind: 'opaque'; type: string; name: string };
 
 export interface FileRef {
@@ -36,6 +40,8 @@ export interface NodeContext {
   /** Report progress of this node (value of max); checks for interrupt and waits the per-step time. */
   step(value: number, max: number): Promise<void>;
   saveImages(prefix: string, images: RawImage[], type: 'output' | 'temp'): Promise<FileRef[]>;
+  /** Any other file a saver writes (video, audio, 3D), named as ComfyUI names it. */
+  saveFiles(prefix: string, extension: string, contents: Buffer[], type: 'output' | 'temp'): Promise<FileRef[]>;
   loadInputImage(name: string): Promise<RawImage>;
   hasModel(folder: string, name: string): boolean;
 }
@@ -64,6 +70,7 @@ const img = (v: unknown): RawImage[] => {
   return value.images;
 };
 const num = (v: unknown) => Number(v);
+const prefixOf = (v: unknown, fallback: string) => (typeof v === 'string' ? v : fallback);
 const images = (list: RawImage[]): NodeResult => ({ outputs: [{ kind: 'image', images: list }] });
 const opaque = (type: string, name: string): NodeResult => ({ outputs: [{ kind: 'opaque', type, name }] });
 
@@ -178,6 +185,103 @@ export const NODE_IMPLS: Record<string, Impl> = {
   ImageSharpen: (i) => images(img(i.image).map((m) => px.sharpen(m, num(i.alpha)))),
   ImageAddNoise: (i) =>
     images(img(i.image).map((m, b) => px.addNoise(m, px.seedFrom(String(i.seed), b), num(i.strength)))),
+  SaveAnimatedWEBP: async (i, ctx) => {
+    const frames = img(i.images);
+    const files = await ctx.saveFiles(
+      prefixOf(i.filename_prefix, 'ComfyUI'),
+      'webp',
+      [media.animatedWebp(frames, num(i.fps))],
+      'output',
+    );
+    return { outputs: [], ui: { images: files, animated: [frames.length > 1] } };
+  },
+  CreateVideo: (i) => ({ outputs: [{ kind: 'video', images: img(i.images), fps: num(i.fps) }] }),
+  SaveVideo: async (i, ctx) => {
+    const video = i.video as SimValue;
+    if (video?.kind !== 'video') throw new NodeExecutionError('TypeError', 'expected VIDEO input');
+    const files = await ctx.saveFiles(
+      prefixOf(i.filename_prefix, 'video/ComfyUI'),
+      'mp4',
+      [media.mp4(video.images, video.fps)],
+      'output',
+    );
+    return { outputs: [], ui: { images: files, animated: [true] } };
+  },
+  EmptyLatentAudio: (i) => ({ outputs: [{ kind: 'audio_latent', seconds: num(i.seconds), batch: num(i.batch_size) }] }),
+  VAEDecodeAudio: (i) => {
+    const latent = i.samples as SimValue;
+    if (latent?.kind !== 'audio_latent') throw new NodeExecutionError('TypeError', 'expected an audio LATENT');
+    return { outputs: [{ kind: 'audio', seconds: latent.seconds, batch: latent.batch }] };
+  },
+  SaveAudio: async (i, ctx) => {
+    const audio = i.audio as SimValue;
+    if (audio?.kind !== 'audio') throw new NodeExecutionError('TypeError', 'expected AUDIO input');
+    const contents = Array.from({ length: audio.batch }, () => media.flac(audio.seconds));
+    const files = await ctx.saveFiles(prefixOf(i.filename_prefix, 'audio/ComfyUI'), 'flac', contents, 'output');
+    return { outputs: [], ui: { audio: files } };
+  },
+  // Given a path string, ComfyUI's Preview3D names it as it is (relative to the output folder),
+  // with the camera and background it was given: {"result": [model_file, camera_info, bg_image]}.
+  Preview3D: (i) => ({ outputs: [], ui: { result: [String(i.model_file), null, null] } }),
+  ImageOnlyCheckpointLoader: (i) => ({
+    outputs: [
+      { kind: 'model', ckpt: String(i.ckpt_name), identity: null, patches: [] },
+      { kind: 'opaque', type: 'CLIP_VISION', name: String(i.ckpt_name) },
+      { kind: 'vae', ckpt: String(i.ckpt_name) },
+    ],
+  }),
+  SVD_img2vid_Conditioning: (i) => {
+    const init = img(i.init_image)[0]!;
+    const mean = px.meanColor(init);
+    const text = `svd:${mean.map((c) => Math.round(c)).join(',')}:${num(i.motion_bucket_id)}:${num(i.fps)}`;
+    return {
+      outputs: [
+        { kind: 'cond', text, patches: [] },
+        { kind: 'cond', text: '', patches: [] },
+        {
+          kind: 'latent',
+          width: num(i.width),
+          height: num(i.height),
+          batch: num(i.video_frames),
+          seed: 0,
+          identity: { rgb: mean, weight: 0.6 },
+        },
+      ],
+    };
+  },
+  VideoLinearCFGGuidance: (i) => {
+    const model = i.model as SimValue;
+    if (model?.kind !== 'model') throw new NodeExecutionError('TypeError', 'expected MODEL input');
+    return { outputs: [{ ...model, patches: [...model.patches, `video_cfg:${num(i.min_cfg)}`] }] };
+  },
+  VHS_VideoCombine: async (i, ctx) => {
+    const frames = img(i.images);
+    const format = String(i.format);
+    const fps = num(i.frame_rate);
+    const [extension, bytes] =
+      format === 'video/h264-mp4'
+        ? ['mp4', media.mp4(frames, fps)]
+        : format === 'image/webp'
+          ? ['webp', media.animatedWebp(frames, fps)]
+          : ['gif', media.gif(frames, fps)];
+    const type = i.save_output === false ? 'temp' : 'output';
+    const [file] = await ctx.saveFiles(prefixOf(i.filename_prefix, 'AnimateDiff'), extension, [bytes], type);
+    return {
+      outputs: [{ kind: 'opaque', type: 'VHS_FILENAMES', name: file!.filename }],
+      // VideoHelperSuite reports its file under "gifs" (whatever the format), with extra keys.
+      ui: {
+        gifs: [
+          {
+            ...file,
+            format,
+            frame_rate: fps,
+            workflow: file!.filename.replace(/\.[a-z0-9]+$/, '.png'),
+            fullpath: `/comfyui/${type}/${file!.subfolder ? `${file!.subfolder}/` : ''}${file!.filename}`,
+          },
+        ],
+      },
+    };
+  },
   UpscaleModelLoader: (i) => {
     const name = String(i.model_name);
     const match = /x(\d)/i.exec(name);

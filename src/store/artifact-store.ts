@@ -27,7 +27,7 @@ export const ArtifactMetadata = z.object({
 export type ArtifactMetadata = z.infer<typeof ArtifactMetadata>;
 
 /** Server-chosen artifact names: `<type>_<nnn>.<ext>`; nothing else is ever served. */
-const ARTIFACT_NAME = /^(image|video|audio|file)_\d{3}\.[a-z0-9]{1,5}$/;
+const ARTIFACT_NAME = /^(image|video|audio|model|file)_\d{3}\.[a-z0-9]{1,5}$/;
 
 export function isArtifactName(name: string): boolean {
   return ARTIFACT_NAME.test(name);
@@ -291,7 +291,7 @@ export class ArtifactStore implements ArtifactStorePort {
   async list(jobId: string): Promise<{ type: string; filename: string; size_bytes: number }[]> {
     if (!isJobId(jobId)) return [];
     const out: { type: string; filename: string; size_bytes: number }[] = [];
-    for (const type of ['image', 'video', 'audio', 'file']) {
+    for (const type of ['image', 'video', 'audio', 'model', 'file']) {
       const names = await fsp.readdir(path.join(this.jobDir(jobId), type)).catch(() => [] as string[]);
       for (const filename of names.sort()) {
         if (filename.startsWith('.')) continue; // temp files of writes in progress

@@ -61,18 +61,26 @@ export async function runJob(
   committed: Promise<unknown>;
   settled: Promise<unknown>;
 }> {
-  const inputs = job.inputs as { prompt: string; negative_prompt?: string; identity_reference?: string[] };
-  const identityImages: string[] = [];
-  for (const uploadId of inputs.identity_reference ?? []) {
+  const inputs = job.inputs as {
+    prompt: string;
+    negative_prompt?: string;
+    identity_reference?: string[];
+    init_image?: string;
+  };
+  // Uploads go to ComfyUI's input folder, named by content, so the same picture maps to one
+  // ComfyUI input file across jobs.
+  const toEngine = async (uploadId: string): Promise<string> => {
     const upload = await deps.uploads.get(uploadId);
     if (!upload)
       throw new PipelineError('FILE_NOT_FOUND', `Upload ${uploadId} no longer exists`, {
         detail: { upload_id: uploadId },
       });
-    // Named by content, so the same reference maps to one ComfyUI input file across jobs.
     const name = `ainfluencer_${upload.record.sha256.slice(0, 24)}.${UploadStore.extension(upload.record.content_type)}`;
-    identityImages.push(await engine.uploadImage(name, upload.bytes, upload.record.content_type, options.signal));
-  }
+    return engine.uploadImage(name, upload.bytes, upload.record.content_type, options.signal);
+  };
+  const identityImages: string[] = [];
+  for (const uploadId of inputs.identity_reference ?? []) identityImages.push(await toEngine(uploadId));
+  const initImage = inputs.init_image ? await toEngine(inputs.init_image) : null;
   const built = buildGraph({
     preset: loaded.preset,
     quality: job.quality_level,
@@ -80,6 +88,7 @@ export async function runJob(
     negativePrompt: inputs.negative_prompt,
     seed: job.seed,
     identityImages,
+    initImage,
     models: deps.models,
     outputPrefix: `ainfluencer/${job.job_id}/${loaded.preset.id}`,
   });

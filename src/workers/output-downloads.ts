@@ -4,7 +4,7 @@ import type { EngineAdapter, EngineOutput } from '../engines/engine.js';
 import { PipelineError } from '../errors/pipeline-error.js';
 import type { ArtifactSink, ArtifactStore } from '../store/artifact-store.js';
 import { boundedSignal, msUntil, type BoundedSignal } from '../util/deadline.js';
-import { sniffMedia } from '../util/media-type.js';
+import { dimensionsOf, sniffMedia } from '../util/media-type.js';
 import { readPngInfo } from '../util/png.js';
 import { withRetries } from '../util/retry.js';
 import { artifactUrl } from '../core/job-state.js';
@@ -15,6 +15,8 @@ const KIND_TYPES: Record<string, ArtifactRecord['type']> = {
   videos: 'video',
   video: 'video',
   audio: 'audio',
+  '3d': 'model',
+  result: 'model',
 };
 const EXT_TYPES: Record<string, ArtifactRecord['type']> = {
   png: 'image',
@@ -29,6 +31,8 @@ const EXT_TYPES: Record<string, ArtifactRecord['type']> = {
   mp3: 'audio',
   flac: 'audio',
   ogg: 'audio',
+  glb: 'model',
+  gltf: 'model',
 };
 
 interface Fetched {
@@ -214,7 +218,10 @@ export class OutputDownloads {
       const { placed, durable } = this.store.commit(fetched.sink, finalPath);
       placements.push(placed);
       durables.push(durable);
-      const info = type === 'image' ? readPngInfo(fetched.sink.headBuffer) : null;
+      const info =
+        media.contentType === 'image/png'
+          ? readPngInfo(fetched.sink.headBuffer)
+          : dimensionsOf(fetched.sink.headBuffer, media.contentType);
       const record: ArtifactRecord = {
         type,
         filename,

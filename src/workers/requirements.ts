@@ -34,6 +34,7 @@ export class RequirementsCache {
         models: this.models,
         outputPrefix: 'requirements',
         identityImages: Array.from({ length: identityImages }, () => PLACEHOLDER),
+        initImage: PLACEHOLDER,
       });
       found = { graph: built.graph, checkpoint: built.models.checkpoint ?? null };
       this.byKey.set(key, found);

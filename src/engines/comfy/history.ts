@@ -43,13 +43,37 @@ export function parseHistoryEntry(raw: unknown, promptId: string): HistoryEntry 
   return entry;
 }
 
-/** Every file in a history entry's outputs, under any key (images, gifs, videos, audio, files…). */
+/** A file ComfyUI names by a path string ("mesh/x.glb", maybe annotated " [output]"), as /view wants it. */
+function fileOfPath(value: unknown): { filename: string; subfolder: string; type: string } | null {
+  if (typeof value !== 'string' || value.length === 0 || value.length > 1024) return null;
+  const annotated = /^(.*) \[(output|input|temp)\]$/.exec(value);
+  const rel = (annotated ? annotated[1]! : value).replace(/\\/g, '/');
+  // Only a plain relative path names a file: ComfyUI refuses the rest, and so do we.
+  if (rel.startsWith('/') || rel.split('/').some((part) => part === '..' || part === '')) return null;
+  const cut = rel.lastIndexOf('/');
+  return {
+    filename: rel.slice(cut + 1),
+    subfolder: cut < 0 ? '' : rel.slice(0, cut),
+    type: annotated ? annotated[2]! : 'output',
+  };
+}
+
+/**
+ * Every file in a history entry's outputs, under any key: lists of {filename, subfolder, type}
+ * (images, gifs, video, audio, 3d…), and the 3D preview's `result`, whose first item is the model's
+ * path as a string (the rest are its camera and background, not files of the run).
+ */
 export function outputsOf(entry: HistoryEntry): EngineOutput[] {
   const files: EngineOutput[] = [];
   for (const [nodeId, ui] of Object.entries(entry.outputs ?? {})) {
     if (!ui || typeof ui !== 'object') continue;
     for (const [kind, list] of Object.entries(ui)) {
       if (!Array.isArray(list)) continue;
+      if (kind === 'result') {
+        const file = fileOfPath(list[0]);
+        if (file) files.push({ node_id: nodeId, kind, ...file });
+        continue;
+      }
       for (const item of list) {
         if (!item || typeof item !== 'object') continue;
         const { filename, subfolder, type } = item as { filename?: unknown; subfolder?: unknown; type?: unknown };

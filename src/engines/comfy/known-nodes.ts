@@ -45,6 +45,7 @@ export function packForClass(classType: string): { name: string; repo: string } 
 /** (class, input) → ComfyUI models folder. Inputs not listed are ordinary choices (sampler…). */
 const MODEL_FOLDERS: Record<string, Record<string, string>> = {
   CheckpointLoaderSimple: { ckpt_name: 'checkpoints' },
+  ImageOnlyCheckpointLoader: { ckpt_name: 'checkpoints' },
   LoraLoader: { lora_name: 'loras' },
   LoraLoaderModelOnly: { lora_name: 'loras' },
   VAELoader: { vae_name: 'vae' },
