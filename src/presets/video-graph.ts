@@ -1,7 +1,6 @@
 import type { ModelDefaults } from '../config.js';
 import type { Graph, GraphInput, GraphNode } from '../engines/engine.js';
-import type { BuiltGraph, GraphInputs } from './graph.js';
-import { stepApplies } from './graph.js';
+import { stepApplies, type BuiltGraph, type GraphInputs } from './graph-inputs.js';
 
 /**
  * Pure: an image_to_video preset → the Stable Video Diffusion graph of ComfyUI's core nodes (the
