@@ -408,6 +408,7 @@ describe('generation end to end against the simulator', () => {
       'photoreal_portrait_v1',
       'cinematic_portrait_v1',
       'identity_lock_portrait_v1',
+      'image_to_video_v1',
     ]);
     const missing = expectEnvelope(
       await generate({ preset_id: 'identity_lock_portrait_v1', prompt: 'x', consent_given: true }),

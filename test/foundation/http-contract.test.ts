@@ -43,6 +43,7 @@ describe('service routes over a real socket', () => {
       'photoreal_portrait_v1',
       'cinematic_portrait_v1',
       'identity_lock_portrait_v1',
+      'image_to_video_v1',
     ]);
     for (const p of res.json.presets) expect(WorkflowPreset.safeParse(p).success).toBe(true);
   });
@@ -51,8 +52,12 @@ describe('service routes over a real socket', () => {
     expect((await call(svc.url, 'GET', '/api/pipeline/presets?category=image_generation')).json.presets).toHaveLength(
       3,
     );
-    expect((await call(svc.url, 'GET', '/api/pipeline/presets?category=video_generation')).json.presets).toEqual([]);
-    expect((await call(svc.url, 'GET', '/api/pipeline/presets?engine=local_comfy')).json.presets).toHaveLength(3);
+    expect(
+      (await call(svc.url, 'GET', '/api/pipeline/presets?category=video_generation')).json.presets.map(
+        (p: { id: string }) => p.id,
+      ),
+    ).toEqual(['image_to_video_v1']);
+    expect((await call(svc.url, 'GET', '/api/pipeline/presets?engine=local_comfy')).json.presets).toHaveLength(4);
     expect((await call(svc.url, 'GET', '/api/pipeline/presets?engine=remote_x')).json.presets).toEqual([]);
     const both = await call(svc.url, 'GET', '/api/pipeline/presets?category=image_generation&engine=local_comfy');
     expect(both.json.presets).toHaveLength(3);
@@ -369,7 +374,7 @@ describe('preset files', () => {
     expect(id.required_inputs.map((i) => i.name)).toEqual(['prompt', 'identity_reference']);
     expect(id.failure_modes.map((f) => f.code)).toEqual(['ENGINE_OFFLINE', 'DEPENDENCY_MISSING', 'CONSENT_MISSING']);
     for (const p of reg.list()) {
-      expect(p.category).toBe('image_generation');
+      expect(p.category).toBe(p.id === 'image_to_video_v1' ? 'video_generation' : 'image_generation');
       expect(p.engine_requirements).toEqual(['local_comfy']);
       expect(p.content_restrictions).toContain('no_nsfw');
     }
