@@ -44,9 +44,11 @@ export const GenerateRequest = z
     webhook_events: z
       .array(WebhookEvent)
       .min(1)
-      .max(3)
+      .max(4)
       .optional()
-      .describe('Which ends to tell webhook_url of (default: all three)'),
+      .describe(
+        'What to tell webhook_url of (default: job.completed, job.failed, job.cancelled); add job.progress for a message as each quarter of the run is passed',
+      ),
   })
   .strict()
   .describe('Generate an image with a preset');

@@ -1,12 +1,19 @@
 import { z } from 'zod';
 import { IsoTimestamp } from './common.js';
 
-export const WEBHOOK_EVENTS = ['job.completed', 'job.failed', 'job.cancelled'] as const;
-export const WebhookEvent = z.enum(WEBHOOK_EVENTS).describe('What happened to the job');
+/** The ends of a job a webhook tells of (all three unless webhook_events says otherwise). */
+export const END_EVENTS = ['job.completed', 'job.failed', 'job.cancelled'] as const;
+export const WEBHOOK_EVENTS = [...END_EVENTS, 'job.progress'] as const;
+export const WebhookEvent = z
+  .enum(WEBHOOK_EVENTS)
+  .describe('What happened to the job; job.progress (only when asked for) is sent as each quarter is passed');
 export type WebhookEvent = z.infer<typeof WebhookEvent>;
+export type EndEvent = (typeof END_EVENTS)[number];
+/** Progress is told at these milestones (per cent): at most three messages per job. */
+export const PROGRESS_MILESTONES = [25, 50, 75] as const;
 
-/** The job status each event announces. */
-export const EVENT_STATUS: Record<WebhookEvent, 'completed' | 'failed' | 'cancelled'> = {
+/** The job status each end event announces. */
+export const EVENT_STATUS: Record<EndEvent, 'completed' | 'failed' | 'cancelled'> = {
   'job.completed': 'completed',
   'job.failed': 'failed',
   'job.cancelled': 'cancelled',

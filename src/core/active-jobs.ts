@@ -58,6 +58,8 @@ export interface ActiveJobsDeps {
   logger: Logger;
   /** A state changed: cached status bodies of the job are stale. */
   forgetStatus(jobId: string): void;
+  /** A quarter of the run was passed (25, 50 or 75 per cent): told to whoever follows milestones. */
+  milestone?(record: JobHistory, progress: number, percent: number): void;
 }
 
 /**
@@ -185,6 +187,7 @@ export class ActiveJobs {
     const milestone = Math.floor(value * 4) / 4;
     if (milestone > active.lastPersistedProgress && value < 1) {
       active.lastPersistedProgress = milestone;
+      this.deps.milestone?.(active.record, value, Math.round(milestone * 100));
       void this.deps.writes
         .log(active.record.job_id, 'progress', { progress: value, milestone })
         .catch(() => undefined);

@@ -1,14 +1,22 @@
 import { promises as fsp } from 'node:fs';
 import path from 'node:path';
-import { WEBHOOK_EVENTS } from '../contracts/webhook.js';
+import { END_EVENTS, PROGRESS_MILESTONES } from '../contracts/webhook.js';
 import type { StoredDelivery, WebhookOutbox } from '../ports/webhook-outbox.js';
 import { TEMP_SUFFIX, writeFileAtomic } from '../store/atomic-write.js';
 
-/** A delivery id is "<job id>.<event>": one per job and event, so the same end staged twice is one delivery. */
-const DELIVERY_ID = /^[0-9a-f-]{36}\.job\.(?:completed|failed|cancelled)$/;
+/**
+ * A delivery id is "<job id>.<event>" ("<job id>.job.progress.<per cent>" for progress): one per job
+ * and event, so the same end staged twice is one delivery, and a job has at most six.
+ */
+const DELIVERY_ID = /^[0-9a-f-]{36}\.job\.(?:completed|failed|cancelled|progress\.(?:25|50|75))$/;
 
 export function isDeliveryId(value: string): boolean {
   return DELIVERY_ID.test(value);
+}
+
+/** Every delivery id a job can have. */
+export function deliveryIdsOf(jobId: string): string[] {
+  return [...END_EVENTS.map((e) => `${jobId}.${e}`), ...PROGRESS_MILESTONES.map((m) => `${jobId}.job.progress.${m}`)];
 }
 
 /**
@@ -94,7 +102,7 @@ export class FileWebhookOutbox implements WebhookOutbox {
   }
 
   async list(jobId: string): Promise<StoredDelivery[]> {
-    const found = await Promise.all(WEBHOOK_EVENTS.map((event) => this.get(`${jobId}.${event}`)));
+    const found = await Promise.all(deliveryIdsOf(jobId).map((id) => this.get(id)));
     return found
       .filter((d): d is StoredDelivery => d !== null)
       .sort((a, b) => a.created_at.localeCompare(b.created_at));
@@ -133,8 +141,7 @@ export class FileWebhookOutbox implements WebhookOutbox {
 
   async deleteForJob(jobId: string): Promise<void> {
     const pending = await this.load();
-    for (const event of WEBHOOK_EVENTS) {
-      const id = `${jobId}.${event}`;
+    for (const id of deliveryIdsOf(jobId)) {
       if (!isDeliveryId(id)) continue;
       await this.serial(id, async () => {
         pending.delete(id);

@@ -27,7 +27,7 @@ import { narratedWrites } from '../core/narrated-writes.js';
 import type { StartupState } from '../startup-gate.js';
 import { sweepRetention } from './retention.js';
 import { WebhookSender } from '../webhooks/webhook-sender.js';
-import { stageEnd, webhookWrites, type WebhookStaging } from '../webhooks/webhook-writes.js';
+import { stageEnd, stageMilestone, webhookWrites, type WebhookStaging } from '../webhooks/webhook-writes.js';
 
 /** The data folder's job files, summary journal and logs: the embedded mode's repository, read by recovery and retention. */
 export interface EmbeddedJobFiles {
@@ -108,6 +108,7 @@ export class Lifecycle {
       metrics: this.metrics,
       logger: deps.logger,
       forgetStatus: (jobId) => queries?.forgetStatus(jobId),
+      milestone: (record, progress, percent) => stageMilestone(record, progress, percent, this.staging),
     });
     this.workers = new Workers({
       config: deps.config,

@@ -1,11 +1,11 @@
 import type { JobHistory } from '../contracts/job.js';
-import { EVENT_STATUS, WEBHOOK_EVENTS, type WebhookEvent } from '../contracts/webhook.js';
+import { END_EVENTS, EVENT_STATUS, WEBHOOK_EVENTS, type EndEvent, type WebhookEvent } from '../contracts/webhook.js';
 import { artifactUrl, outputUrl } from '../core/job-state.js';
 import type { StoredDelivery } from '../ports/webhook-outbox.js';
 
 /** The event a job's end announces. */
-export function eventOf(status: JobHistory['status']): WebhookEvent | null {
-  return WEBHOOK_EVENTS.find((e) => EVENT_STATUS[e] === status) ?? null;
+export function eventOf(status: JobHistory['status']): EndEvent | null {
+  return END_EVENTS.find((e) => EVENT_STATUS[e] === status) ?? null;
 }
 
 /** Where and for which events the job asked to be told (from its request). */
@@ -13,7 +13,9 @@ export function webhookOf(job: JobHistory): { url: string; events: readonly Webh
   const url = job.inputs.webhook_url;
   if (typeof url !== 'string' || !url) return null;
   const asked = job.inputs.webhook_events;
-  const events = Array.isArray(asked) ? WEBHOOK_EVENTS.filter((e) => asked.includes(e)) : WEBHOOK_EVENTS;
+  const events: readonly WebhookEvent[] = Array.isArray(asked)
+    ? WEBHOOK_EVENTS.filter((e) => asked.includes(e))
+    : END_EVENTS;
   return { url, events };
 }
 
@@ -52,11 +54,22 @@ export function deliveryFor(job: JobHistory, now = new Date()): StoredDelivery |
       error_code: job.error_code,
     },
   };
+  return pending(`${job.job_id}.${event}`, job.job_id, event, hook.url, body, now);
+}
+
+function pending(
+  id: string,
+  jobId: string,
+  event: WebhookEvent,
+  url: string,
+  body: unknown,
+  now: Date,
+): StoredDelivery {
   return {
-    delivery_id: `${job.job_id}.${event}`,
-    job_id: job.job_id,
+    delivery_id: id,
+    job_id: jobId,
     event,
-    url: hook.url,
+    url,
     status: 'pending',
     created_at: now.toISOString(),
     next_attempt_at: now.toISOString(),
@@ -65,4 +78,21 @@ export function deliveryFor(job: JobHistory, now = new Date()): StoredDelivery |
     payload: JSON.stringify(body),
     revision: 0,
   };
+}
+
+/** The progress message as a quarter of the run is passed (null unless the job asked for job.progress). */
+export function progressDeliveryFor(
+  job: JobHistory,
+  progress: number,
+  milestone: number,
+  now = new Date(),
+): StoredDelivery | null {
+  const hook = webhookOf(job);
+  if (!hook || !hook.events.includes('job.progress')) return null;
+  const body = {
+    type: 'job.progress',
+    timestamp: now.toISOString(),
+    data: { job_id: job.job_id, status: job.status, preset_id: job.preset_id, progress, milestone },
+  };
+  return pending(`${job.job_id}.job.progress.${milestone}`, job.job_id, 'job.progress', hook.url, body, now);
 }

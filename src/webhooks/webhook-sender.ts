@@ -105,6 +105,14 @@ export class WebhookSender {
 
   private async handle(delivery: StoredDelivery): Promise<void> {
     const job = await this.deps.summary(delivery.job_id);
+    if (delivery.event === 'job.progress') {
+      // Progress of a job that has ended since is not worth telling (its end is told instead),
+      // unless someone asks for it again.
+      const stale = !job || (isTerminal(job.status) && delivery.manual !== true);
+      if (!stale) return this.attempt(delivery);
+      this.count('ended', 'superseded');
+      return this.deps.outbox.update({ ...delivery, status: 'superseded', next_attempt_at: null, manual: false });
+    }
     const announced = EVENT_STATUS[delivery.event];
     if (!job || (isTerminal(job.status) && job.status !== announced)) {
       // Staged just before a crash, for an end the job did not keep (a restart re-ran it, and it
@@ -116,6 +124,11 @@ export class WebhookSender {
       // Staged a moment before the job's end is stored (or before a crash, and the job runs again).
       return this.deps.outbox.update({ ...delivery, next_attempt_at: new Date(Date.now() + HOLD_MS).toISOString() });
     }
+    return this.attempt(delivery);
+  }
+
+  /** One signed POST of the delivery, its outcome stored and its next attempt scheduled. */
+  private async attempt(delivery: StoredDelivery): Promise<void> {
     const signedAt = new Date();
     const result = await this.transport.post(
       delivery.url,

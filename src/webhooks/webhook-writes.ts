@@ -3,7 +3,7 @@ import type { JobHistory } from '../contracts/job.js';
 import { isTerminal } from '../core/job-state.js';
 import type { JobWrites } from '../core/job-writes.js';
 import type { WebhookOutbox } from '../ports/webhook-outbox.js';
-import { deliveryFor } from './delivery.js';
+import { deliveryFor, progressDeliveryFor } from './delivery.js';
 
 export interface WebhookStaging {
   outbox: WebhookOutbox;
@@ -34,6 +34,19 @@ export async function stageEnd(job: JobHistory, staging: WebhookStaging): Promis
     );
     return false;
   }
+}
+
+/** A quarter of the run was passed: its progress message is staged (when the job asked for job.progress) and sent. */
+export function stageMilestone(job: JobHistory, progress: number, percent: number, staging: WebhookStaging): void {
+  const delivery = progressDeliveryFor(job, progress, percent);
+  if (!delivery) return;
+  staging.outbox.stage(delivery).then(
+    () => staging.staged(),
+    (err: unknown) => {
+      staging.failed();
+      staging.logger.warn({ err, job_id: job.job_id }, 'could not store a progress webhook; it will not be sent');
+    },
+  );
 }
 
 /** The core's writes, with each webhook-bearing end staged in the outbox first. */

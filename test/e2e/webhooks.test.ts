@@ -172,6 +172,40 @@ describe('webhooks: signed, retried, stored', () => {
   });
 });
 
+describe('progress webhooks, when asked for', () => {
+  it('job.progress, when asked for, is told once per quarter passed, before the end', async () => {
+    receiver.received.length = 0;
+    receiver.answer([200]);
+    sim.setFaults({ stepMs: 100 }); // 25 steps: a quarter is 0.6 s, time for each message to go out
+    try {
+      const res = await submit(
+        svc.url,
+        body({ webhook_url: receiver.url, webhook_events: ['job.progress', 'job.completed'], seed: 31 }),
+      );
+      const jobId = res.json.job_id as string;
+      await jobEnded(svc.url, jobId);
+      const list = await waitUntil('four deliveries are delivered', async () => {
+        const all = await deliveries(svc.url, jobId);
+        return all.length === 4 && all.every((d) => d.status === 'delivered') ? all : null;
+      });
+      expect(list.map((d: any) => d.delivery_id).sort()).toEqual(
+        [`${jobId}.job.completed`, ...[25, 50, 75].map((m) => `${jobId}.job.progress.${m}`)].sort(),
+      );
+      const told = receiver.received.map((r) => r.verified as any);
+      expect(told.every((t) => t !== null)).toBe(true);
+      const progress = told.filter((t) => t.type === 'job.progress');
+      expect(progress.map((p) => p.data.milestone).sort()).toEqual([25, 50, 75]);
+      for (const p of progress) {
+        expect(p.data).toMatchObject({ job_id: jobId, status: 'running' });
+        expect(p.data.progress).toBeGreaterThanOrEqual(p.data.milestone / 100);
+      }
+      expect(told.at(-1).type).toBe('job.completed');
+    } finally {
+      sim.resetFaults();
+    }
+  });
+});
+
 describe('webhook_url is checked before a job exists', () => {
   it('is refused for private, link-local and metadata addresses, other schemes and credentials; allowed hosts pass', async () => {
     const strict = await startService({ COMFYUI_URL: sim.url, WEBHOOK_SECRET: SECRET });

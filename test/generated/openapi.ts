@@ -299,8 +299,8 @@ export interface paths {
                         quality_level?: "low" | "standard" | "pro";
                         /** @description Sampler seed 0..2^32; random when omitted, always recorded */
                         seed?: number;
-                        /** @description Which ends to tell webhook_url of (default: all three) */
-                        webhook_events?: ("job.completed" | "job.failed" | "job.cancelled")[];
+                        /** @description What to tell webhook_url of (default: job.completed, job.failed, job.cancelled); add job.progress for a message as each quarter of the run is passed */
+                        webhook_events?: ("job.completed" | "job.failed" | "job.cancelled" | "job.progress")[];
                         /** @description http(s) URL told of the job's end: a signed POST (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature), retried until answered 2xx. Needs WEBHOOK_SECRET on the server; private and metadata addresses are refused unless WEBHOOK_ALLOW_PRIVATE=true */
                         webhook_url?: string;
                     };
@@ -1807,10 +1807,10 @@ export interface paths {
                                 /** @description Also the webhook-id header: the same for every attempt, so receivers can deduplicate */
                                 delivery_id: string;
                                 /**
-                                 * @description What happened to the job
+                                 * @description What happened to the job; job.progress (only when asked for) is sent as each quarter is passed
                                  * @enum {string}
                                  */
-                                event: "job.completed" | "job.failed" | "job.cancelled";
+                                event: "job.completed" | "job.failed" | "job.cancelled" | "job.progress";
                                 /** @description The job it is about */
                                 job_id: string;
                                 /** @description When it is tried next, null once it is not pending */
@@ -1951,10 +1951,10 @@ export interface paths {
                             /** @description Also the webhook-id header: the same for every attempt, so receivers can deduplicate */
                             delivery_id: string;
                             /**
-                             * @description What happened to the job
+                             * @description What happened to the job; job.progress (only when asked for) is sent as each quarter is passed
                              * @enum {string}
                              */
-                            event: "job.completed" | "job.failed" | "job.cancelled";
+                            event: "job.completed" | "job.failed" | "job.cancelled" | "job.progress";
                             /** @description The job it is about */
                             job_id: string;
                             /** @description When it is tried next, null once it is not pending */
