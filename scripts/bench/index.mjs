@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Benchmarks: `npm run bench` (full) or `npm run bench -- --quick` (about 2 minutes).
-// `--only overhead,gap,read,history,memory,backends,streaming,concurrency,distributed` runs a subset. Everything runs on loopback;
+// `--only overhead,gap,read,history,memory,backends,streaming,concurrency,distributed,webhooks` runs a subset. Everything runs on loopback;
 // results are printed as measured / target and written to scripts/bench/results/latest.json.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -27,6 +27,7 @@ const { distributed } = await import('./distributed.mjs');
 const { gpuGap } = await import('./gpu-gap.mjs');
 const { asStarted } = await import('./as-started.mjs');
 const { backends } = await import('./backends.mjs');
+const { webhooks } = await import('./webhooks.mjs');
 
 /** Node 24 (the active LTS) from the npm registry, for the memory benchmark's second row; null when offline. */
 function node24() {
@@ -87,10 +88,17 @@ const plan = [
   ['streaming', () => streaming({ megabytes: 200, rounds: quick ? 1 : 3 })],
   ['concurrency', () => concurrency({ submissions: 500 })],
   ['distributed', () => distributed({ jobs: quick ? 100 : 300, rounds: quick ? 3 : 5 })],
+  ['webhooks', () => webhooks({ jobs: quick ? 10 : 20, rounds: 3 })],
 ];
 
 const major = `node${process.versions.node.split('.')[0]}`;
 const TARGETS = {
+  webhooks: [
+    ['added_by_webhook_p50_ms', 'info', null],
+    ['end_to_delivery_p50_ms', 'info', null],
+    ['end_to_delivery_p99_ms', 'info', null],
+    ['delivered', 'info', null],
+  ],
   overhead: [
     ['added_beyond_durability_p50_ms', '≤', 5],
     ['added_latency_p50_ms', 'info', null],

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { JobHistory } from '../contracts/job.js';
 import { isTerminal } from '../core/job-state.js';
 import type { JobWrites } from '../core/job-writes.js';
-import type { WebhookOutbox } from '../ports/webhook-outbox.js';
+import type { StoredDelivery, WebhookOutbox } from '../ports/webhook-outbox.js';
 import { deliveryFor, progressDeliveryFor } from './delivery.js';
 
 export interface WebhookStaging {
@@ -15,21 +15,23 @@ export interface WebhookStaging {
 }
 
 /**
- * Stage a job's end in the webhook outbox before the end itself is stored: a crash between the two
+ * Stage a job's end in the webhook outbox no later than the end itself is stored: a crash between the two
  * leaves a delivery the sender checks against the stored job (and drops if the job did not end that
  * way), never an end without its delivery.
  */
 export async function stageEnd(job: JobHistory, staging: WebhookStaging): Promise<boolean> {
-  if (!isTerminal(job.status)) return false;
-  const delivery = deliveryFor(job);
-  if (!delivery) return false;
+  const delivery = isTerminal(job.status) ? deliveryFor(job) : null;
+  return delivery ? stage(delivery, staging) : false;
+}
+
+async function stage(delivery: StoredDelivery, staging: WebhookStaging): Promise<boolean> {
   try {
     await staging.outbox.stage(delivery);
     return true;
   } catch (err) {
     staging.failed();
     staging.logger.error(
-      { err, job_id: job.job_id, event: delivery.event },
+      { err, job_id: delivery.job_id, event: delivery.event },
       'could not store the webhook delivery of a job; it will not be sent',
     );
     return false;
@@ -53,10 +55,15 @@ export function stageMilestone(job: JobHistory, progress: number, percent: numbe
 export function webhookWrites(writes: JobWrites, staging: WebhookStaging): JobWrites {
   return {
     ...writes,
-    async save(job, options) {
-      const staged = await stageEnd(job, staging);
-      await writes.save(job, options);
-      if (staged) staging.staged();
+    async save(job, options = {}) {
+      const delivery = isTerminal(job.status) ? deliveryFor(job) : null;
+      if (!delivery) return writes.save(job, options);
+      // The delivery is written alongside the end, and the end becomes visible only once the
+      // delivery is stored (the two fsyncs overlap). Staging never fails the end: a delivery that
+      // cannot be stored is counted and logged, and the job ends all the same.
+      const staged = stage(delivery, staging);
+      await writes.save(job, { ...options, after: options.after ? Promise.all([options.after, staged]) : staged });
+      if (await staged) staging.staged();
     },
   };
 }
