@@ -9,8 +9,12 @@ import { WebhookTransport } from './attempt.js';
 
 /** Attempts kept per delivery (the newest). */
 const KEPT_ATTEMPTS = 50;
-/** How long a delivery whose job has not ended yet (as stored) waits before it is looked at again. */
-const HOLD_MS = 2_000;
+/**
+ * How long a delivery whose job has not ended yet (as stored) waits before it is looked at again:
+ * a moment when it is fresh (its end is being stored right now), longer when it is old (staged before
+ * a crash, and the job is running again).
+ */
+const holdMs = (delivery: StoredDelivery) => (Date.now() - Date.parse(delivery.created_at) < 10_000 ? 100 : 5_000);
 /** Jitter: each wait is its scheduled length × [0.8, 1.2), so many receivers' retries spread out. */
 const jittered = (ms: number) => Math.round(ms * (0.8 + Math.random() * 0.4));
 
@@ -122,7 +126,10 @@ export class WebhookSender {
     }
     if (job.status !== announced) {
       // Staged a moment before the job's end is stored (or before a crash, and the job runs again).
-      return this.deps.outbox.update({ ...delivery, next_attempt_at: new Date(Date.now() + HOLD_MS).toISOString() });
+      return this.deps.outbox.update({
+        ...delivery,
+        next_attempt_at: new Date(Date.now() + holdMs(delivery)).toISOString(),
+      });
     }
     return this.attempt(delivery);
   }
