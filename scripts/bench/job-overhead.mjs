@@ -6,7 +6,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { RawComfyClient } from './raw-client.mjs';
 import { fsyncFloor } from './fsync-floor.mjs';
-import { benchGraphBuilder, json, median, memoryOf, resetPeak, round, startService, startSim } from './lib.mjs';
+import {
+  benchGraphBuilder,
+  median,
+  memoryOf,
+  resetPeak,
+  round,
+  runServiceJob,
+  startService,
+  startSim,
+} from './lib.mjs';
 
 /**
  * With `stepMs` > 0 the simulator's sampler steps take that long without using the CPU, as on a
@@ -33,17 +42,7 @@ export async function jobOverhead({ jobs, rounds = 1, clients = 4, perClient = 6
   };
   const runSvc = async () => {
     const t = performance.now();
-    const r = await json(`${svc.url}/api/pipeline/generate/image`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        preset_id: 'photoreal_portrait_v1',
-        prompt: 'benchmark portrait',
-        quality_level: 'low',
-        seed: seed++,
-      }),
-    });
-    if (r.status !== 200) throw new Error(`generate → ${r.status} ${JSON.stringify(r.body)}`);
+    await runServiceJob(svc.url, seed++);
     return performance.now() - t;
   };
   try {

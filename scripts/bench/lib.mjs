@@ -140,12 +140,21 @@ export async function json(url, init) {
   return { status: res.status, body, headers: res.headers };
 }
 
-/** One synchronous job through the service (photoreal low, the given seed); throws unless it completed. */
-export async function runServiceJob(url, seed, prompt = 'benchmark portrait') {
+/**
+ * One synchronous job through the service (photoreal low, the given seed, plus any other request
+ * fields); throws unless it completed, else gives the response body.
+ * @param {string} url
+ * @param {number} seed
+ * @param {string} [prompt]
+ * @param {Record<string, unknown>} [extra]
+ * @returns {Promise<any>}
+ */
+export async function runServiceJob(url, seed, prompt = 'benchmark portrait', extra = {}) {
   const r = await json(`${url}/api/pipeline/generate/image`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ preset_id: 'photoreal_portrait_v1', prompt, quality_level: 'low', seed }),
+    body: JSON.stringify({ preset_id: 'photoreal_portrait_v1', prompt, quality_level: 'low', seed, ...extra }),
   });
   if (r.status !== 200) throw new Error(`generate → ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body;
 }

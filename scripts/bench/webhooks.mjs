@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { json, median, percentile, round, startService, startSim } from './lib.mjs';
+import { json, median, percentile, round, runServiceJob, startService, startSim } from './lib.mjs';
 
 const SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
 
@@ -45,19 +45,8 @@ export async function webhooks({ jobs, rounds }) {
     /** @param {boolean} withHook */
     const job = async (withHook) => {
       const t = performance.now();
-      const r = await json(`${svc.url}/api/pipeline/generate/image`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          preset_id: 'photoreal_portrait_v1',
-          prompt: 'benchmark portrait',
-          quality_level: 'low',
-          seed: seed++,
-          ...(withHook ? { webhook_url: receiver.url } : {}),
-        }),
-      });
-      if (r.status !== 200) throw new Error(`generate → ${r.status} ${JSON.stringify(r.body)}`);
-      return { ms: performance.now() - t, jobId: /** @type {string} */ (r.body.job_id) };
+      const body = await runServiceJob(svc.url, seed++, undefined, withHook ? { webhook_url: receiver.url } : {});
+      return { ms: performance.now() - t, jobId: /** @type {string} */ (body.job_id) };
     };
     for (let i = 0; i < 4; i++) await job(i % 2 === 0); // warm-up
     const plain = /** @type {number[]} */ ([]);

@@ -94,11 +94,10 @@ export class FileWebhookOutbox implements WebhookOutbox {
 
   async get(deliveryId: string): Promise<StoredDelivery | null> {
     if (!isDeliveryId(deliveryId)) return null;
-    const pending = await this.load();
-    const done = await readDelivery(this.fileOf(this.doneDir, deliveryId));
-    const live = pending.get(deliveryId);
-    if (live && (!done || live.revision > done.revision)) return live;
-    return done;
+    // The start resolved any delivery found in both folders, and a move drops the pending copy as
+    // soon as the done one is written: a pending delivery is the one in memory.
+    const live = (await this.load()).get(deliveryId);
+    return live ?? readDelivery(this.fileOf(this.doneDir, deliveryId));
   }
 
   async list(jobId: string): Promise<StoredDelivery[]> {

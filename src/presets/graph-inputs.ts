@@ -1,7 +1,7 @@
 import type { ModelDefaults } from '../config.js';
 import type { QualityLevel } from '../contracts/common.js';
 import type { PipelineStep, QualityLevelParams, WorkflowPreset } from '../contracts/preset.js';
-import type { Graph } from '../engines/engine.js';
+import type { Graph, GraphInput, GraphNode } from '../engines/engine.js';
 
 /** What the graph builders take and give, and when a preset's step applies. */
 export interface GraphInputs {
@@ -33,4 +33,22 @@ export function stepApplies(step: PipelineStep, params: QualityLevelParams, hasI
   if (step.when === 'identity_reference') return hasIdentity;
   const flag = params[step.when as keyof QualityLevelParams];
   return flag !== undefined && flag !== false && flag !== 0;
+}
+
+/** A graph being built: `add` appends a node (ids 1, 2, …, titled for ComfyUI's UI) and returns its id. */
+export function graphWriter(): {
+  graph: Graph;
+  add: (class_type: string, inputs: Record<string, GraphInput>, title: string) => string;
+} {
+  const graph: Graph = {};
+  let nextId = 1;
+  return {
+    graph,
+    add: (class_type, inputs, title) => {
+      const id = String(nextId++);
+      const node: GraphNode = { class_type, inputs, _meta: { title } };
+      graph[id] = node;
+      return id;
+    },
+  };
 }

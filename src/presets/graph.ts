@@ -1,7 +1,6 @@
 import type { ModelDefaults } from '../config.js';
-import type { Graph, GraphInput, GraphNode } from '../engines/engine.js';
 import { buildImageToVideoGraph } from './video-graph.js';
-import { stepApplies, type BuiltGraph, type GraphInputs } from './graph-inputs.js';
+import { graphWriter, stepApplies, type BuiltGraph, type GraphInputs } from './graph-inputs.js';
 
 export { stepApplies, type BuiltGraph, type GraphInputs } from './graph-inputs.js';
 
@@ -21,15 +20,8 @@ export function buildGraph(input: GraphInputs): BuiltGraph {
   const params = preset.quality_levels[quality];
   const models: ModelDefaults = { ...input.models, ...preset.models };
   const defaults = preset.defaults;
-  const graph: Graph = {};
+  const { graph, add } = graphWriter();
   const usedModels: Record<string, string> = {};
-  let nextId = 1;
-  const add = (class_type: string, inputs: Record<string, GraphInput>, title: string): string => {
-    const id = String(nextId++);
-    const node: GraphNode = { class_type, inputs, _meta: { title } };
-    graph[id] = node;
-    return id;
-  };
   const hasIdentity = input.identityImages.length > 0;
   const applied = preset.pipeline_steps.filter((s) => stepApplies(s, params, hasIdentity));
 

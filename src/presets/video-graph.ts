@@ -1,6 +1,5 @@
 import type { ModelDefaults } from '../config.js';
-import type { Graph, GraphInput, GraphNode } from '../engines/engine.js';
-import { stepApplies, type BuiltGraph, type GraphInputs } from './graph-inputs.js';
+import { graphWriter, stepApplies, type BuiltGraph, type GraphInputs } from './graph-inputs.js';
 
 /**
  * Pure: an image_to_video preset → the Stable Video Diffusion graph of ComfyUI's core nodes (the
@@ -14,14 +13,7 @@ export function buildImageToVideoGraph(input: GraphInputs): BuiltGraph {
   const params = preset.quality_levels[quality];
   const models: ModelDefaults = { ...input.models, ...preset.models };
   const defaults = preset.defaults;
-  const graph: Graph = {};
-  let nextId = 1;
-  const add = (class_type: string, inputs: Record<string, GraphInput>, title: string): string => {
-    const id = String(nextId++);
-    const node: GraphNode = { class_type, inputs, _meta: { title } };
-    graph[id] = node;
-    return id;
-  };
+  const { graph, add } = graphWriter();
   const applied = preset.pipeline_steps.filter((s) => stepApplies(s, params, false) || s.kind === 'image_to_video');
   const fps = params.fps!;
   const ckpt = add('ImageOnlyCheckpointLoader', { ckpt_name: models.checkpoint }, 'Video model');

@@ -41,14 +41,7 @@ async function stage(delivery: StoredDelivery, staging: WebhookStaging): Promise
 /** A quarter of the run was passed: its progress message is staged (when the job asked for job.progress) and sent. */
 export function stageMilestone(job: JobHistory, progress: number, percent: number, staging: WebhookStaging): void {
   const delivery = progressDeliveryFor(job, progress, percent);
-  if (!delivery) return;
-  staging.outbox.stage(delivery).then(
-    () => staging.staged(),
-    (err: unknown) => {
-      staging.failed();
-      staging.logger.warn({ err, job_id: job.job_id }, 'could not store a progress webhook; it will not be sent');
-    },
-  );
+  if (delivery) void stage(delivery, staging).then((staged) => staged && staging.staged());
 }
 
 /** The core's writes, with each webhook-bearing end staged in the outbox first. */

@@ -12,6 +12,7 @@ import { OutputDownloads } from '../../src/workers/output-downloads.js';
 import { startComfySimulator, type ComfySimulator } from '../../src/sim/server.js';
 import { ArtifactStore } from '../../src/store/artifact-store.js';
 import { tempDir } from '../helpers/temp-dirs.js';
+import { testProvenance as provenance } from '../helpers/provenance.js';
 
 let sim: ComfySimulator;
 let adapter: LocalComfyAdapter;
@@ -35,16 +36,6 @@ function filesUnder(dir: string): string[] {
 }
 
 const noHooks = { update: async () => undefined, log: async () => undefined };
-const provenance = {
-  preset_id: 'p',
-  preset_sha256: 'x',
-  quality_level: 'low' as const,
-  engine: 'local_comfy',
-  seed: 1,
-  prompt_id: 'x',
-  graph_sha256: 'x',
-  models: {},
-};
 
 beforeAll(async () => {
   sim = await startComfySimulator();

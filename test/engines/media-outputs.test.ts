@@ -14,6 +14,7 @@ import { ArtifactStore } from '../../src/store/artifact-store.js';
 import { sniffMedia } from '../../src/util/media-type.js';
 import { OutputDownloads } from '../../src/workers/output-downloads.js';
 import { tempDir } from '../helpers/temp-dirs.js';
+import { testProvenance as provenance } from '../helpers/provenance.js';
 
 let sim: ComfySimulator;
 beforeAll(async () => {
@@ -22,17 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.close();
 });
-
-const provenance = {
-  preset_id: 'p',
-  preset_sha256: 'x',
-  quality_level: 'low' as const,
-  engine: 'local_comfy',
-  seed: 1,
-  prompt_id: 'x',
-  graph_sha256: 'x',
-  models: {},
-};
 
 /** Frames from an EmptyImage batch, saved every way ComfyUI saves moving pictures and sound, and a 3D preview. */
 function mediaGraph(prefix: string, modelPath: string): Graph {
